@@ -1,0 +1,20 @@
+package mnemo.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code mnemo bench}: the benchmarks behind docs/benchmarks.md, one subcommand per component. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Benchmarks whose results go to docs/benchmarks.md. Each measures the things it compares side by",
+      "side in one run and reports ratios, since machines are shared and noisy."
+    },
+    subcommands = {})
+public final class BenchCommand implements Runnable {
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
+  }
+}

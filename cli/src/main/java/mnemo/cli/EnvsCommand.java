@@ -1,0 +1,38 @@
+package mnemo.cli;
+
+import java.util.concurrent.Callable;
+import mnemo.envs.EnvSpec;
+import mnemo.envs.Environment;
+import mnemo.envs.registry.Param;
+import mnemo.envs.registry.TaskFamily;
+import mnemo.envs.registry.TaskRegistry;
+import picocli.CommandLine.Command;
+
+/** {@code mnemo envs}: the task registry. */
+@Command(
+    name = "envs",
+    mixinStandardHelpOptions = true,
+    description = "List every registered task with its parameters, observation and action specs.",
+    subcommands = {})
+public final class EnvsCommand implements Callable<Integer> {
+
+  @Override
+  public Integer call() {
+    TaskRegistry registry = TaskRegistry.builtin();
+    for (TaskFamily f : registry.families()) {
+      System.out.println(f.name() + " — " + f.description());
+      for (Param p : f.params()) {
+        System.out.printf("    %-14s default %-10s %s%n", p.name(), p.defaultValue(), p.help());
+      }
+      try (Environment env = registry.make(f.name())) {
+        EnvSpec s = env.spec();
+        System.out.println("    observation  " + s.observation());
+        System.out.println("    actions      " + s.numActions()
+            + (s.actionNames().isEmpty() ? "" : " " + s.actionNames())
+            + (s.maxEpisodeSteps() > 0 ? ", time limit " + s.maxEpisodeSteps() : ""));
+      }
+      System.out.println();
+    }
+    return 0;
+  }
+}

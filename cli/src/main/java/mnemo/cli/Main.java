@@ -1,0 +1,35 @@
+package mnemo.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code mnemo} command: every subcommand of the distribution. */
+@Command(
+    name = "mnemo",
+    mixinStandardHelpOptions = true,
+    version = "mnemo 0.1.0",
+    description = "Train memory agents with reinforcement learning: UR-LSTM cores, IMPALA, gRPC environments.",
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      EnvsCommand.class,
+      BenchCommand.class,
+    })
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    // DJL must never try to download anything: libtorch comes from the native jar on the class path.
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    System.exit(commandLine().execute(args));
+  }
+
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
+  }
+}

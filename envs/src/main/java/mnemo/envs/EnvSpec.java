@@ -1,0 +1,35 @@
+package mnemo.envs;
+
+import java.util.List;
+
+/**
+ * What an environment looks like from outside: its canonical task id (with parameters), the
+ * observation spec, the number of discrete actions (with optional names), the time limit (0 = none)
+ * and the per-step info keys it reports.
+ */
+public record EnvSpec(
+    String taskId, TensorSpec observation, int numActions, List<String> actionNames, int maxEpisodeSteps,
+    List<String> infoKeys) {
+
+  public EnvSpec {
+    if (numActions <= 0) {
+      throw new IllegalArgumentException("numActions must be positive, got " + numActions);
+    }
+    if (!actionNames.isEmpty() && actionNames.size() != numActions) {
+      throw new IllegalArgumentException(actionNames.size() + " action names for " + numActions + " actions");
+    }
+    actionNames = List.copyOf(actionNames);
+    infoKeys = List.copyOf(infoKeys);
+  }
+
+  /** Throws IllegalArgumentException when {@code action} is outside [0, numActions). */
+  public void checkAction(int action) {
+    if (action < 0 || action >= numActions) {
+      throw new IllegalArgumentException("action " + action + " outside [0, " + numActions + ") for " + taskId);
+    }
+  }
+
+  public String actionName(int action) {
+    return actionNames.isEmpty() ? Integer.toString(action) : actionNames.get(action);
+  }
+}

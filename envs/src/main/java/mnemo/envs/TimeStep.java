@@ -1,0 +1,56 @@
+package mnemo.envs;
+
+import java.util.Map;
+
+/**
+ * What an environment returns from {@code reset} and {@code step}.
+ *
+ * <p>{@code reward} is the reward for the action that led here (0 on FIRST). {@code discount} is 1
+ * except on a terminal LAST step, where it is 0; a LAST step with discount 1 is a truncation (time
+ * limit), so a value function still bootstraps from it. {@code info} holds per-step values such as
+ * {@code success} (1 or 0, on LAST steps of tasks that have a notion of success).
+ */
+public record TimeStep(StepType type, float reward, float discount, Tensor observation, Map<String, Float> info) {
+
+  public static final String SUCCESS = "success";
+
+  public static TimeStep first(Tensor observation) {
+    return new TimeStep(StepType.FIRST, 0f, 1f, observation, Map.of());
+  }
+
+  public static TimeStep mid(float reward, Tensor observation) {
+    return new TimeStep(StepType.MID, reward, 1f, observation, Map.of());
+  }
+
+  /** A terminal step: discount 0. */
+  public static TimeStep terminal(float reward, Tensor observation, Map<String, Float> info) {
+    return new TimeStep(StepType.LAST, reward, 0f, observation, info);
+  }
+
+  /** A time-limit step: the episode ends but the value bootstraps (discount 1). */
+  public static TimeStep truncated(float reward, Tensor observation, Map<String, Float> info) {
+    return new TimeStep(StepType.LAST, reward, 1f, observation, info);
+  }
+
+  public boolean isFirst() {
+    return type == StepType.FIRST;
+  }
+
+  public boolean isLast() {
+    return type == StepType.LAST;
+  }
+
+  public boolean isTerminated() {
+    return type == StepType.LAST && discount == 0f;
+  }
+
+  public boolean isTruncated() {
+    return type == StepType.LAST && discount != 0f;
+  }
+
+  /** The info value for {@code key}, or NaN. */
+  public float info(String key) {
+    Float v = info.get(key);
+    return v == null ? Float.NaN : v;
+  }
+}

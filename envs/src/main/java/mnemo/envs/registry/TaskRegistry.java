@@ -1,0 +1,57 @@
+package mnemo.envs.registry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import mnemo.envs.Environment;
+import mnemo.envs.tasks.BuiltinTasks;
+
+/**
+ * Task families by name; {@link #make} builds an environment from an id with parameters. Unknown
+ * families throw {@link UnknownTaskException}; unknown or malformed parameters throw
+ * IllegalArgumentException naming the parameter.
+ */
+public final class TaskRegistry {
+  private final Map<String, TaskFamily> families = new TreeMap<>();
+
+  /** A registry holding every task that ships with Mnemo. */
+  public static TaskRegistry builtin() {
+    TaskRegistry r = new TaskRegistry();
+    BuiltinTasks.registerAll(r);
+    return r;
+  }
+
+  public synchronized void register(TaskFamily family) {
+    if (families.putIfAbsent(family.name(), family) != null) {
+      throw new IllegalArgumentException("task family " + family.name() + " is already registered");
+    }
+  }
+
+  public synchronized List<TaskFamily> families() {
+    return new ArrayList<>(families.values());
+  }
+
+  public synchronized TaskFamily family(String name) {
+    TaskFamily f = families.get(name);
+    if (f == null) {
+      throw new UnknownTaskException("unknown task '" + name + "'; known: " + String.join(", ", families.keySet()));
+    }
+    return f;
+  }
+
+  public Environment make(String id) {
+    return make(TaskId.parse(id));
+  }
+
+  public Environment make(TaskId id) {
+    TaskFamily f = family(id.family());
+    return f.factory().apply(f.resolve(id));
+  }
+
+  /** The canonical form of {@code id}: every parameter spelled out, sorted. Validates the id. */
+  public String canonical(String id) {
+    TaskId t = TaskId.parse(id);
+    return family(t.family()).resolve(t).canonicalId();
+  }
+}

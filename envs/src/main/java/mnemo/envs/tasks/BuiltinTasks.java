@@ -1,0 +1,12 @@
+package mnemo.envs.tasks;
+
+import mnemo.envs.registry.TaskRegistry;
+
+/** Every task family that ships with Mnemo, registered in one place. */
+public final class BuiltinTasks {
+  private BuiltinTasks() {}
+
+  public static void registerAll(TaskRegistry registry) {
+    registry.register(CueRecall.FAMILY);
+  }
+}
