@@ -50,12 +50,13 @@ class EnvClient:
     """One Session stream to an environment server; not thread-safe."""
 
     def __init__(self, target, token=None, tls_trust=None, timeout=30.0):
+        options = [("grpc.max_receive_message_length", -1)]  # batches of images are large; the server is trusted
         if tls_trust is not None:
             with open(tls_trust, "rb") as f:
                 creds = grpc.ssl_channel_credentials(root_certificates=f.read())
-            self._channel = grpc.secure_channel(target, creds)
+            self._channel = grpc.secure_channel(target, creds, options=options)
         else:
-            self._channel = grpc.insecure_channel(target)
+            self._channel = grpc.insecure_channel(target, options=options)
         self._metadata = (("authorization", f"Bearer {token}"),) if token else ()
         self._stub = pb_grpc.EnvironmentStub(self._channel)
         self._timeout = timeout

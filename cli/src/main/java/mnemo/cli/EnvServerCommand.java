@@ -46,6 +46,12 @@ public final class EnvServerCommand implements Callable<Integer> {
       description = "Serve Prometheus metrics on http://BIND:P/metrics (0 picks a port; default: off).")
   int metricsPort;
 
+  @Option(names = "--direct", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Step environments on the transport threads, saving a thread hand-off per step "
+          + "(default: ${DEFAULT-VALUE}); --no-direct steps them on a thread pool, better when steps are slow "
+          + "(milliseconds) and many clients share the server.")
+  boolean direct;
+
   @Mixin TransportOptions transport;
 
   @Override
@@ -70,11 +76,14 @@ public final class EnvServerCommand implements Callable<Integer> {
     }
     MnemoServer server;
     try {
-      server = MnemoServer.builder("env-server", security)
+      MnemoServer.Builder builder = MnemoServer.builder("env-server", security)
           .port(port)
           .maxInboundMessageSize(maxMessageBytes)
-          .addService(service)
-          .start();
+          .addService(service);
+      if (direct) {
+        builder.directExecutor();
+      }
+      server = builder.start();
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
       if (metrics != null) {
         metrics.close();
