@@ -11,5 +11,7 @@ public final class BuiltinTasks {
     registry.register(mnemo.envs.tasks.minigrid.Empty.FAMILY);
     registry.register(mnemo.envs.tasks.minigrid.FourRooms.FAMILY);
     registry.register(mnemo.envs.tasks.minigrid.Memory.FAMILY);
+    registry.register(mnemo.envs.tasks.pycolab.VisualMatch.FAMILY);
+    registry.register(mnemo.envs.tasks.pycolab.KeyToDoor.FAMILY);
   }
 }
