@@ -11,7 +11,7 @@ package mnemo.envs.grid;
  * {@code Grid.process_vis}: light spreads from the agent's cell sideways and forwards through cells
  * that can be seen behind; hidden cells encode as (0, 0, 0), "unseen".
  *
- * <p>Not thread-safe: it reuses scratch arrays.
+ * <p>Not thread-safe: it reuses scratch arrays. {@link #encode} expects a zeroed output array.
  */
 public final class EgocentricView {
   private final int size;
@@ -46,6 +46,11 @@ public final class EgocentricView {
     final int v = size;
     final int half = v / 2;
     final Grid g = world.grid();
+    final byte[] gObj = g.objects();
+    final byte[] gCol = g.colors();
+    final byte[] gSt = g.states();
+    final int gw = g.width();
+    final int gh = g.height();
     // Forward f = DIR_TO_VEC[dir]; right r = (-f.y, f.x). View cell (i, j) lies (v-1-j) cells ahead
     // and (i - v/2) cells to the right of the agent.
     final int fx = Direction.dx(world.dir());
@@ -56,14 +61,20 @@ public final class EgocentricView {
     final int ay = world.y();
     for (int i = 0; i < v; i++) {
       int lat = i - half;
-      for (int j = 0; j < v; j++) {
-        int ahead = v - 1 - j;
-        int wx = ax + fx * ahead + rx * lat;
-        int wy = ay + fy * ahead + ry * lat;
-        int k = i * v + j;
-        obj[k] = (byte) g.object(wx, wy);
-        col[k] = (byte) g.color(wx, wy);
-        st[k] = (byte) g.state(wx, wy);
+      // Start at the far end of column i (j = 0) and walk back towards the agent.
+      int wx = ax + fx * (v - 1) + rx * lat;
+      int wy = ay + fy * (v - 1) + ry * lat;
+      for (int j = 0, k = i * v; j < v; j++, k++, wx -= fx, wy -= fy) {
+        if (wx >= 0 && wy >= 0 && wx < gw && wy < gh) {
+          int c = wy * gw + wx;
+          obj[k] = gObj[c];
+          col[k] = gCol[c];
+          st[k] = gSt[c];
+        } else {
+          obj[k] = Cell.WALL;
+          col[k] = Cell.GREY;
+          st[k] = 0;
+        }
       }
     }
     if (seeThroughWalls) {
@@ -75,18 +86,13 @@ public final class EgocentricView {
     obj[agent] = (byte) world.carrying();
     col[agent] = (byte) (world.carrying() == Cell.EMPTY ? 0 : world.carryingColor());
     st[agent] = 0;
-    for (int k = 0, o = 0; k < v * v; k++, o += 3) {
+    for (int k = 0, o = 0, n = v * v; k < n; k++, o += 3) {
       if (mask[k]) {
-        int ob = obj[k];
-        out[o] = (byte) ob;
-        // An empty cell encodes as (empty, 0, 0) whatever colour was left in the arrays.
-        out[o + 1] = ob == Cell.EMPTY ? 0 : col[k];
-        out[o + 2] = ob == Cell.EMPTY ? 0 : st[k];
-      } else {
-        out[o] = 0;
-        out[o + 1] = 0;
-        out[o + 2] = 0;
+        out[o] = obj[k];
+        out[o + 1] = col[k];
+        out[o + 2] = st[k];
       }
+      // Hidden cells stay (unseen, 0, 0): the caller hands in a zeroed array.
     }
   }
 

@@ -46,6 +46,19 @@ public final class Grid {
     Arrays.fill(state, (byte) 0);
   }
 
+  /** The flat arrays, for the views in this package to read without a bounds check per call. */
+  byte[] objects() {
+    return obj;
+  }
+
+  byte[] colors() {
+    return color;
+  }
+
+  byte[] states() {
+    return state;
+  }
+
   public int object(int x, int y) {
     return inBounds(x, y) ? obj[y * width + x] : Cell.WALL;
   }
@@ -64,8 +77,9 @@ public final class Grid {
     }
     int i = y * width + x;
     obj[i] = (byte) object;
-    color[i] = (byte) colour;
-    state[i] = (byte) st;
+    // An empty cell is always (empty, 0, 0), as MiniGrid encodes None.
+    color[i] = object == Cell.EMPTY ? 0 : (byte) colour;
+    state[i] = object == Cell.EMPTY ? 0 : (byte) st;
   }
 
   public void set(int x, int y, int object, int colour) {
