@@ -9,5 +9,6 @@ public final class BuiltinTasks {
   public static void registerAll(TaskRegistry registry) {
     registry.register(CueRecall.FAMILY);
     registry.register(mnemo.envs.tasks.maze.MemoryGrid.FAMILY);
+    registry.register(mnemo.envs.tasks.maze.MemoryMaze.FAMILY);
   }
 }
