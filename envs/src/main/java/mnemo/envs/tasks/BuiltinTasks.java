@@ -13,5 +13,7 @@ public final class BuiltinTasks {
     registry.register(mnemo.envs.tasks.minigrid.Memory.FAMILY);
     registry.register(mnemo.envs.tasks.pycolab.VisualMatch.FAMILY);
     registry.register(mnemo.envs.tasks.pycolab.KeyToDoor.FAMILY);
+    registry.register(mnemo.envs.tasks.maze.MemoryGrid.FAMILY);
+    registry.register(mnemo.envs.tasks.maze.MemoryMaze.FAMILY);
   }
 }
