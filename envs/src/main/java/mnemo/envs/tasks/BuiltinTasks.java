@@ -8,5 +8,6 @@ public final class BuiltinTasks {
 
   public static void registerAll(TaskRegistry registry) {
     registry.register(CueRecall.FAMILY);
+    registry.register(TMaze.FAMILY);
   }
 }
