@@ -15,5 +15,8 @@ public final class BuiltinTasks {
     registry.register(mnemo.envs.tasks.pycolab.KeyToDoor.FAMILY);
     registry.register(mnemo.envs.tasks.maze.MemoryGrid.FAMILY);
     registry.register(mnemo.envs.tasks.maze.MemoryMaze.FAMILY);
+    registry.register(TMaze.FAMILY);
+    registry.register(RepeatFirst.FAMILY);
+    registry.register(RepeatPrevious.FAMILY);
   }
 }
