@@ -47,6 +47,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--policy", paramLabel = "NAME", description = "random or oracle (default: ${DEFAULT-VALUE}).")
   String policy = "random";
 
+  @Option(names = "--max-steps", paramLabel = "N", description = "Cut each episode after N steps, for long tasks (default: ${DEFAULT-VALUE}).")
+  int maxSteps = 200;
+
   @Option(names = "--seed", paramLabel = "S", description = "Seed of the episodes and the policy (default: ${DEFAULT-VALUE}).")
   long seed = 1;
 
@@ -59,8 +62,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.setProperty("java.awt.headless", "true");
-    if (episodes < 1 || episodes > 100) {
-      throw new IllegalArgumentException("--episodes must be in [1, 100], got " + episodes);
+    if (episodes < 1 || episodes > 100 || maxSteps < 1) {
+      throw new IllegalArgumentException("--episodes must be in [1, 100] and --max-steps >= 1");
     }
     Path dir = runs.resolve("demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Path gifPath = dir.resolve("rollout.gif");
@@ -78,7 +81,7 @@ public final class DemoCommand implements Callable<Integer> {
         FrameRecorder recorder = new FrameRecorder(env, 0, true, gif);
         for (int e = 0; e < episodes; e++) {
           int episode = e + 1;
-          stats.add(Rollout.episode(env, p, Seeds.derive(seed, e), episode, 0, s -> {
+          stats.add(Rollout.episode(env, p, Seeds.derive(seed, e), episode, maxSteps, s -> {
             recorder.onStep(s);
             if (episode == 1 && s.step() < show) {
               text.print(env, StepCaption.of(s, env.spec()));
@@ -92,7 +95,8 @@ public final class DemoCommand implements Callable<Integer> {
       out.println();
       for (int e = 0; e < stats.size(); e++) {
         EpisodeStats s = stats.get(e);
-        out.printf(Locale.ROOT, "episode %d: %d steps, return %.3f%s%n", e + 1, s.length(), s.episodeReturn(),
+        out.printf(Locale.ROOT, "episode %d: %d steps%s, return %.3f%s%n", e + 1, s.length(),
+            s.finished() ? "" : " (cut)", s.episodeReturn(),
             Double.isNaN(s.success()) ? "" : s.success() > 0 ? ", success" : ", failure");
       }
       out.println(EnvsRenderCommand.summary(env.spec().taskId(), stats));

@@ -49,6 +49,11 @@ public final class EnvsTableCommand implements Callable<Integer> {
   static final Map<String, String> PUBLISHED = new LinkedHashMap<>();
 
   static {
+    SETTINGS.put("gridworld/empty", List.of("size=8", "size=16"));
+    SETTINGS.put("minigrid/memory", List.of("size=7", "size=13", "size=17,random=true"));
+    SETTINGS.put("memory/visual-match", List.of("mode=passive", "mode=active"));
+    SETTINGS.put("memory-grid", List.of("size=9", "size=15"));
+    SETTINGS.put("memory-maze", List.of("size=9", "size=15"));
     SETTINGS.put("memory/cue-recall", List.of("length=10", "length=100", "length=2,bits=10"));
     SETTINGS.put("memory/tmaze", List.of("length=10", "length=100", "length=10,mode=active", "length=100,mode=active"));
     SETTINGS.put("popgym/repeat-first", List.of("difficulty=easy", "difficulty=medium", "difficulty=hard"));
@@ -78,7 +83,7 @@ public final class EnvsTableCommand implements Callable<Integer> {
   boolean gifs = true;
 
   @Option(names = "--gif-steps", paramLabel = "N", description = "At most this many steps per GIF (default: ${DEFAULT-VALUE}).")
-  int gifSteps = 200;
+  int gifSteps = 120;
 
   TaskRegistry registry = TaskRegistry.builtin();
 
@@ -98,7 +103,7 @@ public final class EnvsTableCommand implements Callable<Integer> {
       plan.put(f, ids);
       for (String id : ids) {
         try (Environment env = registry.make(id)) {
-          work += (long) episodes * (env instanceof Oracle ? 2 : 1);
+          work += (long) episodes * (env instanceof Oracle ? 2 : 1) * weight(env);
         }
       }
     }
@@ -106,14 +111,16 @@ public final class EnvsTableCommand implements Callable<Integer> {
     Path imgDir = dir.resolve("img");
     List<Row> rows = new ArrayList<>();
     Map<TaskFamily, String> pictures = new LinkedHashMap<>();
-    try (ProgressBar bar = new ProgressBarBuilder().setTaskName("envs table").setInitialMax(work + (gifs ? plan.size() : 0))
+    try (ProgressBar bar = new ProgressBarBuilder().setTaskName("envs table").setUnit(" steps", 1)
+        .setInitialMax(work + (gifs ? (long) plan.size() * gifSteps : 0))
         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).build()) {
       for (Map.Entry<TaskFamily, List<String>> e : plan.entrySet()) {
         for (String id : e.getValue()) {
           bar.setExtraMessage(id);
           try (Environment env = registry.make(id)) {
-            Evaluation random = Evaluation.run(env, "random", episodes, seed, n -> bar.step());
-            Evaluation oracle = env instanceof Oracle ? Evaluation.run(env, "oracle", episodes, seed, n -> bar.step()) : null;
+            long w = weight(env);
+            Evaluation random = Evaluation.run(env, "random", episodes, seed, n -> bar.stepBy(w));
+            Evaluation oracle = env instanceof Oracle ? Evaluation.run(env, "oracle", episodes, seed, n -> bar.stepBy(w)) : null;
             rows.add(new Row(e.getKey(), env.spec().taskId(), random, oracle));
           }
         }
@@ -129,7 +136,7 @@ public final class EnvsTableCommand implements Callable<Integer> {
           } catch (UnsupportedOperationException noPicture) {
             Files.deleteIfExists(gif);
           }
-          bar.step();
+          bar.stepBy(gifSteps);
         }
       }
     }
@@ -138,6 +145,11 @@ public final class EnvsTableCommand implements Callable<Integer> {
     System.out.println("wrote " + out + " (" + rows.size() + " settings of " + plan.size() + " families"
         + (gifs ? ", " + pictures.size() + " GIFs in " + imgDir : "") + ")");
     return 0;
+  }
+
+  /** Progress units of one episode: its time limit, or 1 for tasks without one. */
+  private static long weight(Environment env) {
+    return Math.max(1, env.spec().maxEpisodeSteps());
   }
 
   /** The valid curated settings of {@code family} as full ids, or just its name (the defaults). */
