@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import mnemo.envs.Environment;
 import mnemo.envs.Seeds;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.render.FrameRecorder;
 import mnemo.envs.render.GifWriter;
 import mnemo.envs.render.StepCaption;
@@ -20,7 +19,10 @@ import mnemo.envs.rollout.EpisodeStats;
 import mnemo.envs.rollout.Policy;
 import mnemo.envs.rollout.Rollout;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code mnemo demo}: the first thing to run. Rolls out a built-in task with the random policy, prints
@@ -35,6 +37,8 @@ import picocli.CommandLine.Option;
         + "runs/demo-<time>/, and a summary (return, success) tells how far from the oracle it "
         + "is.")
 public final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   /** The task shown by default: short enough to read, with a cue that must be remembered. */
   static final String DEFAULT_TASK = "memory/tmaze:length=8";
 
@@ -63,17 +67,17 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     System.setProperty("java.awt.headless", "true");
     if (episodes < 1 || episodes > 100 || maxSteps < 1) {
-      throw new IllegalArgumentException("--episodes must be in [1, 100] and --max-steps >= 1");
+      throw new ParameterException(spec.commandLine(), "--episodes must be in [1, 100] and --max-steps >= 1");
     }
     Path dir = runs.resolve("demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Path gifPath = dir.resolve("rollout.gif");
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    try (Environment env = TaskRegistry.builtin().make(task)) {
+    try (Environment env = EnvsRenderCommand.make(spec, task)) {
       out.println("Mnemo demo: a " + policy + " agent on " + env.spec().taskId());
       out.println("  observation " + env.spec().observation() + ", " + env.spec().numActions() + " actions "
           + env.spec().actionNames());
       out.println();
-      Policy p = Policy.named(policy, env, seed);
+      Policy p = EnvsRenderCommand.policy(spec, policy, env, seed);
       TextRenderer text = new TextRenderer(out, false);
       List<EpisodeStats> stats = new ArrayList<>();
       int frames;

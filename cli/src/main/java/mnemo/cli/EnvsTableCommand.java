@@ -25,7 +25,10 @@ import mnemo.envs.rollout.Evaluation;
 import mnemo.envs.rollout.Policy;
 import mnemo.envs.rollout.Rollout;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code mnemo envs table}: docs/envs.md, the task table (random and oracle scores beside the
@@ -41,6 +44,7 @@ import picocli.CommandLine.Option;
         + "docs/envs.md, an oracle GIF per family to docs/img/, and append the task notes found "
         + "in docs/envs/*.md.%n%nExample: ./mnemo envs table --episodes 100")
 public final class EnvsTableCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
 
   /** Parameter settings per family, the pictured one first. Families not listed are scored at their defaults. */
   static final Map<String, List<String>> SETTINGS = new LinkedHashMap<>();
@@ -94,7 +98,7 @@ public final class EnvsTableCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     System.setProperty("java.awt.headless", "true");
     if (episodes < 1 || gifSteps < 1) {
-      throw new IllegalArgumentException("--episodes and --gif-steps must be >= 1");
+      throw new ParameterException(spec.commandLine(), "--episodes and --gif-steps must be >= 1");
     }
     Map<TaskFamily, List<String>> plan = new LinkedHashMap<>();
     long work = 0;
