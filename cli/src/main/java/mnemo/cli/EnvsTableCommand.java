@@ -201,9 +201,10 @@ public final class EnvsTableCommand implements Callable<Integer> {
         .append(episodes).append(" seeded episodes (episode e reset with `Seeds.derive(").append(seed)
         .append(", e)`) by the uniform **random** policy and by the scripted **oracle** (full knowledge of the hidden")
         .append(" state; — where a task has none). Return is the mean episode return, success the share of episodes")
-        .append(" whose last step reported `success` = 1. Regenerate with `./mnemo envs table --episodes ").append(episodes)
+        .append(" whose last step reported `success` = 1 (— for tasks without one), random steps the mean episode length of"
+        + " the random policy. Regenerate with `./mnemo envs table --episodes ").append(episodes)
         .append("`.\n\n");
-    md.append("| task | parameters | steps | random return | random success | oracle return | oracle success | published |\n");
+    md.append("| task | parameters | random steps | random return | random success | oracle return | oracle success | published |\n");
     md.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
     TaskFamily previous = null;
     for (Row r : rows) {
