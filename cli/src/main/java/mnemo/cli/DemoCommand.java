@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import mnemo.envs.Environment;
 import mnemo.envs.Seeds;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.render.FrameRecorder;
 import mnemo.envs.render.GifWriter;
 import mnemo.envs.render.StepCaption;
@@ -20,7 +19,10 @@ import mnemo.envs.rollout.EpisodeStats;
 import mnemo.envs.rollout.Policy;
 import mnemo.envs.rollout.Rollout;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code mnemo demo}: the first thing to run. Rolls out a built-in task with the random policy, prints
@@ -35,6 +37,8 @@ import picocli.CommandLine.Option;
         + "runs/demo-<time>/, and a summary (return, success) tells how far from the oracle it "
         + "is.")
 public final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   /** The task shown by default: short enough to read, with a cue that must be remembered. */
   static final String DEFAULT_TASK = "memory/tmaze:length=8";
 
@@ -46,6 +50,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--policy", paramLabel = "NAME", description = "random or oracle (default: ${DEFAULT-VALUE}).")
   String policy = "random";
+
+  @Option(names = "--max-steps", paramLabel = "N", description = "Cut each episode after N steps, for long tasks (default: ${DEFAULT-VALUE}).")
+  int maxSteps = 200;
 
   @Option(names = "--seed", paramLabel = "S", description = "Seed of the episodes and the policy (default: ${DEFAULT-VALUE}).")
   long seed = 1;
@@ -59,18 +66,18 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.setProperty("java.awt.headless", "true");
-    if (episodes < 1 || episodes > 100) {
-      throw new IllegalArgumentException("--episodes must be in [1, 100], got " + episodes);
+    if (episodes < 1 || episodes > 100 || maxSteps < 1) {
+      throw new ParameterException(spec.commandLine(), "--episodes must be in [1, 100] and --max-steps >= 1");
     }
     Path dir = runs.resolve("demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Path gifPath = dir.resolve("rollout.gif");
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    try (Environment env = TaskRegistry.builtin().make(task)) {
+    try (Environment env = EnvsRenderCommand.make(spec, task)) {
       out.println("Mnemo demo: a " + policy + " agent on " + env.spec().taskId());
       out.println("  observation " + env.spec().observation() + ", " + env.spec().numActions() + " actions "
           + env.spec().actionNames());
       out.println();
-      Policy p = Policy.named(policy, env, seed);
+      Policy p = EnvsRenderCommand.policy(spec, policy, env, seed);
       TextRenderer text = new TextRenderer(out, false);
       List<EpisodeStats> stats = new ArrayList<>();
       int frames;
@@ -78,7 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
         FrameRecorder recorder = new FrameRecorder(env, 0, true, gif);
         for (int e = 0; e < episodes; e++) {
           int episode = e + 1;
-          stats.add(Rollout.episode(env, p, Seeds.derive(seed, e), episode, 0, s -> {
+          stats.add(Rollout.episode(env, p, Seeds.derive(seed, e), episode, maxSteps, s -> {
             recorder.onStep(s);
             if (episode == 1 && s.step() < show) {
               text.print(env, StepCaption.of(s, env.spec()));
@@ -92,7 +99,8 @@ public final class DemoCommand implements Callable<Integer> {
       out.println();
       for (int e = 0; e < stats.size(); e++) {
         EpisodeStats s = stats.get(e);
-        out.printf(Locale.ROOT, "episode %d: %d steps, return %.3f%s%n", e + 1, s.length(), s.episodeReturn(),
+        out.printf(Locale.ROOT, "episode %d: %d steps%s, return %.3f%s%n", e + 1, s.length(),
+            s.finished() ? "" : " (cut)", s.episodeReturn(),
             Double.isNaN(s.success()) ? "" : s.success() > 0 ? ", success" : ", failure");
       }
       out.println(EnvsRenderCommand.summary(env.spec().taskId(), stats));

@@ -75,8 +75,8 @@ public final class EnvsRenderCommand implements Callable<Integer> {
     if (steps < 0 || scale < 0 || !(fps > 0 && fps <= 100)) {
       throw new ParameterException(spec.commandLine(), "--steps and --scale must be >= 0 and --fps in (0, 100]");
     }
-    try (Environment env = TaskRegistry.builtin().make(taskId)) {
-      Policy p = Policy.named(policy, env, seed);
+    try (Environment env = make(spec, taskId)) {
+      Policy p = policy(spec, policy, env, seed);
       PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
       TextRenderer textRenderer = new TextRenderer(stdout, false);
       GifWriter gif = kind.endsWith(".gif") ? new GifWriter(out, (int) Math.round(1000 / fps)) : null;
@@ -105,6 +105,24 @@ public final class EnvsRenderCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The task {@code id}, or a usage error (exit code 2) naming what is wrong with it. */
+  static Environment make(CommandSpec spec, String id) {
+    try {
+      return TaskRegistry.builtin().make(id);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** The policy {@code name} for {@code env}, or a usage error. */
+  static Policy policy(CommandSpec spec, String name, Environment env, long seed) {
+    try {
+      return Policy.named(name, env, seed);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   /** "task: 3 episodes (2 finished), mean return 0.50, success 1/2". */

@@ -25,7 +25,10 @@ import mnemo.envs.rollout.Evaluation;
 import mnemo.envs.rollout.Policy;
 import mnemo.envs.rollout.Rollout;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code mnemo envs table}: docs/envs.md, the task table (random and oracle scores beside the
@@ -41,6 +44,7 @@ import picocli.CommandLine.Option;
         + "docs/envs.md, an oracle GIF per family to docs/img/, and append the task notes found "
         + "in docs/envs/*.md.%n%nExample: ./mnemo envs table --episodes 100")
 public final class EnvsTableCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
 
   /** Parameter settings per family, the pictured one first. Families not listed are scored at their defaults. */
   static final Map<String, List<String>> SETTINGS = new LinkedHashMap<>();
@@ -49,6 +53,11 @@ public final class EnvsTableCommand implements Callable<Integer> {
   static final Map<String, String> PUBLISHED = new LinkedHashMap<>();
 
   static {
+    SETTINGS.put("gridworld/empty", List.of("size=8", "size=16"));
+    SETTINGS.put("minigrid/memory", List.of("size=7", "size=13", "size=17,random=true"));
+    SETTINGS.put("memory/visual-match", List.of("mode=passive", "mode=active"));
+    SETTINGS.put("memory-grid", List.of("size=9", "size=15"));
+    SETTINGS.put("memory-maze", List.of("size=9", "size=15"));
     SETTINGS.put("memory/cue-recall", List.of("length=10", "length=100", "length=2,bits=10"));
     SETTINGS.put("memory/tmaze", List.of("length=10", "length=100", "length=10,mode=active", "length=100,mode=active"));
     SETTINGS.put("popgym/repeat-first", List.of("difficulty=easy", "difficulty=medium", "difficulty=hard"));
@@ -78,7 +87,7 @@ public final class EnvsTableCommand implements Callable<Integer> {
   boolean gifs = true;
 
   @Option(names = "--gif-steps", paramLabel = "N", description = "At most this many steps per GIF (default: ${DEFAULT-VALUE}).")
-  int gifSteps = 200;
+  int gifSteps = 120;
 
   TaskRegistry registry = TaskRegistry.builtin();
 
@@ -89,7 +98,7 @@ public final class EnvsTableCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     System.setProperty("java.awt.headless", "true");
     if (episodes < 1 || gifSteps < 1) {
-      throw new IllegalArgumentException("--episodes and --gif-steps must be >= 1");
+      throw new ParameterException(spec.commandLine(), "--episodes and --gif-steps must be >= 1");
     }
     Map<TaskFamily, List<String>> plan = new LinkedHashMap<>();
     long work = 0;
@@ -98,7 +107,7 @@ public final class EnvsTableCommand implements Callable<Integer> {
       plan.put(f, ids);
       for (String id : ids) {
         try (Environment env = registry.make(id)) {
-          work += (long) episodes * (env instanceof Oracle ? 2 : 1);
+          work += (long) episodes * (env instanceof Oracle ? 2 : 1) * weight(env);
         }
       }
     }
@@ -106,14 +115,16 @@ public final class EnvsTableCommand implements Callable<Integer> {
     Path imgDir = dir.resolve("img");
     List<Row> rows = new ArrayList<>();
     Map<TaskFamily, String> pictures = new LinkedHashMap<>();
-    try (ProgressBar bar = new ProgressBarBuilder().setTaskName("envs table").setInitialMax(work + (gifs ? plan.size() : 0))
+    try (ProgressBar bar = new ProgressBarBuilder().setTaskName("envs table").setUnit(" steps", 1)
+        .setInitialMax(work + (gifs ? (long) plan.size() * gifSteps : 0))
         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).build()) {
       for (Map.Entry<TaskFamily, List<String>> e : plan.entrySet()) {
         for (String id : e.getValue()) {
           bar.setExtraMessage(id);
           try (Environment env = registry.make(id)) {
-            Evaluation random = Evaluation.run(env, "random", episodes, seed, n -> bar.step());
-            Evaluation oracle = env instanceof Oracle ? Evaluation.run(env, "oracle", episodes, seed, n -> bar.step()) : null;
+            long w = weight(env);
+            Evaluation random = Evaluation.run(env, "random", episodes, seed, n -> bar.stepBy(w));
+            Evaluation oracle = env instanceof Oracle ? Evaluation.run(env, "oracle", episodes, seed, n -> bar.stepBy(w)) : null;
             rows.add(new Row(e.getKey(), env.spec().taskId(), random, oracle));
           }
         }
@@ -129,7 +140,7 @@ public final class EnvsTableCommand implements Callable<Integer> {
           } catch (UnsupportedOperationException noPicture) {
             Files.deleteIfExists(gif);
           }
-          bar.step();
+          bar.stepBy(gifSteps);
         }
       }
     }
@@ -138,6 +149,11 @@ public final class EnvsTableCommand implements Callable<Integer> {
     System.out.println("wrote " + out + " (" + rows.size() + " settings of " + plan.size() + " families"
         + (gifs ? ", " + pictures.size() + " GIFs in " + imgDir : "") + ")");
     return 0;
+  }
+
+  /** Progress units of one episode: its time limit, or 1 for tasks without one. */
+  private static long weight(Environment env) {
+    return Math.max(1, env.spec().maxEpisodeSteps());
   }
 
   /** The valid curated settings of {@code family} as full ids, or just its name (the defaults). */
@@ -185,9 +201,10 @@ public final class EnvsTableCommand implements Callable<Integer> {
         .append(episodes).append(" seeded episodes (episode e reset with `Seeds.derive(").append(seed)
         .append(", e)`) by the uniform **random** policy and by the scripted **oracle** (full knowledge of the hidden")
         .append(" state; — where a task has none). Return is the mean episode return, success the share of episodes")
-        .append(" whose last step reported `success` = 1. Regenerate with `./mnemo envs table --episodes ").append(episodes)
+        .append(" whose last step reported `success` = 1 (— for tasks without one), random steps the mean episode length of"
+        + " the random policy. Regenerate with `./mnemo envs table --episodes ").append(episodes)
         .append("`.\n\n");
-    md.append("| task | parameters | steps | random return | random success | oracle return | oracle success | published |\n");
+    md.append("| task | parameters | random steps | random return | random success | oracle return | oracle success | published |\n");
     md.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
     TaskFamily previous = null;
     for (Row r : rows) {

@@ -76,8 +76,17 @@ class EnvsCommandsTest {
   void renderErrors() {
     assertThat(run("envs", "render", "memory/tmaze")[1].toString()).contains("--out");
     assertThat(run("envs", "render", "memory/tmaze", "--out", "x.jpg")[0]).isEqualTo(2);
-    assertThat(run("envs", "render", "nope/task", "--text")[1].toString()).contains("unknown task 'nope/task'");
-    assertThat(run("envs", "render", "memory/tmaze", "--text", "--policy", "smart")[1].toString()).contains("random or oracle");
+    Object[] unknown = run("envs", "render", "nope/task", "--text");
+    assertThat(unknown[0]).isEqualTo(2);
+    assertThat(unknown[1].toString()).contains("unknown task 'nope/task'").doesNotContain("Exception");
+    Object[] badParam = run("envs", "render", "memory/tmaze:length=x", "--text");
+    assertThat(badParam[0]).isEqualTo(2);
+    assertThat(badParam[1].toString()).contains("'length' must be an integer");
+    Object[] badPolicy = run("envs", "render", "memory/tmaze", "--text", "--policy", "smart");
+    assertThat(badPolicy[0]).isEqualTo(2);
+    assertThat(badPolicy[1].toString()).contains("random or oracle");
+    assertThat(run("envs", "table", "--episodes", "0")[0]).isEqualTo(2);
+    assertThat(run("demo", "--task", "nope")[0]).isEqualTo(2);
   }
 
   @Test
