@@ -156,6 +156,31 @@ class EgocentricViewTest {
     assertThat(at(open, 6, 2)).containsExactly(Cell.EMPTY, 0, 0);
   }
 
+  /**
+   * process_vis lets light through diagonal gaps: with walls right of the agent and ahead of it, the
+   * lit agent cell still lights the cell diagonally ahead-right (its right sweep marks (i+1, j-1)),
+   * and from there the light goes on. Agent at view (3, 6) facing north; walls at (4, 6) and (3, 5).
+   */
+  @Test
+  void lightSlipsThroughADiagonalGapAsInMiniGrid() {
+    World w = new World(7, 7);
+    w.grid().setWall(4, 6);
+    w.grid().setWall(3, 5);
+    w.place(3, 6, Direction.NORTH);
+    byte[] img = encode(w, false);
+    assertThat(at(img, 4, 5)).containsExactly(Cell.EMPTY, 0, 0);
+    assertThat(at(img, 5, 4)).containsExactly(Cell.EMPTY, 0, 0);
+    // And symmetrically to the left: (2, 5) is lit by the left sweep.
+    assertThat(at(img, 2, 5)).containsExactly(Cell.EMPTY, 0, 0);
+    // Walled in on every side but the diagonals, nothing is hidden either way.
+    w.grid().setWall(2, 6);
+    byte[] boxed = encode(w, false);
+    assertThat(at(boxed, 4, 5)).containsExactly(Cell.EMPTY, 0, 0);
+    assertThat(at(boxed, 2, 5)).containsExactly(Cell.EMPTY, 0, 0);
+    assertThat(at(boxed, 1, 6)).containsExactly(0, 0, 0); // behind the wall at (2, 6)
+    assertThat(at(boxed, 5, 6)).containsExactly(0, 0, 0); // behind the wall at (4, 6)
+  }
+
   @Test
   void rejectsEvenOrTinySizes() {
     assertThatThrownBy(() -> new EgocentricView(6, false)).isInstanceOf(IllegalArgumentException.class);
