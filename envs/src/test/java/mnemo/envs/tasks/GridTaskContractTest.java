@@ -65,6 +65,19 @@ class GridTaskContractTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"gridworld/empty", "minigrid/memory", "memory/visual-match"})
+  void observationsAreFreshTensorsTheCallerMayKeep(String id) {
+    Environment env = make(id);
+    TimeStep first = env.reset(2);
+    byte[] kept = first.observation().bytes().clone();
+    for (int t = 0; t < 5; t++) {
+      env.step(t % env.spec().numActions());
+    }
+    env.reset(3);
+    assertThat(first.observation().bytes()).containsExactly(kept);
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"gridworld/empty", "gridworld/four-rooms", "minigrid/memory", "memory/visual-match",
       "memory/key-to-door"})
   void misuseIsRejected(String id) {
