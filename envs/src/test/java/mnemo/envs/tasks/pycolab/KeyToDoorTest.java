@@ -8,7 +8,7 @@ import java.util.List;
 import mnemo.envs.TimeStep;
 import mnemo.envs.grid.Cell;
 import mnemo.envs.registry.TaskRegistry;
-import mnemo.envs.tasks.Episodes;
+import mnemo.envs.tasks.GridEpisodes;
 import mnemo.envs.tasks.pycolab.ThreePhaseTask.Phase;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +78,7 @@ class KeyToDoorTest {
   void theOracleOpensTheDoorEveryTime() {
     KeyToDoor env = make("memory/key-to-door");
     for (int seed = 0; seed < 50; seed++) {
-      List<TimeStep> steps = Episodes.play(env, seed, Episodes.oracle(env));
+      List<TimeStep> steps = GridEpisodes.play(env, seed, GridEpisodes.oracle(env));
       assertThat(steps.get(steps.size() - 1).info(TimeStep.SUCCESS)).isEqualTo(1f);
       assertThat(steps.size() - 1).isEqualTo(15 + 90 + 2);
     }

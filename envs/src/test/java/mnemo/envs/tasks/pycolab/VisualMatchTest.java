@@ -10,7 +10,7 @@ import mnemo.envs.grid.Direction;
 import mnemo.envs.grid.Grid;
 import mnemo.envs.grid.PathFinder;
 import mnemo.envs.registry.TaskRegistry;
-import mnemo.envs.tasks.Episodes;
+import mnemo.envs.tasks.GridEpisodes;
 import mnemo.envs.tasks.pycolab.ThreePhaseTask.Phase;
 import org.junit.jupiter.api.Test;
 
@@ -182,7 +182,7 @@ class VisualMatchTest {
   @Test
   void notChoosingTruncatesAtTheTimeLimit() {
     VisualMatch env = make("memory/visual-match");
-    List<TimeStep> steps = Episodes.play(env, 3, ts -> SOUTH);
+    List<TimeStep> steps = GridEpisodes.play(env, 3, ts -> SOUTH);
     assertThat(steps).hasSize(121);
     TimeStep last = steps.get(120);
     assertThat(last.isTruncated()).isTrue();
@@ -252,9 +252,9 @@ class VisualMatchTest {
   @Test
   void appleRewardIsReportedApartFromSuccess() {
     VisualMatch env = make("memory/visual-match");
-    List<TimeStep> steps = Episodes.play(env, 2, Episodes.oracle(env));
+    List<TimeStep> steps = GridEpisodes.play(env, 2, GridEpisodes.oracle(env));
     TimeStep last = steps.get(steps.size() - 1);
-    double total = Episodes.episodeReturn(steps);
+    double total = GridEpisodes.episodeReturn(steps);
     assertThat(last.info(TimeStep.SUCCESS)).isEqualTo(1f);
     assertThat(last.info(ThreePhaseTask.APPLE_REWARD)).isEqualTo((float) (total - 10.0));
     assertThat(last.info(ThreePhaseTask.APPLE_REWARD)).isGreaterThan(10f); // apples grow back: more than 10 eaten
