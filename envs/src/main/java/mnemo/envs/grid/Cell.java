@@ -41,6 +41,44 @@ public final class Cell {
   public static final int CLOSED = 1;
   public static final int LOCKED = 2;
 
+  /**
+   * One cell as a short: object in bits 0–3, colour in bits 4–6, state in bits 7–8.
+   * Inputs outside their ranges throw IllegalArgumentException.
+   */
+  public static short pack(int obj, int color, int state) {
+    if (obj < 0 || obj >= NUM_OBJECTS || color < 0 || color >= NUM_COLORS || state < 0 || state > LOCKED) {
+      throw new IllegalArgumentException("no cell (" + obj + ", " + color + ", " + state + ")");
+    }
+    return (short) (obj | color << 4 | state << 7);
+  }
+
+  public static int object(int packed) {
+    return packed & 15;
+  }
+
+  public static int color(int packed) {
+    return packed >> 4 & 7;
+  }
+
+  public static int state(int packed) {
+    return packed >> 7 & 3;
+  }
+
+  /** What lies outside a grid: a grey wall. */
+  public static final short OUTSIDE = (short) (WALL | GREY << 4);
+
+  /** Packed codes span [0, 512). */
+  static final int NUM_PACKED = 512;
+
+  /** {@link #seeBehind} for every packed code. */
+  static final boolean[] SEE_BEHIND_PACKED = new boolean[NUM_PACKED];
+
+  static {
+    for (int p = 0; p < NUM_PACKED; p++) {
+      SEE_BEHIND_PACKED[p] = seeBehind(object(p), state(p));
+    }
+  }
+
   /** The largest index any MiniGrid view element takes (the object index of the agent). */
   public static final int MAX_MINIGRID_CODE = AGENT;
 

@@ -16,9 +16,8 @@ package mnemo.envs.grid;
 public final class EgocentricView {
   private final int size;
   private final boolean seeThroughWalls;
-  private final byte[] obj;
-  private final byte[] col;
-  private final byte[] st;
+  /** The packed cells in view, index i * V + j. */
+  private final short[] cells;
   private final boolean[] mask;
 
   public EgocentricView(int size, boolean seeThroughWalls) {
@@ -27,9 +26,7 @@ public final class EgocentricView {
     }
     this.size = size;
     this.seeThroughWalls = seeThroughWalls;
-    obj = new byte[size * size];
-    col = new byte[size * size];
-    st = new byte[size * size];
+    cells = new short[size * size];
     mask = new boolean[size * size];
   }
 
@@ -46,9 +43,7 @@ public final class EgocentricView {
     final int v = size;
     final int half = v / 2;
     final Grid g = world.grid();
-    final byte[] gObj = g.objects();
-    final byte[] gCol = g.colors();
-    final byte[] gSt = g.states();
+    final short[] gCells = g.cells();
     final int gw = g.width();
     final int gh = g.height();
     // Forward f = DIR_TO_VEC[dir]; right r = (-f.y, f.x). View cell (i, j) lies (v-1-j) cells ahead
@@ -65,16 +60,7 @@ public final class EgocentricView {
       int wx = ax + fx * (v - 1) + rx * lat;
       int wy = ay + fy * (v - 1) + ry * lat;
       for (int j = 0, k = i * v; j < v; j++, k++, wx -= fx, wy -= fy) {
-        if (wx >= 0 && wy >= 0 && wx < gw && wy < gh) {
-          int c = wy * gw + wx;
-          obj[k] = gObj[c];
-          col[k] = gCol[c];
-          st[k] = gSt[c];
-        } else {
-          obj[k] = Cell.WALL;
-          col[k] = Cell.GREY;
-          st[k] = 0;
-        }
+        cells[k] = wx >= 0 && wy >= 0 && wx < gw && wy < gh ? gCells[wy * gw + wx] : Cell.OUTSIDE;
       }
     }
     if (seeThroughWalls) {
@@ -82,15 +68,15 @@ public final class EgocentricView {
     } else {
       processVis(half, v - 1);
     }
-    int agent = half * v + (v - 1);
-    obj[agent] = (byte) world.carrying();
-    col[agent] = (byte) (world.carrying() == Cell.EMPTY ? 0 : world.carryingColor());
-    st[agent] = 0;
+    // The agent's own cell shows what it carries, or empty.
+    int carried = world.carrying();
+    cells[half * v + (v - 1)] = Cell.pack(carried, carried == Cell.EMPTY ? 0 : world.carryingColor(), 0);
     for (int k = 0, o = 0, n = v * v; k < n; k++, o += 3) {
       if (mask[k]) {
-        out[o] = obj[k];
-        out[o + 1] = col[k];
-        out[o + 2] = st[k];
+        int c = cells[k];
+        out[o] = (byte) (c & 15);
+        out[o + 1] = (byte) (c >> 4 & 7);
+        out[o + 2] = (byte) (c >> 7 & 3);
       }
       // Hidden cells stay (unseen, 0, 0): the caller hands in a zeroed array.
     }
@@ -101,32 +87,42 @@ public final class EgocentricView {
     return mask[i * size + j];
   }
 
-  /** MiniGrid's Grid.process_vis on the view arrays, indices i * V + j. */
+  /**
+   * MiniGrid's Grid.process_vis on the view, one row (fixed j) at a time as bit sets over the
+   * columns i. process_vis seeds the agent's cell, then for j from the agent's row to the far row:
+   * a rightward sweep lights i+1 from every lit cell i that can be seen behind, a leftward sweep
+   * lights i−1 likewise, and every lit see-behind cell i lights (i, j−1) and its neighbour on the
+   * sweep's side. As bit sets, with S = lit ∧ seeBehind: the rightward sweep is the closure of
+   * lit |= (lit ∧ see) << 1, the leftward one the closure of lit |= (lit ∧ see) >> 1, and the
+   * next row starts from S ∪ S<<1 ∪ S>>1 (each cell of S is marked up by the left sweep with its
+   * left neighbour, and its right neighbour is marked by whichever sweep lit it).
+   */
   private void processVis(int agentI, int agentJ) {
     final int v = size;
-    java.util.Arrays.fill(mask, false);
-    mask[agentI * v + agentJ] = true;
-    for (int j = v - 1; j >= 0; j--) {
-      for (int i = 0; i < v - 1; i++) {
-        if (!mask[i * v + j] || !Cell.seeBehind(obj[i * v + j], st[i * v + j])) {
-          continue;
-        }
-        mask[(i + 1) * v + j] = true;
-        if (j > 0) {
-          mask[(i + 1) * v + j - 1] = true;
-          mask[i * v + j - 1] = true;
+    final int all = (1 << v) - 1;
+    final boolean[] see = Cell.SEE_BEHIND_PACKED;
+    int lit = 1 << agentI;
+    for (int j = agentJ; j >= 0; j--) {
+      int clear = 0;
+      for (int i = 0; i < v; i++) {
+        if (see[cells[i * v + j]]) {
+          clear |= 1 << i;
         }
       }
-      for (int i = v - 1; i > 0; i--) {
-        if (!mask[i * v + j] || !Cell.seeBehind(obj[i * v + j], st[i * v + j])) {
-          continue;
-        }
-        mask[(i - 1) * v + j] = true;
-        if (j > 0) {
-          mask[(i - 1) * v + j - 1] = true;
-          mask[i * v + j - 1] = true;
-        }
+      int prev;
+      do {
+        prev = lit;
+        lit = (lit | (lit & clear) << 1) & all;
+      } while (lit != prev);
+      do {
+        prev = lit;
+        lit |= (lit & clear) >> 1;
+      } while (lit != prev);
+      for (int i = 0; i < v; i++) {
+        mask[i * v + j] = (lit >> i & 1) != 0;
       }
+      int s = lit & clear;
+      lit = (s | s << 1 | s >> 1) & all;
     }
   }
 

@@ -3,16 +3,15 @@ package mnemo.envs.grid;
 import java.util.Arrays;
 
 /**
- * A rectangle of cells in three flat arrays (object, colour, state; see {@link Cell}), indexed
- * {@code y * width + x}: no object per cell, so a step touches a few bytes. Cells outside the
- * rectangle read as grey walls, as in MiniGrid's {@code Grid.slice}.
+ * A rectangle of cells in one flat array, indexed {@code y * width + x}, each cell its (object,
+ * colour, state) packed in a short ({@link Cell#pack}): no object per cell, so a view reads one
+ * value per cell. Cells outside the rectangle read as grey walls, as in MiniGrid's
+ * {@code Grid.slice}.
  */
 public final class Grid {
   private final int width;
   private final int height;
-  private final byte[] obj;
-  private final byte[] color;
-  private final byte[] state;
+  private final short[] cells;
 
   public Grid(int width, int height) {
     if (width <= 0 || height <= 0) {
@@ -20,10 +19,7 @@ public final class Grid {
     }
     this.width = width;
     this.height = height;
-    int n = width * height;
-    obj = new byte[n];
-    color = new byte[n];
-    state = new byte[n];
+    cells = new short[width * height];
     clear();
   }
 
@@ -41,45 +37,37 @@ public final class Grid {
 
   /** Empties every cell. */
   public void clear() {
-    Arrays.fill(obj, (byte) Cell.EMPTY);
-    Arrays.fill(color, (byte) 0);
-    Arrays.fill(state, (byte) 0);
+    Arrays.fill(cells, Cell.pack(Cell.EMPTY, 0, 0));
   }
 
-  /** The flat arrays, for the views in this package to read without a bounds check per call. */
-  byte[] objects() {
-    return obj;
+  /** The packed cells, for the views in this package to read without a bounds check per call. */
+  short[] cells() {
+    return cells;
   }
 
-  byte[] colors() {
-    return color;
-  }
-
-  byte[] states() {
-    return state;
+  /** The packed cell at (x, y) ({@link Cell#pack}); a grey wall outside. */
+  public int packed(int x, int y) {
+    return inBounds(x, y) ? cells[y * width + x] : Cell.OUTSIDE;
   }
 
   public int object(int x, int y) {
-    return inBounds(x, y) ? obj[y * width + x] : Cell.WALL;
+    return inBounds(x, y) ? Cell.object(cells[y * width + x]) : Cell.WALL;
   }
 
   public int color(int x, int y) {
-    return inBounds(x, y) ? color[y * width + x] : Cell.GREY;
+    return inBounds(x, y) ? Cell.color(cells[y * width + x]) : Cell.GREY;
   }
 
   public int state(int x, int y) {
-    return inBounds(x, y) ? state[y * width + x] : 0;
+    return inBounds(x, y) ? Cell.state(cells[y * width + x]) : 0;
   }
 
   public void set(int x, int y, int object, int colour, int st) {
     if (!inBounds(x, y)) {
       throw new IndexOutOfBoundsException("(" + x + ", " + y + ") outside " + width + "x" + height);
     }
-    int i = y * width + x;
-    obj[i] = (byte) object;
     // An empty cell is always (empty, 0, 0), as MiniGrid encodes None.
-    color[i] = object == Cell.EMPTY ? 0 : (byte) colour;
-    state[i] = object == Cell.EMPTY ? 0 : (byte) st;
+    cells[y * width + x] = object == Cell.EMPTY ? Cell.pack(Cell.EMPTY, 0, 0) : Cell.pack(object, colour, st);
   }
 
   public void set(int x, int y, int object, int colour) {
@@ -95,7 +83,7 @@ public final class Grid {
   }
 
   public void setState(int x, int y, int st) {
-    state[y * width + x] = (byte) st;
+    set(x, y, object(x, y), color(x, y), st);
   }
 
   public boolean isEmpty(int x, int y) {
@@ -104,7 +92,11 @@ public final class Grid {
 
   /** Whether the agent may stand on (x, y): {@link Cell#canOverlap} and inside the grid. */
   public boolean canOverlap(int x, int y) {
-    return inBounds(x, y) && Cell.canOverlap(obj[y * width + x], state[y * width + x]);
+    if (!inBounds(x, y)) {
+      return false;
+    }
+    short c = cells[y * width + x];
+    return Cell.canOverlap(Cell.object(c), Cell.state(c));
   }
 
   /** MiniGrid's {@code horz_wall(x, y, length)}. */

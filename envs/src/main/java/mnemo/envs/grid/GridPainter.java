@@ -1,6 +1,8 @@
 package mnemo.envs.grid;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import mnemo.envs.Frame;
 
@@ -248,8 +250,8 @@ public final class GridPainter {
   /** A background and shapes painted over it in order. */
   private static final class Layers {
     private final int background;
-    private final java.util.List<Shape> shapes = new java.util.ArrayList<>();
-    private final java.util.List<Integer> colours = new java.util.ArrayList<>();
+    private final List<Shape> shapes = new ArrayList<>();
+    private final List<Integer> colours = new ArrayList<>();
 
     Layers(int background) {
       this.background = background;

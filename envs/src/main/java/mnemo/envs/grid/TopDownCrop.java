@@ -26,6 +26,9 @@ public final class TopDownCrop {
   /** Writes the crop around the agent of {@code world} into {@code out} (length side² · 3). */
   public void encode(World world, byte[] out) {
     Grid g = world.grid();
+    short[] cells = g.cells();
+    int gw = g.width();
+    int gh = g.height();
     int x0 = world.x() - radius;
     int y0 = world.y() - radius;
     int o = 0;
@@ -36,8 +39,9 @@ public final class TopDownCrop {
         int rgb;
         if (r == radius && c == radius) {
           rgb = palette.agent();
-        } else if (g.inBounds(x, y)) {
-          rgb = palette.rgb(g.object(x, y), g.color(x, y));
+        } else if (x >= 0 && y >= 0 && x < gw && y < gh) {
+          int p = cells[y * gw + x];
+          rgb = palette.rgb(Cell.object(p), Cell.color(p));
         } else {
           rgb = palette.pad();
         }

@@ -156,6 +156,136 @@ class EgocentricViewTest {
     assertThat(at(open, 6, 2)).containsExactly(Cell.EMPTY, 0, 0);
   }
 
+  /**
+   * process_vis lets light through diagonal gaps: with walls right of the agent and ahead of it, the
+   * lit agent cell still lights the cell diagonally ahead-right (its right sweep marks (i+1, j-1)),
+   * and from there the light goes on. Agent at view (3, 6) facing north; walls at (4, 6) and (3, 5).
+   */
+  @Test
+  void lightSlipsThroughADiagonalGapAsInMiniGrid() {
+    World w = new World(7, 7);
+    w.grid().setWall(4, 6);
+    w.grid().setWall(3, 5);
+    w.place(3, 6, Direction.NORTH);
+    byte[] img = encode(w, false);
+    assertThat(at(img, 4, 5)).containsExactly(Cell.EMPTY, 0, 0);
+    assertThat(at(img, 5, 4)).containsExactly(Cell.EMPTY, 0, 0);
+    // And symmetrically to the left: (2, 5) is lit by the left sweep.
+    assertThat(at(img, 2, 5)).containsExactly(Cell.EMPTY, 0, 0);
+    // Walled in on every side but the diagonals, nothing is hidden either way.
+    w.grid().setWall(2, 6);
+    byte[] boxed = encode(w, false);
+    assertThat(at(boxed, 4, 5)).containsExactly(Cell.EMPTY, 0, 0);
+    assertThat(at(boxed, 2, 5)).containsExactly(Cell.EMPTY, 0, 0);
+    assertThat(at(boxed, 1, 6)).containsExactly(0, 0, 0); // behind the wall at (2, 6)
+    assertThat(at(boxed, 5, 6)).containsExactly(0, 0, 0); // behind the wall at (4, 6)
+  }
+
+  /**
+   * MiniGrid's whole gen_obs path written out literally (slice, rotate_left, process_vis with its
+   * two sweeps per row, the agent's cell, encode with the mask) and compared with the view on
+   * random rooms of walls, doors in every state, keys and balls, in every heading, with and without
+   * occlusion, for view sizes 3, 5, 7 and 9.
+   */
+  @Test
+  void matchesALiteralPortOfGenObsOnRandomRooms() {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(42);
+    int[] objects = {Cell.EMPTY, Cell.EMPTY, Cell.EMPTY, Cell.WALL, Cell.WALL, Cell.DOOR, Cell.KEY, Cell.BALL, Cell.GOAL};
+    for (int trial = 0; trial < 400; trial++) {
+      int w = 3 + rng.nextInt(10);
+      int h = 3 + rng.nextInt(10);
+      World world = new World(w, h);
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          int obj = objects[rng.nextInt(objects.length)];
+          world.grid().set(x, y, obj, rng.nextInt(Cell.NUM_COLORS), obj == Cell.DOOR ? rng.nextInt(3) : 0);
+        }
+      }
+      world.place(rng.nextInt(w), rng.nextInt(h), rng.nextInt(4));
+      if (rng.nextInt(4) == 0) {
+        world.carry(Cell.BALL, Cell.PURPLE);
+      }
+      int v = 3 + 2 * rng.nextInt(4);
+      boolean stw = rng.nextInt(3) == 0;
+      byte[] out = new byte[v * v * 3];
+      new EgocentricView(v, stw).encode(world, out);
+      assertThat(out).as("trial %d", trial).containsExactly(referenceGenObs(world, v, stw));
+    }
+  }
+
+  /** MiniGridEnv.gen_obs_grid + Grid.encode, literally, on packed cells [x][y]. */
+  private static byte[] referenceGenObs(World w, int v, boolean seeThroughWalls) {
+    int ax = w.x();
+    int ay = w.y();
+    int topX;
+    int topY;
+    switch (w.dir()) {
+      case 0 -> { topX = ax; topY = ay - v / 2; }
+      case 1 -> { topX = ax - v / 2; topY = ay; }
+      case 2 -> { topX = ax - v + 1; topY = ay - v / 2; }
+      default -> { topX = ax - v / 2; topY = ay - v + 1; }
+    }
+    int[][] grid = new int[v][v];
+    for (int j = 0; j < v; j++) {
+      for (int i = 0; i < v; i++) {
+        grid[i][j] = w.grid().packed(topX + i, topY + j);
+      }
+    }
+    for (int r = 0; r < w.dir() + 1; r++) {
+      int[][] rot = new int[v][v];
+      for (int i = 0; i < v; i++) {
+        for (int j = 0; j < v; j++) {
+          rot[j][v - 1 - i] = grid[i][j];
+        }
+      }
+      grid = rot;
+    }
+    boolean[][] mask = new boolean[v][v];
+    if (seeThroughWalls) {
+      for (boolean[] col : mask) {
+        java.util.Arrays.fill(col, true);
+      }
+    } else {
+      mask[v / 2][v - 1] = true;
+      for (int j = v - 1; j >= 0; j--) {
+        for (int i = 0; i < v - 1; i++) {
+          if (!mask[i][j] || !Cell.seeBehind(Cell.object(grid[i][j]), Cell.state(grid[i][j]))) {
+            continue;
+          }
+          mask[i + 1][j] = true;
+          if (j > 0) {
+            mask[i + 1][j - 1] = true;
+            mask[i][j - 1] = true;
+          }
+        }
+        for (int i = v - 1; i > 0; i--) {
+          if (!mask[i][j] || !Cell.seeBehind(Cell.object(grid[i][j]), Cell.state(grid[i][j]))) {
+            continue;
+          }
+          mask[i - 1][j] = true;
+          if (j > 0) {
+            mask[i - 1][j - 1] = true;
+            mask[i][j - 1] = true;
+          }
+        }
+      }
+    }
+    grid[v / 2][v - 1] = w.carrying() == Cell.EMPTY ? Cell.pack(Cell.EMPTY, 0, 0)
+        : Cell.pack(w.carrying(), w.carryingColor(), 0);
+    byte[] out = new byte[v * v * 3];
+    for (int i = 0; i < v; i++) {
+      for (int j = 0; j < v; j++) {
+        if (mask[i][j]) {
+          int o = (i * v + j) * 3;
+          out[o] = (byte) Cell.object(grid[i][j]);
+          out[o + 1] = (byte) Cell.color(grid[i][j]);
+          out[o + 2] = (byte) Cell.state(grid[i][j]);
+        }
+      }
+    }
+    return out;
+  }
+
   @Test
   void rejectsEvenOrTinySizes() {
     assertThatThrownBy(() -> new EgocentricView(6, false)).isInstanceOf(IllegalArgumentException.class);

@@ -21,6 +21,18 @@ class GridTest {
   }
 
   @Test
+  void packingRoundTripsAndRejectsCodesOutOfRange() {
+    short p = Cell.pack(Cell.DOOR, Cell.GREY, Cell.LOCKED);
+    assertThat(Cell.object(p)).isEqualTo(Cell.DOOR);
+    assertThat(Cell.color(p)).isEqualTo(Cell.GREY);
+    assertThat(Cell.state(p)).isEqualTo(Cell.LOCKED);
+    assertThatThrownBy(() -> Cell.pack(Cell.NUM_OBJECTS, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Cell.pack(Cell.KEY, 6, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Cell.pack(Cell.KEY, 0, 3)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Grid(2, 2).set(0, 0, Cell.BALL, -1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void wallRectDrawsTheBorderOnly() {
     Grid g = new Grid(4, 3);
     g.wallRect(0, 0, 4, 3);

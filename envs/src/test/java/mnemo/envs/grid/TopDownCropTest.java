@@ -1,6 +1,7 @@
 package mnemo.envs.grid;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,11 @@ class TopDownCropTest {
     assertThat(rgbAt(img, 3, 2, 5)).isEqualTo(0xcccccc); // empty floor at (1, 1)
     assertThat(rgbAt(img, 0, 2, 5)).isEqualTo(0x111111); // y = -2: outside, padding
     assertThat(rgbAt(img, 2, 0, 5)).isEqualTo(0x111111); // x = -1
+  }
+
+  @Test
+  void rejectsANegativeRadius() {
+    assertThatThrownBy(() -> new TopDownCrop(-1, new Palette(0, 0, 0))).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

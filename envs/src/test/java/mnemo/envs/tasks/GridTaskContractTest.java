@@ -26,7 +26,7 @@ class GridTaskContractTest {
   void observationsStayInSpecAndEpisodesEndWithASuccessFlag(String id) {
     Environment env = make(id);
     for (int e = 0; e < 30; e++) {
-      List<TimeStep> steps = Episodes.play(env, e, e % 2 == 0 ? Episodes.oracle(env) : Episodes.random(env, e));
+      List<TimeStep> steps = GridEpisodes.play(env, e, e % 2 == 0 ? GridEpisodes.oracle(env) : GridEpisodes.random(env, e));
       assertThat(steps.size() - 1).isLessThanOrEqualTo(env.spec().maxEpisodeSteps());
       for (TimeStep ts : steps) {
         env.spec().observation().check(ts.observation());
@@ -52,8 +52,8 @@ class GridTaskContractTest {
     Environment a = make(id);
     Environment b = make(id);
     for (long seed : new long[] {0, 7, 123456789L}) {
-      List<TimeStep> x = Episodes.play(a, seed, Episodes.random(a, seed));
-      List<TimeStep> y = Episodes.play(b, seed, Episodes.random(b, seed));
+      List<TimeStep> x = GridEpisodes.play(a, seed, GridEpisodes.random(a, seed));
+      List<TimeStep> y = GridEpisodes.play(b, seed, GridEpisodes.random(b, seed));
       assertThat(y).isEqualTo(x);
     }
     // Different seeds give different first observations somewhere among a few seeds.
@@ -65,6 +65,19 @@ class GridTaskContractTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"gridworld/empty", "minigrid/memory", "memory/visual-match"})
+  void observationsAreFreshTensorsTheCallerMayKeep(String id) {
+    Environment env = make(id);
+    TimeStep first = env.reset(2);
+    byte[] kept = first.observation().bytes().clone();
+    for (int t = 0; t < 5; t++) {
+      env.step(t % env.spec().numActions());
+    }
+    env.reset(3);
+    assertThat(first.observation().bytes()).containsExactly(kept);
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"gridworld/empty", "gridworld/four-rooms", "minigrid/memory", "memory/visual-match",
       "memory/key-to-door"})
   void misuseIsRejected(String id) {
@@ -73,7 +86,7 @@ class GridTaskContractTest {
     env.reset(1);
     assertThatThrownBy(() -> env.step(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> env.step(env.spec().numActions())).isInstanceOf(IllegalArgumentException.class);
-    Episodes.play(env, 1, Episodes.oracle(env));
+    GridEpisodes.play(env, 1, GridEpisodes.oracle(env));
     assertThatThrownBy(() -> env.step(0)).isInstanceOf(IllegalStateException.class).hasMessageContaining("ended");
   }
 
@@ -82,8 +95,8 @@ class GridTaskContractTest {
       "memory/visual-match", "memory/visual-match:mode=active", "memory/key-to-door"})
   void theOracleAlwaysSucceedsAndRandomDoesWorse(String id) {
     Environment env = make(id);
-    double[] oracle = Episodes.evaluate(env, 100, true);
-    double[] random = Episodes.evaluate(env, 100, false);
+    double[] oracle = GridEpisodes.evaluate(env, 100, true);
+    double[] random = GridEpisodes.evaluate(env, 100, false);
     assertThat(oracle[1]).as("oracle success").isEqualTo(1.0);
     assertThat(random[1]).as("random success").isLessThan(0.6);
     assertThat(random[0]).as("random return").isLessThan(oracle[0]);

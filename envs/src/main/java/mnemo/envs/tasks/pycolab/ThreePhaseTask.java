@@ -244,21 +244,9 @@ public abstract class ThreePhaseTask implements Environment, Oracle {
   /** {@code distractor_phase}: keep {@code apples} random slots of the apple grid. */
   private void buildDistractor() {
     Grid g = world.grid();
-    int[] slots = new int[22];
-    int n = 0;
     java.util.Arrays.fill(lastPickup, -1);
-    for (int y = 0; y < HEIGHT; y++) {
-      for (int x = 0; x < WIDTH; x++) {
-        char c = APPLE_DISTRACTOR_GRID[y].charAt(x);
-        if (c == '#') {
-          g.setWall(x, y);
-        } else if (c == 'a') {
-          slots[n++] = y * WIDTH + x;
-        } else if (c == '+') {
-          world.place(x, y, Direction.NORTH);
-        }
-      }
-    }
+    int[] slots = buildFromArt(APPLE_DISTRACTOR_GRID, 'a');
+    int n = slots.length;
     shuffle(slots, n);
     for (int i = 0; i < numApples; i++) {
       int s = slots[i];
@@ -305,26 +293,21 @@ public abstract class ThreePhaseTask implements Environment, Oracle {
    * places for one object. Returns the flat indices of the slots; places the agent on a random '+'.
    */
   protected final int[] buildFromArt(String[] art, char slotChar) {
-    Grid g = world.grid();
     int[] slots = new int[WIDTH * HEIGHT];
     int[] starts = new int[WIDTH * HEIGHT];
-    int ns = 0;
-    int np = 0;
-    for (int y = 0; y < HEIGHT; y++) {
-      for (int x = 0; x < WIDTH; x++) {
-        char c = art[y].charAt(x);
-        if (c == '#') {
-          g.setWall(x, y);
-        } else if (c == '+') {
-          starts[np++] = y * WIDTH + x;
-        } else if (c == slotChar) {
-          slots[ns++] = y * WIDTH + x;
-        }
+    int[] counts = new int[2];
+    world.grid().fill(art, (g, x, y, c) -> {
+      if (c == '#') {
+        g.setWall(x, y);
+      } else if (c == '+') {
+        starts[counts[1]++] = y * WIDTH + x;
+      } else if (c == slotChar) {
+        slots[counts[0]++] = y * WIDTH + x;
       }
-    }
-    int start = starts[rng.nextInt(np)];
+    });
+    int start = starts[rng.nextInt(counts[1])];
     world.place(start % WIDTH, start / WIDTH, Direction.NORTH);
-    return java.util.Arrays.copyOf(slots, ns);
+    return java.util.Arrays.copyOf(slots, counts[0]);
   }
 
   private Tensor observe() {

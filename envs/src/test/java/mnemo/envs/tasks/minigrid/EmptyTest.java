@@ -11,7 +11,7 @@ import mnemo.envs.TimeStep;
 import mnemo.envs.grid.Cell;
 import mnemo.envs.grid.Direction;
 import mnemo.envs.registry.TaskRegistry;
-import mnemo.envs.tasks.Episodes;
+import mnemo.envs.tasks.GridEpisodes;
 import org.junit.jupiter.api.Test;
 
 class EmptyTest {
@@ -45,7 +45,7 @@ class EmptyTest {
   @Test
   void theOracleTakesTheShortestPathAndEarnsTheTimeDiscountedReward() {
     Empty env = make("gridworld/empty");
-    List<TimeStep> steps = Episodes.play(env, 0, Episodes.oracle(env));
+    List<TimeStep> steps = GridEpisodes.play(env, 0, GridEpisodes.oracle(env));
     assertThat(steps).hasSize(12);
     TimeStep last = steps.get(11);
     assertThat(last.isTerminated()).isTrue();

@@ -13,7 +13,7 @@ import mnemo.envs.grid.Direction;
 import mnemo.envs.grid.Grid;
 import mnemo.envs.grid.PathFinder;
 import mnemo.envs.registry.TaskRegistry;
-import mnemo.envs.tasks.Episodes;
+import mnemo.envs.tasks.GridEpisodes;
 import org.junit.jupiter.api.Test;
 
 class MemoryTest {
@@ -92,7 +92,7 @@ class MemoryTest {
   void theMatchingObjectPaysTheTimeDiscountedReward() {
     Memory env = make("minigrid/memory:size=9");
     for (int seed = 0; seed < 20; seed++) {
-      List<TimeStep> steps = Episodes.play(env, seed, Episodes.oracle(env));
+      List<TimeStep> steps = GridEpisodes.play(env, seed, GridEpisodes.oracle(env));
       TimeStep last = steps.get(steps.size() - 1);
       int t = steps.size() - 1;
       assertThat(last.isTerminated()).isTrue();

@@ -9,8 +9,8 @@ import mnemo.envs.Oracle;
 import mnemo.envs.TimeStep;
 
 /** Test helper: plays whole episodes and summarises them. */
-public final class Episodes {
-  private Episodes() {}
+public final class GridEpisodes {
+  private GridEpisodes() {}
 
   /** Plays one episode from {@code seed} with {@code policy}; returns every time step, FIRST to LAST. */
   public static List<TimeStep> play(Environment env, long seed, ToIntFunction<TimeStep> policy) {
