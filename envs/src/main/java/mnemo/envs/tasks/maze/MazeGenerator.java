@@ -15,7 +15,10 @@ import java.util.SplittableRandom;
  *       wall line), carving them out whole;</li>
  *   <li>joins everything into one spanning tree by randomised Kruskal over node-to-node edges, with
  *       each room pre-merged into one component (corridors one cell wide; a room may get several
- *       doors, no loops);</li>
+ *       doors); an edge that would close a loop next to a room is still opened with probability 0.05
+ *       (DMLab's default extra connection probability);</li>
+ *   <li>simplifies: corridor dead ends are filled in until none is left (DMLab's {@code simplify},
+ *       without its removal of horseshoe bends);</li>
  *   <li>puts each target in a random cell of a different room (labmaze's one object per room; a
  *       maze with fewer rooms than targets is redrawn, and after 100 redraws the remaining targets
  *       go to random floor cells), and the agent on a random room cell holding no target.</li>
@@ -30,6 +33,8 @@ public final class MazeGenerator {
   public static final int MIN_SIZE = 7;
   public static final int MAX_SIZE = 15;
   private static final int REDRAWS = 100;
+  /** Chance of opening a wall that would close a loop next to a room (DMLab's extra connection probability). */
+  private static final double EXTRA_DOOR = 0.05;
 
   /** Memory Maze's number of targets for an interior size: 7→2, 9→3, 11→4, 13→5, 15→6. */
   public static int defaultTargets(int size) {
@@ -159,15 +164,49 @@ public final class MazeGenerator {
       int b = e < nn ? a + 1 : a + nodes;
       int ra = find(parent, a);
       int rb = find(parent, b);
-      if (ra == rb) {
-        continue;
-      }
-      parent[ra] = rb;
       int r = (a / nodes) + (b / nodes) + 1; // midpoint row: (2ya+1 + 2yb+1) / 2
       int c = (a % nodes) + (b % nodes) + 1;
-      wall[r * width + c] = false;
+      if (ra != rb) {
+        parent[ra] = rb;
+        wall[r * width + c] = false;
+      } else if ((nodeRoom[a] >= 0 || nodeRoom[b] >= 0) && nodeRoom[a] != nodeRoom[b]
+          && rng.nextDouble() < EXTRA_DOOR) {
+        wall[r * width + c] = false; // a loop: a second way into a room
+      }
     }
+    simplify(wall, room, width);
     return new Layout(wall, room, rooms);
+  }
+
+  /** Fills corridor dead ends (corridor cells with at most one open neighbour) until none is left. */
+  private static void simplify(boolean[] wall, int[] room, int width) {
+    int[] stack = new int[wall.length];
+    int top = 0;
+    for (int c = 0; c < wall.length; c++) {
+      if (deadEnd(wall, room, width, c)) {
+        stack[top++] = c;
+      }
+    }
+    while (top > 0) {
+      int c = stack[--top];
+      if (!deadEnd(wall, room, width, c)) {
+        continue;
+      }
+      wall[c] = true;
+      for (int n : new int[] {c - width, c + 1, c + width, c - 1}) {
+        if (deadEnd(wall, room, width, n)) {
+          stack[top++] = n;
+        }
+      }
+    }
+  }
+
+  private static boolean deadEnd(boolean[] wall, int[] room, int width, int c) {
+    if (wall[c] || room[c] >= 0) {
+      return false;
+    }
+    int open = (wall[c - width] ? 0 : 1) + (wall[c + 1] ? 0 : 1) + (wall[c + width] ? 0 : 1) + (wall[c - 1] ? 0 : 1);
+    return open <= 1;
   }
 
   private static Maze placeObjects(int size, Layout layout, int targets, SplittableRandom rng) {
