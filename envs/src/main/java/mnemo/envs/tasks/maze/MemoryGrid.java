@@ -84,9 +84,18 @@ public final class MemoryGrid implements Environment, Oracle {
   @Override
   public TimeStep reset(long seed) {
     rng = new SplittableRandom(seed);
-    maze = MazeGenerator.generate(size, numTargets, rng);
-    agent = maze.start;
-    current = rng.nextInt(numTargets);
+    Maze m = MazeGenerator.generate(size, numTargets, rng);
+    return place(m, m.start, rng.nextInt(numTargets));
+  }
+
+  /** Starts an episode in a given maze (tests use hand-built ones); randomness continues from the last reset. */
+  TimeStep place(Maze m, int agentCell, int firstTarget) {
+    if (rng == null) {
+      rng = new SplittableRandom(0);
+    }
+    maze = m;
+    agent = agentCell;
+    current = firstTarget;
     distToCurrent = null;
     t = 0;
     done = false;

@@ -37,7 +37,7 @@ public final class RayCaster {
   private final double[] zbuf; // perpendicular wall distance per column
   private final double[] floorDist; // perpendicular distance of the floor seen at each row below the horizon
   private final int[] floorLevel; // shading level per row, shifted left by 8 (see floorTex)
-  private final int[] sky; // colour per row above the horizon
+  final int[] sky; // colour per row above the horizon (package-private for tests)
   private final byte[] skyImage; // the rows above the horizon, RGB
 
   // Scene (set by setMaze).
