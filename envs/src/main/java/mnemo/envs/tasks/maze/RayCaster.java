@@ -21,7 +21,7 @@ public final class RayCaster {
   public static final double WALL_HEIGHT = 1.0;
   public static final double EYE_HEIGHT = 0.5;
   /** Target spheres: radius and height of the centre above the floor, in cells. */
-  public static final double TARGET_RADIUS = 0.18;
+  public static final double TARGET_RADIUS = 0.22;
   public static final double TARGET_HEIGHT = 0.3;
   /** Border width in pixels (Memory Maze: 2 on 64×64). */
   public static final int BORDER = 2;
