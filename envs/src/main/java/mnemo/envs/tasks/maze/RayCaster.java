@@ -38,16 +38,16 @@ public final class RayCaster {
   private final double[] floorDist; // perpendicular distance of the floor seen at each row below the horizon
   private final int[] floorLevel; // shading level per row, shifted left by 8 (see floorTex)
   final int[] sky; // colour per row above the horizon (package-private for tests)
-  private final byte[] skyImage; // the rows above the horizon, RGB
+  private final int[] skyLe; // sky colour per row as little-endian words
 
   // Scene (set by setMaze).
   private boolean[] wall;
   private int mapWidth;
   private byte[] region; // palette entry per cell: 0 corridors, 1.. rooms
   private int[] floorBase; // region · LEVELS << 8 per cell
-  /** Shaded wall texels: index ((region · LEVELS + level) << 8) | (v << 4 | u). */
+  /** Shaded wall texels as little-endian words 0x00BBGGRR: index ((region · LEVELS + level) << 8) | (v << 4 | u). */
   private final int[] wallTex = new int[Palette.SIZE * LEVELS * TEX * TEX];
-  /** Shaded floor texels: index ((region · LEVELS + level) << 8) | (v << 4 | u). */
+  /** Shaded floor texels as little-endian words 0x00BBGGRR: index ((region · LEVELS + level) << 8) | (v << 4 | u). */
   private final int[] floorTex = new int[Palette.SIZE * LEVELS * TEX * TEX];
 
   public RayCaster(int width, int height) {
@@ -83,16 +83,14 @@ public final class RayCaster {
       for (int l = 0; l < LEVELS; l++) {
         int s = l * 256 / (LEVELS - 1);
         for (int i = 0; i < TEX * TEX; i++) {
-          wallTex[(p * LEVELS + l) << 8 | i] = scale(walls[i], s);
-          floorTex[(p * LEVELS + l) << 8 | i] = scale(floor[i], s);
+          wallTex[(p * LEVELS + l) << 8 | i] = le(scale(walls[i], s));
+          floorTex[(p * LEVELS + l) << 8 | i] = le(scale(floor[i], s));
         }
       }
     }
-    this.skyImage = new byte[(height / 2) * width * 3];
-    for (int y = 0; y < height / 2; y++) {
-      for (int x = 0; x < width; x++) {
-        put(skyImage, (y * width + x) * 3, sky[y]);
-      }
+    this.skyLe = new int[height];
+    for (int y = 0; y < height; y++) {
+      skyLe[y] = le(sky[y]);
     }
   }
 
@@ -140,7 +138,6 @@ public final class RayCaster {
     double planeY = dirX * tanHalf;
     int mid = height / 2;
     int startCell = (int) py * mapWidth + (int) px;
-    System.arraycopy(skyImage, 0, out, 0, skyImage.length);
     for (int x = 0; x < width; x++) {
       double rdx = dirX + planeX * camU[x];
       double rdy = dirY + planeY * camU[x];
@@ -204,15 +201,29 @@ public final class RayCaster {
       int y1 = Math.min(height, (int) Math.ceil(bottom - 0.5));
       int i = x * 3;
       int stride = width * 3;
+      // Pixels are stored as 4-byte little-endian words (r, g, b, spill) whose spill byte lands on the
+      // next column, drawn later; only the last column, whose spill would hit the next row, is stored
+      // byte by byte.
+      boolean wide = x < width - 1;
       int y = 0;
-      y = y0; // the sky above y0 is already there
-      i += y0 * stride;
+      for (; y < y0; y++, i += stride) {
+        if (wide) {
+          WORD.set(out, i, skyLe[y]);
+        } else {
+          putLe(out, i, skyLe[y]);
+        }
+      }
       // Texture row v = (y + 0.5 - top) · TEX·h / (bottom − top), stepped in 16.16 fixed point.
       double texPerPixel = TEX * WALL_HEIGHT / (bottom - top);
       long vPos = (long) ((y0 + 0.5 - top) * texPerPixel * 65536);
       long vStep = (long) (texPerPixel * 65536);
       for (; y < y1; y++, i += stride, vPos += vStep) {
-        put(out, i, wallTex[texBase | ((int) (vPos >> 16) & (TEX - 1)) << 4]);
+        int rgb = wallTex[texBase | ((int) (vPos >> 16) & (TEX - 1)) << 4];
+        if (wide) {
+          WORD.set(out, i, rgb);
+        } else {
+          putLe(out, i, rgb);
+        }
       }
       // Floor: the point seen at row y lies floorDist[y] along the (unnormalised) ray; in 16.16 fixed
       // point its integer part is the cell and the next 4 bits the texel.
@@ -226,7 +237,12 @@ public final class RayCaster {
         int fy = (int) (pyF + d * rdyF);
         int c = (fy >> 16) * mapWidth + (fx >> 16);
         int texel = ((fy >> 12) & (TEX - 1)) << 4 | ((fx >> 12) & (TEX - 1));
-        put(out, i, floorTex[floorBase[c] + floorLevel[y] | texel]);
+        int rgb = floorTex[floorBase[c] + floorLevel[y] | texel];
+        if (wide) {
+          WORD.set(out, i, rgb);
+        } else {
+          putLe(out, i, rgb);
+        }
       }
     }
     drawTargets(px, py, dirX, dirY, planeX, planeY, targetX, targetY, numTargets, out);
@@ -310,6 +326,21 @@ public final class RayCaster {
         }
       }
     }
+  }
+
+  private static final java.lang.invoke.VarHandle WORD =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /** Stores a texel word 0x00BBGGRR as the bytes r, g, b. */
+  private static void putLe(byte[] out, int i, int bgr) {
+    out[i] = (byte) bgr;
+    out[i + 1] = (byte) (bgr >> 8);
+    out[i + 2] = (byte) (bgr >> 16);
+  }
+
+  /** 0xRRGGBB as the little-endian word of bytes r, g, b: 0x00BBGGRR. */
+  private static int le(int rgb) {
+    return (rgb & 0xFF) << 16 | (rgb & 0xFF00) | (rgb >> 16) & 0xFF;
   }
 
   private static void put(byte[] out, int i, int rgb) {
