@@ -138,7 +138,10 @@ public final class RayCaster {
     double planeY = dirX * tanHalf;
     int mid = height / 2;
     int startCell = (int) py * mapWidth + (int) px;
-    for (int x = 0; x < width; x++) {
+    // Pixels under the border are not drawn (the border covers them), unless there is no border.
+    int edge = current >= 0 ? BORDER : 0;
+    int yEnd = height - edge;
+    for (int x = edge; x < width - edge; x++) {
       double rdx = dirX + planeX * camU[x];
       double rdy = dirY + planeY * camU[x];
       // DDA over grid cells: side distances to the next vertical / horizontal grid line.
@@ -197,15 +200,15 @@ public final class RayCaster {
       int texBase = (region[prev] * LEVELS + level) << 8 | texX;
       double top = mid - focal * (WALL_HEIGHT - EYE_HEIGHT) / perp;
       double bottom = mid + focal * EYE_HEIGHT / perp;
-      int y0 = Math.max(0, (int) Math.ceil(top - 0.5));
-      int y1 = Math.min(height, (int) Math.ceil(bottom - 0.5));
-      int i = x * 3;
+      int y0 = Math.max(edge, (int) Math.ceil(top - 0.5));
+      int y1 = Math.min(yEnd, (int) Math.ceil(bottom - 0.5));
+      int i = (edge * width + x) * 3;
       int stride = width * 3;
       // Pixels are stored as 4-byte little-endian words (r, g, b, spill) whose spill byte lands on the
       // next column, drawn later; only the last column, whose spill would hit the next row, is stored
       // byte by byte.
       boolean wide = x < width - 1;
-      int y = 0;
+      int y = edge;
       for (; y < y0; y++, i += stride) {
         if (wide) {
           WORD.set(out, i, skyLe[y]);
@@ -231,7 +234,7 @@ public final class RayCaster {
       double pyF = py * 65536;
       double rdxF = rdx * 65536;
       double rdyF = rdy * 65536;
-      for (; y < height; y++, i += stride) {
+      for (; y < yEnd; y++, i += stride) {
         double d = floorDist[y];
         int fx = (int) (pxF + d * rdxF);
         int fy = (int) (pyF + d * rdyF);

@@ -86,12 +86,4 @@ class MazeGeneratorTest {
     assertThatThrownBy(() -> MazeGenerator.generate(9, 7, new SplittableRandom(0)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("targets");
   }
-
-  @Test
-  void printSome() {
-    for (int size : new int[] {9, 15}) {
-      Maze m = MazeGenerator.generate(size, MazeGenerator.defaultTargets(size), new SplittableRandom(3));
-      System.out.println(m.rooms + " rooms\n" + m.toText(m.start, '@', 0));
-    }
-  }
 }
