@@ -275,6 +275,23 @@ class MemoryMazeTest {
   }
 
   @Test
+  void oracleNeverGetsStuckOnCorners() {
+    MemoryMaze env = (MemoryMaze) REG.make("memory-maze:size=15,steps=1500");
+    for (long seed = 0; seed < 8; seed++) {
+      TimeStep ts = env.reset(seed);
+      int since = 0;
+      int worst = 0;
+      while (!ts.isLast()) {
+        ts = env.step(env.oracleAction());
+        since = ts.reward() > 0 ? 0 : since + 1;
+        worst = Math.max(worst, since);
+      }
+      // The longest shortest path in a 15x15 maze is well under 100 cells, 4 steps a cell at most.
+      assertThat(worst).as("seed %d", seed).isLessThan(400);
+    }
+  }
+
+  @Test
   void picturesForPeople() {
     MemoryMaze env = make("");
     assertThat(env.render().width()).isEqualTo(512);
