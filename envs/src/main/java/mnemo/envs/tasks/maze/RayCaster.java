@@ -266,7 +266,7 @@ public final class RayCaster {
       double rx = targetX[k] - px;
       double ry = targetY[k] - py;
       double z = rx * dirX + ry * dirY; // depth along the view direction
-      if (z > 0.25) {
+      if (z > 0.35) { // nearer, the eye would be inside the sphere
         int j = count++;
         while (j > 0 && depth[j - 1] < z) { // insertion sort, far first
           depth[j] = depth[j - 1];
@@ -291,6 +291,7 @@ public final class RayCaster {
       int x1 = Math.min(width - 1, (int) Math.ceil(cx + rad));
       int yA = Math.max(0, (int) Math.floor(cy - rad));
       int yB = Math.min(height - 1, (int) Math.ceil(cy + rad));
+      drawShadow(cx, z, rad, out);
       int base = TargetColors.rgb(k);
       double fog = shade(z);
       double inv = 1 / rad;
@@ -311,6 +312,39 @@ public final class RayCaster {
           int lit = scale(base, (int) ((0.45 + 0.75 * l) * fog * 256));
           double spec = l > 0.93 ? (l - 0.93) / 0.07 * 0.6 : 0;
           put(out, (y * width + x) * 3, spec > 0 ? mix(lit, 0xFFFFFF, spec) : lit);
+        }
+      }
+    }
+  }
+
+  /**
+   * A soft shadow on the floor under a sphere at depth z: an ellipse centred on the floor row of depth
+   * z, as wide as the sphere, as tall as the floor band between depths z − R and z + R.
+   */
+  private void drawShadow(double cx, double z, double rad, byte[] out) {
+    int mid = height / 2;
+    double cy = mid + focal * EYE_HEIGHT / z;
+    double ry = Math.max(0.5, 0.5 * (focal * EYE_HEIGHT / Math.max(0.05, z - TARGET_RADIUS)
+        - focal * EYE_HEIGHT / (z + TARGET_RADIUS)));
+    double rx = rad * 1.1;
+    int x0 = Math.max(0, (int) Math.floor(cx - rx));
+    int x1 = Math.min(width - 1, (int) Math.ceil(cx + rx));
+    int y0 = Math.max(mid, (int) Math.floor(cy - ry));
+    int y1 = Math.min(height - 1, (int) Math.ceil(cy + ry));
+    for (int x = x0; x <= x1; x++) {
+      if (zbuf[x] <= z) {
+        continue;
+      }
+      double dx = (x + 0.5 - cx) / rx;
+      for (int y = y0; y <= y1; y++) {
+        double dy = (y + 0.5 - cy) / ry;
+        double rr = dx * dx + dy * dy;
+        if (rr < 1) {
+          int k = (int) (256 * (0.55 + 0.45 * rr)); // darkest under the centre
+          int i = (y * width + x) * 3;
+          out[i] = (byte) ((out[i] & 0xFF) * k >> 8);
+          out[i + 1] = (byte) ((out[i + 1] & 0xFF) * k >> 8);
+          out[i + 2] = (byte) ((out[i + 2] & 0xFF) * k >> 8);
         }
       }
     }
