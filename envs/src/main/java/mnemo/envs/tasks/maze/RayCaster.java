@@ -27,7 +27,7 @@ public final class RayCaster {
   public static final int BORDER = 2;
 
   private static final int TEX = 16; // texture side, texels per cell
-  private static final int LEVELS = 32; // quantised shading levels of the floor
+  private static final int LEVELS = 32; // quantised light levels of the pre-shaded textures
 
   private final int width;
   private final int height;
