@@ -15,7 +15,11 @@ import java.util.SplittableRandom;
  *       wall line), carving them out whole;</li>
  *   <li>joins everything into one spanning tree by randomised Kruskal over node-to-node edges, with
  *       each room pre-merged into one component (corridors one cell wide; a room may get several
- *       doors, no loops);</li>
+ *       doors); an edge that would close a loop next to a room is still opened with probability 0.05
+ *       (DMLab's default extra connection probability);</li>
+ *   <li>simplifies (DMLab's {@code simplify}): corridor dead ends are filled in until none is left,
+ *       and horseshoe bends (a U of 6 moves round a single wall cell) are straightened by opening
+ *       that wall and filling the U's middle;</li>
  *   <li>puts each target in a random cell of a different room (labmaze's one object per room; a
  *       maze with fewer rooms than targets is redrawn, and after 100 redraws the remaining targets
  *       go to random floor cells), and the agent on a random room cell holding no target.</li>
@@ -30,6 +34,8 @@ public final class MazeGenerator {
   public static final int MIN_SIZE = 7;
   public static final int MAX_SIZE = 15;
   private static final int REDRAWS = 100;
+  /** Chance of opening a wall that would close a loop next to a room (DMLab's extra connection probability). */
+  private static final double EXTRA_DOOR = 0.05;
 
   /** Memory Maze's number of targets for an interior size: 7→2, 9→3, 11→4, 13→5, 15→6. */
   public static int defaultTargets(int size) {
@@ -159,15 +165,125 @@ public final class MazeGenerator {
       int b = e < nn ? a + 1 : a + nodes;
       int ra = find(parent, a);
       int rb = find(parent, b);
-      if (ra == rb) {
-        continue;
-      }
-      parent[ra] = rb;
       int r = (a / nodes) + (b / nodes) + 1; // midpoint row: (2ya+1 + 2yb+1) / 2
       int c = (a % nodes) + (b % nodes) + 1;
-      wall[r * width + c] = false;
+      if (ra != rb) {
+        parent[ra] = rb;
+        wall[r * width + c] = false;
+      } else if ((nodeRoom[a] >= 0 || nodeRoom[b] >= 0) && nodeRoom[a] != nodeRoom[b]
+          && rng.nextDouble() < EXTRA_DOOR) {
+        wall[r * width + c] = false; // a loop: a second way into a room
+      }
+    }
+    simplify(wall, room, width);
+    boolean[] filled = new boolean[wall.length];
+    while (straightenHorseshoe(wall, room, width, filled)) {
+      simplify(wall, room, width);
     }
     return new Layout(wall, room, rooms);
+  }
+
+  /** Fills corridor dead ends (corridor cells with at most one open neighbour) until none is left. */
+  private static void simplify(boolean[] wall, int[] room, int width) {
+    int[] stack = new int[wall.length];
+    int top = 0;
+    for (int c = 0; c < wall.length; c++) {
+      if (deadEnd(wall, room, width, c)) {
+        stack[top++] = c;
+      }
+    }
+    while (top > 0) {
+      int c = stack[--top];
+      if (!deadEnd(wall, room, width, c)) {
+        continue;
+      }
+      wall[c] = true;
+      for (int n : new int[] {c - width, c + 1, c + width, c - 1}) {
+        if (deadEnd(wall, room, width, n)) {
+          stack[top++] = n;
+        }
+      }
+    }
+  }
+
+  /**
+   * Replaces one horseshoe bend by a straight passage: a wall cell with floor on two opposite sides
+   * whose shortest way round is a U of 6 moves is opened, and the middle of the U is filled in (only if
+   * it is a plain corridor cell with two open neighbours, so nothing else is cut off). Cells filled so
+   * are never opened again. Returns whether a bend was straightened.
+   */
+  private static boolean straightenHorseshoe(boolean[] wall, int[] room, int width, boolean[] filled) {
+    int[] dist = new int[wall.length];
+    int[] from = new int[wall.length];
+    int[] queue = new int[wall.length];
+    int[] seen = new int[wall.length]; // seen[c] == stamp: dist[c] is valid in the current search
+    int stamp = 0;
+    for (int w = 0; w < wall.length; w++) {
+      int r = w / width;
+      int c = w % width;
+      if (!wall[w] || filled[w] || r == 0 || c == 0 || r == width - 1 || c == width - 1) {
+        continue;
+      }
+      for (int axis : new int[] {1, width}) {
+        int a = w - axis;
+        int b = w + axis;
+        if (wall[a] || wall[b]) {
+          continue;
+        }
+        int middle = middleOfDetour(wall, width, a, b, dist, from, queue, seen, ++stamp);
+        if (middle >= 0 && room[middle] < 0 && openNeighbours(wall, width, middle) == 2) {
+          wall[w] = false;
+          wall[middle] = true;
+          filled[middle] = true; // never reopened, so straightening terminates
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The cell 3 moves along a shortest path from a to b when that path is 6 moves long, else -1. */
+  private static int middleOfDetour(boolean[] wall, int width, int a, int b, int[] dist, int[] from, int[] queue,
+      int[] seen, int stamp) {
+    int head = 0;
+    int tail = 0;
+    dist[a] = 0;
+    seen[a] = stamp;
+    queue[tail++] = a;
+    while (head < tail) {
+      int c = queue[head++];
+      if (dist[c] >= 6) {
+        break;
+      }
+      for (int n : new int[] {c - width, c + 1, c + width, c - 1}) {
+        if (!wall[n] && seen[n] != stamp) {
+          seen[n] = stamp;
+          dist[n] = dist[c] + 1;
+          from[n] = c;
+          queue[tail++] = n;
+        }
+      }
+    }
+    if (seen[b] != stamp || dist[b] != 6) {
+      return -1;
+    }
+    int c = b;
+    for (int k = 0; k < 3; k++) {
+      c = from[c];
+    }
+    return c;
+  }
+
+  private static int openNeighbours(boolean[] wall, int width, int c) {
+    return (wall[c - width] ? 0 : 1) + (wall[c + 1] ? 0 : 1) + (wall[c + width] ? 0 : 1) + (wall[c - 1] ? 0 : 1);
+  }
+
+  private static boolean deadEnd(boolean[] wall, int[] room, int width, int c) {
+    if (wall[c] || room[c] >= 0) {
+      return false;
+    }
+    int open = (wall[c - width] ? 0 : 1) + (wall[c + 1] ? 0 : 1) + (wall[c + width] ? 0 : 1) + (wall[c - 1] ? 0 : 1);
+    return open <= 1;
   }
 
   private static Maze placeObjects(int size, Layout layout, int targets, SplittableRandom rng) {

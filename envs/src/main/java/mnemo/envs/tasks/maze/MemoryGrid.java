@@ -84,9 +84,18 @@ public final class MemoryGrid implements Environment, Oracle {
   @Override
   public TimeStep reset(long seed) {
     rng = new SplittableRandom(seed);
-    maze = MazeGenerator.generate(size, numTargets, rng);
-    agent = maze.start;
-    current = rng.nextInt(numTargets);
+    Maze m = MazeGenerator.generate(size, numTargets, rng);
+    return place(m, m.start, rng.nextInt(numTargets));
+  }
+
+  /** Starts an episode in a given maze (tests use hand-built ones); randomness continues from the last reset. */
+  TimeStep place(Maze m, int agentCell, int firstTarget) {
+    if (rng == null) {
+      rng = new SplittableRandom(0);
+    }
+    maze = m;
+    agent = agentCell;
+    current = firstTarget;
     distToCurrent = null;
     t = 0;
     done = false;
@@ -190,7 +199,10 @@ public final class MemoryGrid implements Environment, Oracle {
     return "t=" + t + "/" + steps + " target=" + TargetColors.NAMES[current] + "\n" + maze.toText(agent, '@', current);
   }
 
-  /** The whole maze, 16 pixels a cell, the agent's view shaded, bordered in the target colour. */
+  /**
+   * The whole maze, 16 pixels a cell: what the agent sees bright, the rest darkened, the agent a dark
+   * disc, the current target outlined, all in a 4-pixel border of the target's colour.
+   */
   @Override
   public Frame render() {
     int cell = 16;
@@ -218,6 +230,11 @@ public final class MemoryGrid implements Environment, Oracle {
             boolean edge = x < 2 || y < 2 || x >= cell - 2 || y >= cell - 2;
             if (k == current && edge) {
               px = 0x000000; // outline the current target
+            }
+            if (maze.cell(c, r) == agent) { // the agent: a dark disc
+              double dx = x + 0.5 - cell / 2.0;
+              double dy = y + 0.5 - cell / 2.0;
+              px = dx * dx + dy * dy <= (cell / 2.0 - 1) * (cell / 2.0 - 1) ? 0x202020 : FLOOR_RGB;
             }
             f.set(4 + c * cell + x, 4 + r * cell + y, px);
           }

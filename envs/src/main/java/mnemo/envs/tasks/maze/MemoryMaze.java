@@ -47,7 +47,7 @@ public final class MemoryMaze implements Environment, Oracle {
   /** Turn per step (radians): π/8, a right angle in 4 steps. */
   public static final double TURN = Math.PI / 8;
   /** Forward move per step, in cells. */
-  public static final double SPEED = 0.25;
+  public static final double SPEED = 0.33;
   /** Half-side of the agent's collision square, in cells. */
   public static final double AGENT_RADIUS = 0.2;
   /** The target counts as touched when the agent's centre is this close to the target's centre. */

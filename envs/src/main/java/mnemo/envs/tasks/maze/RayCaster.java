@@ -21,13 +21,13 @@ public final class RayCaster {
   public static final double WALL_HEIGHT = 1.0;
   public static final double EYE_HEIGHT = 0.5;
   /** Target spheres: radius and height of the centre above the floor, in cells. */
-  public static final double TARGET_RADIUS = 0.18;
+  public static final double TARGET_RADIUS = 0.22;
   public static final double TARGET_HEIGHT = 0.3;
   /** Border width in pixels (Memory Maze: 2 on 64×64). */
   public static final int BORDER = 2;
 
   private static final int TEX = 16; // texture side, texels per cell
-  private static final int LEVELS = 32; // quantised shading levels of the floor
+  private static final int LEVELS = 32; // quantised light levels of the pre-shaded textures
 
   private final int width;
   private final int height;
@@ -37,17 +37,17 @@ public final class RayCaster {
   private final double[] zbuf; // perpendicular wall distance per column
   private final double[] floorDist; // perpendicular distance of the floor seen at each row below the horizon
   private final int[] floorLevel; // shading level per row, shifted left by 8 (see floorTex)
-  private final int[] sky; // colour per row above the horizon
-  private final byte[] skyImage; // the rows above the horizon, RGB
+  final int[] sky; // colour per row above the horizon (package-private for tests)
+  private final int[] skyLe; // sky colour per row as little-endian words
 
   // Scene (set by setMaze).
   private boolean[] wall;
   private int mapWidth;
   private byte[] region; // palette entry per cell: 0 corridors, 1.. rooms
   private int[] floorBase; // region · LEVELS << 8 per cell
-  /** Shaded wall texels: index ((region · LEVELS + level) << 8) | (v << 4 | u). */
+  /** Shaded wall texels as little-endian words 0x00BBGGRR: index ((region · LEVELS + level) << 8) | (v << 4 | u). */
   private final int[] wallTex = new int[Palette.SIZE * LEVELS * TEX * TEX];
-  /** Shaded floor texels: index ((region · LEVELS + level) << 8) | (v << 4 | u). */
+  /** Shaded floor texels as little-endian words 0x00BBGGRR: index ((region · LEVELS + level) << 8) | (v << 4 | u). */
   private final int[] floorTex = new int[Palette.SIZE * LEVELS * TEX * TEX];
 
   public RayCaster(int width, int height) {
@@ -83,16 +83,14 @@ public final class RayCaster {
       for (int l = 0; l < LEVELS; l++) {
         int s = l * 256 / (LEVELS - 1);
         for (int i = 0; i < TEX * TEX; i++) {
-          wallTex[(p * LEVELS + l) << 8 | i] = scale(walls[i], s);
-          floorTex[(p * LEVELS + l) << 8 | i] = scale(floor[i], s);
+          wallTex[(p * LEVELS + l) << 8 | i] = le(scale(walls[i], s));
+          floorTex[(p * LEVELS + l) << 8 | i] = le(scale(floor[i], s));
         }
       }
     }
-    this.skyImage = new byte[(height / 2) * width * 3];
-    for (int y = 0; y < height / 2; y++) {
-      for (int x = 0; x < width; x++) {
-        put(skyImage, (y * width + x) * 3, sky[y]);
-      }
+    this.skyLe = new int[height];
+    for (int y = 0; y < height; y++) {
+      skyLe[y] = le(sky[y]);
     }
   }
 
@@ -140,8 +138,10 @@ public final class RayCaster {
     double planeY = dirX * tanHalf;
     int mid = height / 2;
     int startCell = (int) py * mapWidth + (int) px;
-    System.arraycopy(skyImage, 0, out, 0, skyImage.length);
-    for (int x = 0; x < width; x++) {
+    // Pixels under the border are not drawn (the border covers them), unless there is no border.
+    int edge = current >= 0 ? BORDER : 0;
+    int yEnd = height - edge;
+    for (int x = edge; x < width - edge; x++) {
       double rdx = dirX + planeX * camU[x];
       double rdy = dirY + planeY * camU[x];
       // DDA over grid cells: side distances to the next vertical / horizontal grid line.
@@ -200,19 +200,33 @@ public final class RayCaster {
       int texBase = (region[prev] * LEVELS + level) << 8 | texX;
       double top = mid - focal * (WALL_HEIGHT - EYE_HEIGHT) / perp;
       double bottom = mid + focal * EYE_HEIGHT / perp;
-      int y0 = Math.max(0, (int) Math.ceil(top - 0.5));
-      int y1 = Math.min(height, (int) Math.ceil(bottom - 0.5));
-      int i = x * 3;
+      int y0 = Math.max(edge, (int) Math.ceil(top - 0.5));
+      int y1 = Math.min(yEnd, (int) Math.ceil(bottom - 0.5));
+      int i = (edge * width + x) * 3;
       int stride = width * 3;
-      int y = 0;
-      y = y0; // the sky above y0 is already there
-      i += y0 * stride;
+      // Pixels are stored as 4-byte little-endian words (r, g, b, spill) whose spill byte lands on the
+      // next column, drawn later; only the last column, whose spill would hit the next row, is stored
+      // byte by byte.
+      boolean wide = x < width - 1;
+      int y = edge;
+      for (; y < y0; y++, i += stride) {
+        if (wide) {
+          WORD.set(out, i, skyLe[y]);
+        } else {
+          putLe(out, i, skyLe[y]);
+        }
+      }
       // Texture row v = (y + 0.5 - top) · TEX·h / (bottom − top), stepped in 16.16 fixed point.
       double texPerPixel = TEX * WALL_HEIGHT / (bottom - top);
       long vPos = (long) ((y0 + 0.5 - top) * texPerPixel * 65536);
       long vStep = (long) (texPerPixel * 65536);
       for (; y < y1; y++, i += stride, vPos += vStep) {
-        put(out, i, wallTex[texBase | ((int) (vPos >> 16) & (TEX - 1)) << 4]);
+        int rgb = wallTex[texBase | ((int) (vPos >> 16) & (TEX - 1)) << 4];
+        if (wide) {
+          WORD.set(out, i, rgb);
+        } else {
+          putLe(out, i, rgb);
+        }
       }
       // Floor: the point seen at row y lies floorDist[y] along the (unnormalised) ray; in 16.16 fixed
       // point its integer part is the cell and the next 4 bits the texel.
@@ -220,13 +234,18 @@ public final class RayCaster {
       double pyF = py * 65536;
       double rdxF = rdx * 65536;
       double rdyF = rdy * 65536;
-      for (; y < height; y++, i += stride) {
+      for (; y < yEnd; y++, i += stride) {
         double d = floorDist[y];
         int fx = (int) (pxF + d * rdxF);
         int fy = (int) (pyF + d * rdyF);
         int c = (fy >> 16) * mapWidth + (fx >> 16);
         int texel = ((fy >> 12) & (TEX - 1)) << 4 | ((fx >> 12) & (TEX - 1));
-        put(out, i, floorTex[floorBase[c] + floorLevel[y] | texel]);
+        int rgb = floorTex[floorBase[c] + floorLevel[y] | texel];
+        if (wide) {
+          WORD.set(out, i, rgb);
+        } else {
+          putLe(out, i, rgb);
+        }
       }
     }
     drawTargets(px, py, dirX, dirY, planeX, planeY, targetX, targetY, numTargets, out);
@@ -247,7 +266,7 @@ public final class RayCaster {
       double rx = targetX[k] - px;
       double ry = targetY[k] - py;
       double z = rx * dirX + ry * dirY; // depth along the view direction
-      if (z > 0.25) {
+      if (z > 0.35) { // nearer, the eye would be inside the sphere
         int j = count++;
         while (j > 0 && depth[j - 1] < z) { // insertion sort, far first
           depth[j] = depth[j - 1];
@@ -272,6 +291,7 @@ public final class RayCaster {
       int x1 = Math.min(width - 1, (int) Math.ceil(cx + rad));
       int yA = Math.max(0, (int) Math.floor(cy - rad));
       int yB = Math.min(height - 1, (int) Math.ceil(cy + rad));
+      drawShadow(cx, z, rad, out);
       int base = TargetColors.rgb(k);
       double fog = shade(z);
       double inv = 1 / rad;
@@ -297,6 +317,39 @@ public final class RayCaster {
     }
   }
 
+  /**
+   * A soft shadow on the floor under a sphere at depth z: an ellipse centred on the floor row of depth
+   * z, as wide as the sphere, as tall as the floor band between depths z − R and z + R.
+   */
+  private void drawShadow(double cx, double z, double rad, byte[] out) {
+    int mid = height / 2;
+    double cy = mid + focal * EYE_HEIGHT / z;
+    double ry = Math.max(0.5, 0.5 * (focal * EYE_HEIGHT / Math.max(0.05, z - TARGET_RADIUS)
+        - focal * EYE_HEIGHT / (z + TARGET_RADIUS)));
+    double rx = rad * 1.1;
+    int x0 = Math.max(0, (int) Math.floor(cx - rx));
+    int x1 = Math.min(width - 1, (int) Math.ceil(cx + rx));
+    int y0 = Math.max(mid, (int) Math.floor(cy - ry));
+    int y1 = Math.min(height - 1, (int) Math.ceil(cy + ry));
+    for (int x = x0; x <= x1; x++) {
+      if (zbuf[x] <= z) {
+        continue;
+      }
+      double dx = (x + 0.5 - cx) / rx;
+      for (int y = y0; y <= y1; y++) {
+        double dy = (y + 0.5 - cy) / ry;
+        double rr = dx * dx + dy * dy;
+        if (rr < 1) {
+          int k = (int) (256 * (0.55 + 0.45 * rr)); // darkest under the centre
+          int i = (y * width + x) * 3;
+          out[i] = (byte) ((out[i] & 0xFF) * k >> 8);
+          out[i + 1] = (byte) ((out[i + 1] & 0xFF) * k >> 8);
+          out[i + 2] = (byte) ((out[i + 2] & 0xFF) * k >> 8);
+        }
+      }
+    }
+  }
+
   private void drawBorder(byte[] out, int rgb) {
     for (int y = 0; y < height; y++) {
       if (y < BORDER || y >= height - BORDER) {
@@ -310,6 +363,21 @@ public final class RayCaster {
         }
       }
     }
+  }
+
+  private static final java.lang.invoke.VarHandle WORD =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /** Stores a texel word 0x00BBGGRR as the bytes r, g, b. */
+  private static void putLe(byte[] out, int i, int bgr) {
+    out[i] = (byte) bgr;
+    out[i + 1] = (byte) (bgr >> 8);
+    out[i + 2] = (byte) (bgr >> 16);
+  }
+
+  /** 0xRRGGBB as the little-endian word of bytes r, g, b: 0x00BBGGRR. */
+  private static int le(int rgb) {
+    return (rgb & 0xFF) << 16 | (rgb & 0xFF00) | (rgb >> 16) & 0xFF;
   }
 
   private static void put(byte[] out, int i, int rgb) {

@@ -8,16 +8,21 @@ import mnemo.envs.registry.TaskRegistry;
 
 /**
  * Throwaway harness (not a test): render speed and the oracle's and random policy's mean returns.
- * {@code java -cp envs/target/classes:envs/target/test-classes mnemo.envs.tasks.maze.MazeBench [episodes]}
+ * {@code java -cp envs/target/classes:envs/target/test-classes mnemo.envs.tasks.maze.MazeBench [episodes [task ids...]]}
+ * (speeds are printed only when no task ids are given).
  */
 public final class MazeBench {
   private MazeBench() {}
 
   public static void main(String[] args) {
     int episodes = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-    renderSpeed();
+    String[] ids = args.length > 1 ? java.util.Arrays.copyOfRange(args, 1, args.length)
+        : new String[] {"memory-grid", "memory-grid:steps=1000", "memory-maze"};
+    if (args.length <= 1) {
+      renderSpeed();
+    }
     TaskRegistry reg = TaskRegistry.builtin();
-    for (String id : new String[] {"memory-grid", "memory-grid:steps=1000", "memory-maze"}) {
+    for (String id : ids) {
       System.out.printf("%-28s oracle %.1f  random %.1f  (%d episodes)%n", id, mean(reg, id, true, episodes),
           mean(reg, id, false, episodes), episodes);
     }

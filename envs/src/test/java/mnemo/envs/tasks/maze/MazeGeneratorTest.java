@@ -54,6 +54,24 @@ class MazeGeneratorTest {
   }
 
   @Test
+  void corridorsHaveNoDeadEnds() {
+    for (int size : new int[] {9, 15}) {
+      for (long seed = 0; seed < 100; seed++) {
+        Maze m = MazeGenerator.generate(size, 3, new SplittableRandom(seed));
+        for (int c = 0; c < m.width * m.width; c++) {
+          if (!m.isWall(c) && m.roomOf(c) < 0) {
+            int open = 0;
+            for (int d = 0; d < 4; d++) {
+              open += m.isWall(c + m.neighbourOffset(d)) ? 0 : 1;
+            }
+            assertThat(open).as("seed %d cell %d\n%s", seed, c, m.toText(-1, '@', 0)).isGreaterThanOrEqualTo(2);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void targetsSitInDistinctRoomsWhenThereAreEnough() {
     int distinctRooms = 0;
     for (long seed = 0; seed < 200; seed++) {
@@ -85,13 +103,5 @@ class MazeGeneratorTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> MazeGenerator.generate(9, 7, new SplittableRandom(0)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("targets");
-  }
-
-  @Test
-  void printSome() {
-    for (int size : new int[] {9, 15}) {
-      Maze m = MazeGenerator.generate(size, MazeGenerator.defaultTargets(size), new SplittableRandom(3));
-      System.out.println(m.rooms + " rooms\n" + m.toText(m.start, '@', 0));
-    }
   }
 }

@@ -16,7 +16,8 @@ import mnemo.envs.registry.TaskRegistry;
 /**
  * Writes the pictures of docs/envs/maze.md into docs/img/ (run from the repository root):
  * {@code java -cp envs/target/classes:envs/target/test-classes mnemo.envs.tasks.maze.MazePictures [dir] [steps]}.
- * Each picture is taken after {@code steps} (default 40) oracle steps from seed 1.
+ * Each picture is taken after {@code steps} (default 40) oracle steps from seed 1; the contact sheet
+ * shows every 5th observation of an oracle episode on 15×15 (seed 3).
  */
 public final class MazePictures {
   private MazePictures() {}
@@ -31,6 +32,7 @@ public final class MazePictures {
       write(observation(ts.observation(), 4), dir.resolve("memory-maze-view.png"));
       write(env.render(), dir.resolve("memory-maze-render.png"));
     }
+    ContactSheet.main(new String[] {dir.resolve("memory-maze-sheet.png").toString(), "memory-maze:size=15", "3", "5"});
     try (Environment env = reg.make("memory-grid")) {
       TimeStep ts = advance(env, steps);
       write(observation(ts.observation(), 24), dir.resolve("memory-grid-view.png"));
