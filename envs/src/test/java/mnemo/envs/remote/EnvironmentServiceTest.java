@@ -42,6 +42,7 @@ class EnvironmentServiceTest {
   /** Environments of the counting task alive right now, across every session. */
   static final AtomicInteger LIVE = new AtomicInteger();
   static final String COUNTING = "test/counting";
+  static final String BROKEN = "test/broken";
 
   static TaskRegistry registry;
   static EnvironmentService service;
@@ -49,7 +50,7 @@ class EnvironmentServiceTest {
   static ManagedChannel channel;
 
   /** cue-recall whose instances count themselves, so the test sees when the server closes them. */
-  static final class Counting implements Environment {
+  static class Counting implements Environment {
     private final Environment inner = TaskRegistry.builtin().make("memory/cue-recall:length=3");
 
     Counting() {
@@ -81,6 +82,12 @@ class EnvironmentServiceTest {
   static void start() {
     registry = TaskRegistry.builtin();
     registry.register(new TaskFamily(COUNTING, "counts its live instances", List.of(), p -> new Counting()));
+    registry.register(new TaskFamily(BROKEN, "throws on step", List.of(), p -> new Counting() {
+      @Override
+      public TimeStep step(int action) {
+        throw new ArithmeticException("the task has a bug");
+      }
+    }));
     service = new EnvironmentService(registry);
     server = MnemoServer.builder("env-server", TransportSecurity.loopback()).addService(service).start();
     channel = ClientChannels.open(server.target(), TransportSecurity.loopback());
@@ -285,6 +292,21 @@ class EnvironmentServiceTest {
     assertThat(sessionStatus(create("memory/cue-recall", 1), create("memory/cue-recall", 1)).getCode())
         .isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(sessionStatus(SessionRequest.getDefaultInstance()).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertStillServing();
+  }
+
+  @Test
+  void aFailingEnvironmentIsInternalAndOnlyEndsItsSession() throws Exception {
+    int before = LIVE.get();
+    Status s = sessionStatus(create(BROKEN, 2), reset(1), step(0, 0));
+    assertThat(s.getCode()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(s.getDescription()).contains("the task has a bug");
+    try (RemoteBatchedEnvironment remote = RemoteBatchedEnvironment.create(channel, BROKEN, 1)) {
+      remote.reset(1);
+      assertThatThrownBy(() -> remote.step(new int[] {0})).isInstanceOf(EnvironmentUnavailableException.class)
+          .hasMessageContaining("INTERNAL");
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> LIVE.get() == before);
     assertStillServing();
   }
 
