@@ -1,13 +1,14 @@
 package mnemo.envs.remote;
 
+import static mnemo.envs.remote.RawSession.create;
+import static mnemo.envs.remote.RawSession.reset;
+import static mnemo.envs.remote.RawSession.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusException;
-import io.grpc.stub.BlockingClientCall;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -20,13 +21,9 @@ import mnemo.envs.VectorEnvironment;
 import mnemo.envs.registry.TaskFamily;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.registry.UnknownTaskException;
-import mnemo.proto.env.v1.CreateRequest;
 import mnemo.proto.env.v1.EnvironmentGrpc;
 import mnemo.proto.env.v1.ListTasksRequest;
-import mnemo.proto.env.v1.ResetRequest;
 import mnemo.proto.env.v1.SessionRequest;
-import mnemo.proto.env.v1.SessionResponse;
-import mnemo.proto.env.v1.StepRequest;
 import mnemo.proto.env.v1.TaskInfo;
 import mnemo.transport.ClientChannels;
 import mnemo.transport.MnemoServer;
@@ -42,6 +39,7 @@ class EnvironmentServiceTest {
   /** Environments of the counting task alive right now, across every session. */
   static final AtomicInteger LIVE = new AtomicInteger();
   static final String COUNTING = "test/counting";
+  static final String BROKEN = "test/broken";
 
   static TaskRegistry registry;
   static EnvironmentService service;
@@ -49,7 +47,7 @@ class EnvironmentServiceTest {
   static ManagedChannel channel;
 
   /** cue-recall whose instances count themselves, so the test sees when the server closes them. */
-  static final class Counting implements Environment {
+  static class Counting implements Environment {
     private final Environment inner = TaskRegistry.builtin().make("memory/cue-recall:length=3");
 
     Counting() {
@@ -81,6 +79,12 @@ class EnvironmentServiceTest {
   static void start() {
     registry = TaskRegistry.builtin();
     registry.register(new TaskFamily(COUNTING, "counts its live instances", List.of(), p -> new Counting()));
+    registry.register(new TaskFamily(BROKEN, "throws on step", List.of(), p -> new Counting() {
+      @Override
+      public TimeStep step(int action) {
+        throw new ArithmeticException("the task has a bug");
+      }
+    }));
     service = new EnvironmentService(registry);
     server = MnemoServer.builder("env-server", TransportSecurity.loopback()).addService(service).start();
     channel = ClientChannels.open(server.target(), TransportSecurity.loopback());
@@ -97,7 +101,7 @@ class EnvironmentServiceTest {
   }
 
   /** Steps a local and a remote vector side by side with the same seeds and actions. */
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @MethodSource("builtinFamilies")
   void remoteVectorGivesExactlyTheLocalTimeSteps(String family) {
     int n = 5;
@@ -106,10 +110,12 @@ class EnvironmentServiceTest {
       assertThat(remote.spec()).isEqualTo(local.spec());
       assertThat(remote.size()).isEqualTo(n);
       SplittableRandom rng = new SplittableRandom(7);
-      int lasts = 0;
+      int autoResets = 0;
       for (long seed : new long[] {123, -5}) {
         assertThat(remote.reset(seed)).containsExactly(local.reset(seed));
-        for (int t = 0; t < 300; t++) {
+        // At least 300 steps, and on until an episode has ended and auto-reset, for long episodes too.
+        int before = autoResets;
+        for (int t = 0; t < 300 || (autoResets == before && t < 20_000); t++) {
           int[] actions = new int[n];
           for (int i = 0; i < n; i++) {
             actions[i] = rng.nextInt(local.spec().numActions());
@@ -117,11 +123,11 @@ class EnvironmentServiceTest {
           TimeStep[] want = local.step(actions);
           assertThat(remote.step(actions)).as("step %d", t).containsExactly(want);
           for (TimeStep ts : want) {
-            lasts += ts.isLast() ? 1 : 0;
+            autoResets += ts.isFirst() ? 1 : 0;
           }
         }
       }
-      assertThat(lasts).as("the run crosses episode ends (auto-reset)").isPositive();
+      assertThat(autoResets).as("both runs cross episode ends (auto-reset)").isGreaterThanOrEqualTo(2);
     }
   }
 
@@ -175,44 +181,8 @@ class EnvironmentServiceTest {
 
   // ---- errors: each ends its session with a status; the server keeps serving ----
 
-  private static SessionRequest create(String task, int n) {
-    return SessionRequest.newBuilder().setCreate(CreateRequest.newBuilder().setTaskId(task).setNumEnvs(n)).build();
-  }
-
-  private static SessionRequest reset(long seed) {
-    return SessionRequest.newBuilder().setReset(ResetRequest.newBuilder().setSeed(seed)).build();
-  }
-
-  private static SessionRequest step(int... actions) {
-    StepRequest.Builder s = StepRequest.newBuilder();
-    for (int a : actions) {
-      s.addActions(a);
-    }
-    return SessionRequest.newBuilder().setStep(s).build();
-  }
-
-  /** Sends {@code requests}, reads their answers, and returns the status the session ended with. */
   private static Status sessionStatus(SessionRequest... requests) throws Exception {
-    BlockingClientCall<SessionRequest, SessionResponse> call = EnvironmentGrpc.newBlockingV2Stub(channel).session();
-    try {
-      for (SessionRequest r : requests) {
-        if (!call.write(r)) {
-          break;
-        }
-        if (call.read() == null) {
-          return Status.OK;
-        }
-      }
-      call.halfClose();
-      while (call.read() != null) {
-        // drain
-      }
-      return Status.OK;
-    } catch (StatusException e) {
-      return e.getStatus();
-    } finally {
-      call.cancel("test done", null);
-    }
+    return RawSession.status(channel, requests);
   }
 
   private static void assertStillServing() throws Exception {
@@ -285,6 +255,21 @@ class EnvironmentServiceTest {
     assertThat(sessionStatus(create("memory/cue-recall", 1), create("memory/cue-recall", 1)).getCode())
         .isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(sessionStatus(SessionRequest.getDefaultInstance()).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertStillServing();
+  }
+
+  @Test
+  void aFailingEnvironmentIsInternalAndOnlyEndsItsSession() throws Exception {
+    int before = LIVE.get();
+    Status s = sessionStatus(create(BROKEN, 2), reset(1), step(0, 0));
+    assertThat(s.getCode()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(s.getDescription()).contains("the task has a bug");
+    try (RemoteBatchedEnvironment remote = RemoteBatchedEnvironment.create(channel, BROKEN, 1)) {
+      remote.reset(1);
+      assertThatThrownBy(() -> remote.step(new int[] {0})).isInstanceOf(EnvironmentUnavailableException.class)
+          .hasMessageContaining("INTERNAL");
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> LIVE.get() == before);
     assertStillServing();
   }
 
