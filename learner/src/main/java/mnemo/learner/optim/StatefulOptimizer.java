@@ -47,7 +47,7 @@ public abstract class StatefulOptimizer extends Optimizer {
   /** A per-parameter step counter kept as a scalar array, so that it is checkpointed with the rest. */
   protected long nextStep(String parameterId, NDArray weight) {
     NDArray counter = state.computeIfAbsent("step/" + parameterId, k -> {
-      NDArray a = stateManager.zeros(new Shape(), ai.djl.ndarray.types.DataType.FLOAT64, weight.getDevice());
+      NDArray a = stateManager.zeros(new Shape(1), ai.djl.ndarray.types.DataType.FLOAT64, weight.getDevice());
       NDScope.unregister(a);
       return a;
     });
