@@ -44,6 +44,12 @@ final class CountdownEnv implements Environment {
     return TimeStep.mid(action + 1, obs());
   }
 
+  /** A 1-pixel-high strip k + 1 pixels wide. */
+  @Override
+  public mnemo.envs.Frame render() {
+    return mnemo.envs.Frame.blank(k + 1, 1);
+  }
+
   private Tensor obs() {
     return Tensor.ofFloats(new float[] {k}, 1);
   }
