@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * The weight version stamped on an unroll is the version that produced steps 1..T (step 0 repeats the
  * previous unroll's last step, computed before the refresh).
  */
-public final class Actor implements Runnable {
+public final class Actor implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Actor.class);
 
   private final BatchedEnvironment env;
@@ -122,6 +122,13 @@ public final class Actor implements Runnable {
       steps = next;
     }
     log.info("actor stopping after {} unrolls", sequence);
+  }
+
+  /** Closes the environments and the policy (call after {@link #run} returned). */
+  @Override
+  public void close() {
+    env.close();
+    policy.close();
   }
 
   private void refreshWeights() throws InterruptedException {

@@ -6,7 +6,7 @@ import java.util.List;
 import mnemo.envs.DType;
 import mnemo.envs.TensorSpec;
 import mnemo.envs.TimeStep;
-import mnemo.proto.env.v1.StepType;
+import mnemo.envs.remote.ProtoCodec;
 import mnemo.proto.learner.v1.EpisodeStats;
 import mnemo.proto.learner.v1.Unroll;
 
@@ -124,7 +124,7 @@ public final class UnrollAssembler {
       }
       rewards[k] = ts.reward();
       discounts[k] = ts.discount();
-      stepTypes[k] = protoStepType(ts).getNumber();
+      stepTypes[k] = ProtoCodec.toProto(ts.type()).getNumber();
       prevActions[k] = prev[i];
       actions[k] = chosen[i];
     }
@@ -190,14 +190,6 @@ public final class UnrollAssembler {
     startState = stateBeforeLast;
     episodes.clear();
     size = 1;
-  }
-
-  static StepType protoStepType(TimeStep ts) {
-    return switch (ts.type()) {
-      case FIRST -> StepType.FIRST;
-      case MID -> StepType.MID;
-      case LAST -> StepType.LAST;
-    };
   }
 
   @Override
