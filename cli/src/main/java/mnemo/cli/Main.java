@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       EnvsCommand.class,
       BenchCommand.class,
+      ActorCommand.class,
     })
 public final class Main implements Runnable {
 
