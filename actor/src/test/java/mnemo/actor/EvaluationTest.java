@@ -27,4 +27,17 @@ class EvaluationTest {
     assertThatThrownBy(() -> Evaluation.run(new ScriptedPolicy(), env, 0, 1, true, null))
         .hasMessageContaining("at least one");
   }
+
+  @Test
+  void aSingleEnvironmentRolloutFollowsTheBatchedPolicy() throws Exception {
+    CountdownEnv env = new CountdownEnv(3);
+    SingleEnvPolicy p = new SingleEnvPolicy(new ScriptedPolicy(), 1, true);
+    List<Integer> actions = new ArrayList<>();
+    mnemo.envs.rollout.EpisodeStats s = mnemo.envs.rollout.Rollout.episode(env, p, 5, 1, 0,
+        step -> actions.add(step.action()));
+    // environment 0 of the scripted policy takes action k mod 2 at observation k: 0, 1, 0 earning 1 + 2 + 1
+    assertThat(actions).containsExactly(-1, 0, 1, 0);
+    assertThat(s.episodeReturn()).isEqualTo(4.0);
+    assertThat(s.success()).isEqualTo(1.0);
+  }
 }
