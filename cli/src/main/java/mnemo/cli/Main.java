@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       EnvsCommand.class,
       BenchCommand.class,
+      ActorCommand.class,
+      EvalCommand.class,
     })
 public final class Main implements Runnable {
 

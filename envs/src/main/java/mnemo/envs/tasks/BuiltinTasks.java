@@ -8,5 +8,8 @@ public final class BuiltinTasks {
 
   public static void registerAll(TaskRegistry registry) {
     registry.register(CueRecall.FAMILY);
+    registry.register(TMaze.FAMILY);
+    registry.register(RepeatFirst.FAMILY);
+    registry.register(RepeatPrevious.FAMILY);
   }
 }

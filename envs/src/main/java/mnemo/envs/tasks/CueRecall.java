@@ -16,13 +16,24 @@ import mnemo.envs.registry.Params;
 import mnemo.envs.registry.TaskFamily;
 
 /**
- * bsuite's memory-length task (cue, delay, recall).
+ * bsuite's memory-length task (cue, delay, recall; {@code bsuite/environments/memory_chain.py}).
  *
- * <p>Observation {@code [1 - t/L, query, bits...]}, float32 of size 2 + bits: the context bits (as ±1)
- * are visible only at t = 0, the query (index of the bit asked for) only at t = L; the time feature
- * counts down from 1 to 0. Each of the first L actions earns 0; the action taken after seeing the
- * query at t = L ends the episode (terminal) with +1 if it equals the queried bit, else -1. So an
- * episode has L + 1 actions and the cue must be held for L steps.
+ * <p>Observation {@code [1 - t/L, query, bits...]}, float32 of size 2 + bits, where t counts the
+ * actions taken so far: the context bits (as ±1) are visible only at t = 0, the query (the index of
+ * the bit asked for, 0 .. bits-1) only at t = L; the time feature counts down from 1 to 0. Each of the
+ * first L actions earns 0; the action taken after seeing the query at t = L ends the episode
+ * (terminal) with +1 if it equals the queried bit, else -1, and {@code success} 1 or 0. So an episode
+ * has L + 1 actions, the cue must be held for L steps, and the terminal observation is {@code [0, 0,
+ * 0...]}. The oracle answers the queried bit (return 1); a random policy scores 0 on average.
+ *
+ * <p><b>Deliberate deviations from bsuite's code</b> (same reward, same episode length L + 1, same
+ * step at which the query shows): bsuite builds the observation it returns <em>before</em> advancing
+ * its clock, so its first step repeats the reset observation (the context is visible twice, at t = 0
+ * and t = 1), its time feature lags by one ({@code 1 - (t-1)/L}) and with L = 1 the context and query
+ * show together at the reset, needing no memory at all. Here the context shows once and the cue-to-query
+ * gap is exactly L, as bsuite's docstring describes ("context will only be nonzero in the first step").
+ * bsuite's observation has shape [1, 2 + bits]; ours is flat. bsuite's sweeps: memory_len L = 1..100
+ * with 1 bit, memory_size 1..40 bits with L = 2.
  */
 public final class CueRecall implements Environment, Oracle {
   public static final TaskFamily FAMILY = new TaskFamily(
@@ -78,6 +89,7 @@ public final class CueRecall implements Environment, Oracle {
       return TimeStep.mid(0f, observe());
     }
     done = true;
+    t = length + 1; // past the query: the terminal observation is all zeros
     boolean correct = action == context[query];
     return TimeStep.terminal(correct ? 1f : -1f, observe(), Map.of(TimeStep.SUCCESS, correct ? 1f : 0f));
   }
@@ -96,15 +108,18 @@ public final class CueRecall implements Environment, Oracle {
     return Tensor.ofFloats(obs, 2 + bits);
   }
 
-  /** Any action while waiting, then the queried bit. */
+  /** Any action while waiting (the queried bit), then the queried bit. */
   @Override
   public int oracleAction() {
+    if (t < 0) {
+      throw new IllegalStateException("reset " + spec.taskId() + " before asking its oracle");
+    }
     return context[query];
   }
 
   @Override
   public String renderText() {
-    StringBuilder sb = new StringBuilder("t=").append(t).append('/').append(length).append(" bits=");
+    StringBuilder sb = new StringBuilder("t=").append(Math.min(t, length)).append('/').append(length).append(" bits=");
     for (int b : context) {
       sb.append(t == 0 ? (char) ('0' + b) : '?');
     }
