@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       EnvsCommand.class,
       BenchCommand.class,
       ActorCommand.class,
+      LearnerCommand.class,
       EvalCommand.class,
     })
 public final class Main implements Runnable {

@@ -122,6 +122,7 @@ public final class Learner implements AutoCloseable {
   private final AtomicLong actors = new AtomicLong();
   private final CopyOnWriteArrayList<Consumer<Weights>> weightListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch finishedLatch = new CountDownLatch(1);
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final Object progressLock = new Object();
   private volatile Weights published;
   private volatile boolean finished;
@@ -476,6 +477,9 @@ public final class Learner implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     closing = true;
     Thread t;
     synchronized (this) {
