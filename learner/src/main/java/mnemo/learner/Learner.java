@@ -247,7 +247,7 @@ public final class Learner implements AutoCloseable {
       Thread.currentThread().interrupt();
       return ack.setAccepted(false).setCode(14).setMessage("interrupted").setWeightVersion(version.get()).build();
     }
-    metrics.unrollEnqueued(decoded, version.get(), Duration.ofNanos(System.nanoTime() - t1));
+    metrics.unrollEnqueued(decoded, Duration.ofNanos(System.nanoTime() - t1));
     return ack.setAccepted(true).setWeightVersion(version.get()).build();
   }
 
@@ -300,6 +300,9 @@ public final class Learner implements AutoCloseable {
 
   private void trainOn(List<DecodedUnroll> unrolls) {
     long t0 = System.nanoTime();
+    for (DecodedUnroll u : unrolls) {
+      metrics.trainedOn(u, version.get());
+    }
     StepResult r;
     long batchFrames;
     try (NDManager m = step.newStepManager()) {
