@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       EnvsCommand.class,
       BenchCommand.class,
       SynthCommand.class,
+      CoreCommand.class,
     })
 public final class Main implements Runnable {
 
