@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       ActorCommand.class,
       LearnerCommand.class,
       EvalCommand.class,
+      SynthCommand.class,
+      CoreCommand.class,
     })
 public final class Main implements Runnable {
 
