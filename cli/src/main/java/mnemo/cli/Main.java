@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       EnvsCommand.class,
+      EnvServerCommand.class,
       BenchCommand.class,
       ActorCommand.class,
       LearnerCommand.class,
