@@ -84,6 +84,11 @@ public final class Actor implements Runnable, AutoCloseable {
       loop();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      if (!stopping.get()) {
+        throw e;
+      }
+      log.debug("actor stopped while {}", e.toString());
     }
   }
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       ActorCommand.class,
       EvalCommand.class,
+      mnemo.cli.train.TrainCommand.class,
     })
 public final class Main implements Runnable {
 
