@@ -36,6 +36,12 @@ public final class ActorProcesses implements AutoCloseable {
    */
   public ActorProcesses(int count, String learnerTarget, int envsPerActor, List<String> jvmOptions, String token,
       Path logDir, Consumer<String> events) {
+    this(count, learnerTarget, envsPerActor, jvmOptions, List.of(), token, logDir, events);
+  }
+
+  /** As above, with extra arguments for every actor command (e.g. {@code --metrics-port=0}). */
+  public ActorProcesses(int count, String learnerTarget, int envsPerActor, List<String> jvmOptions,
+      List<String> actorArgs, String token, Path logDir, Consumer<String> events) {
     if (count < 1) {
       throw new IllegalArgumentException("need at least one actor, got " + count);
     }
@@ -51,6 +57,8 @@ public final class ActorProcesses implements AutoCloseable {
     cmd.add("actor");
     cmd.add("--learner=" + learnerTarget);
     cmd.add("--envs=" + envsPerActor);
+    cmd.add("--exit-with-parent=" + ProcessHandle.current().pid());
+    cmd.addAll(actorArgs);
     this.baseCommand = List.copyOf(cmd);
     this.logDir = logDir;
     this.token = token;
