@@ -101,7 +101,7 @@ public final class Actor implements Runnable, AutoCloseable {
     Arrays.fill(prev, -1);
     CoreState state = policy.initialState(n);
     unroll.begin(state);
-    while (!stopping.get() && !Thread.currentThread().isInterrupted()) {
+    while (!stopping.get() && !link.learnerFinished() && !Thread.currentThread().isInterrupted()) {
       long t0 = System.nanoTime();
       PolicyStep out = policy.step(steps, prev, state);
       metrics.inference(System.nanoTime() - t0);

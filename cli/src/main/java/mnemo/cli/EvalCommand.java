@@ -56,6 +56,13 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Milliseconds per GIF frame (default: ${DEFAULT-VALUE}).")
   int gifDelay;
 
+  private Evaluation.Result result;
+
+  /** What the last {@link #call} measured (for tests and scripts embedding the command). */
+  public Evaluation.Result result() {
+    return result;
+  }
+
   @Override
   public Integer call() throws Exception {
     if (episodes < 1 || envs < 1) {
@@ -75,6 +82,7 @@ public final class EvalCommand implements Callable<Integer> {
       System.out.printf("evaluating %s (%s) from %s: %s weights, version %d, %d frames trained%n", config.getTaskId(),
           config.getCoreSpec(), run.checkpoint(), greedy ? "greedy" : "sampled", latest.weightVersion(), latest.frames());
       Evaluation.Result r = Evaluation.run(policy, env, episodes, seed, greedy, null);
+      result = r;
       System.out.println(r);
       System.out.printf("mean_return=%.4f success_rate=%s%n", r.meanReturn(),
           Double.isNaN(r.successRate()) ? "nan" : String.format("%.4f", r.successRate()));

@@ -13,7 +13,7 @@ import mnemo.transport.TransportSecurity;
 /**
  * K actor JVMs started from this distribution ({@code java -cp <this class path> mnemo.cli.Main actor
  * --learner ...}), each logging to {@code logs/actor-k.log} in the run folder. A supervisor thread
- * restarts an actor that dies (and says so); {@link #close} — also run by a shutdown hook — stops them
+ * restarts an actor that dies with a non-zero exit code (and says so); {@link #close} — also run by a shutdown hook — stops them
  * all, so children never outlive the launcher.
  */
 public final class ActorProcesses implements AutoCloseable {
@@ -102,7 +102,8 @@ public final class ActorProcesses implements AutoCloseable {
       for (int k = 0; k < processes.length; k++) {
         synchronized (this) {
           Process p = processes[k];
-          if (!closing && !p.isAlive()) {
+          // exit code 0 is a clean stop (the learner finished training): no restart
+          if (!closing && !p.isAlive() && p.exitValue() != 0) {
             restarts[k]++;
             events.accept("actor-" + k + " (pid " + p.pid() + ") exited with code " + p.exitValue()
                 + "; restarting it (restart " + restarts[k] + ")");

@@ -38,8 +38,7 @@ class RunFolderTest {
     try (MetricsLog log = new MetricsLog(csv, cols)) {
       log.append(Map.of("frames", 300.0, "mean_return", 0.75, "success_rate", 0.875));
     }
-    assertThat(Files.readAllLines(csv)).containsExactly("frames,mean_return,success_rate", "100,,", "200,0.250000,0.500000",
-        "300,0.750000,0.875000");
+    assertThat(Files.readAllLines(csv)).containsExactly("frames,mean_return,success_rate", "100,,", "200,0.25,0.5", "300,0.75,0.875");
     Map<String, double[]> read = MetricsLog.read(csv);
     assertThat(read.get("frames")).containsExactly(100, 200, 300);
     assertThat(read.get("mean_return")[0]).isNaN();
