@@ -84,6 +84,11 @@ public final class Actor implements Runnable, AutoCloseable {
       loop();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      if (!stopping.get()) {
+        throw e;
+      }
+      log.debug("actor stopped while {}", e.toString());
     }
   }
 
@@ -96,7 +101,7 @@ public final class Actor implements Runnable, AutoCloseable {
     Arrays.fill(prev, -1);
     CoreState state = policy.initialState(n);
     unroll.begin(state);
-    while (!stopping.get() && !Thread.currentThread().isInterrupted()) {
+    while (!stopping.get() && !link.learnerFinished() && !Thread.currentThread().isInterrupted()) {
       long t0 = System.nanoTime();
       PolicyStep out = policy.step(steps, prev, state);
       metrics.inference(System.nanoTime() - t0);

@@ -102,6 +102,11 @@ public final class ActorMetrics {
     }
   }
 
+  /** Total time spent in inference so far. */
+  public long inferenceNanos() {
+    return (long) inference.totalTime(TimeUnit.NANOSECONDS);
+  }
+
   public long totalSteps() {
     return stepCount.get();
   }

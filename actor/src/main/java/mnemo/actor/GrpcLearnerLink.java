@@ -37,6 +37,7 @@ public final class GrpcLearnerLink implements LearnerLink {
   private final Object lock = new Object();
   private volatile boolean closed;
   private volatile long learnerVersion = -1;
+  private volatile boolean learnerFinished;
   private volatile String actorId;
   private String taskId;
   private UnrollStream stream;
@@ -171,6 +172,12 @@ public final class GrpcLearnerLink implements LearnerLink {
     }
   }
 
+  /** True once the learner answered that training has finished. */
+  @Override
+  public boolean learnerFinished() {
+    return learnerFinished;
+  }
+
   public String actorId() {
     return actorId;
   }
@@ -215,8 +222,16 @@ public final class GrpcLearnerLink implements LearnerLink {
     public void onNext(Ack ack) {
       learnerVersion = ack.getWeightVersion();
       if (!ack.getAccepted()) {
-        metrics.unrollRejected();
-        log.warn("the learner rejected unroll {}: {}", ack.getSequence(), ack.getMessage());
+        Status.Code code = Status.fromCodeValue(ack.getCode()).getCode();
+        if (code == Status.Code.FAILED_PRECONDITION) {
+          if (!learnerFinished) {
+            log.info("the learner finished training: {}", ack.getMessage());
+          }
+          learnerFinished = true;
+        } else if (code != Status.Code.UNAVAILABLE) {
+          metrics.unrollRejected();
+          log.warn("the learner rejected unroll {}: {}", ack.getSequence(), ack.getMessage());
+        }
       }
       synchronized (lock) {
         inFlight = Math.max(0, inFlight - 1);

@@ -27,6 +27,11 @@ public interface LearnerLink extends AutoCloseable {
   /** The learner's weights when its version differs from {@code have}, else empty. */
   Optional<Weights> fetchWeights(long have) throws InterruptedException;
 
+  /** True once the learner said training has finished (the actor then stops). */
+  default boolean learnerFinished() {
+    return false;
+  }
+
   @Override
   void close();
 }

@@ -133,6 +133,22 @@ class ActorGrpcTest {
     }
   }
 
+  @Test
+  void theActorStopsWhenTheLearnerHasFinishedTraining() throws Exception {
+    FakeLearner learner = new FakeLearner(CONFIG, 1000);
+    learner.finishAfter = 4;
+    ActorMetrics metrics = ActorMetrics.unregistered();
+    try (MnemoServer server = serve(learner, 0, TransportSecurity.loopback());
+        GrpcLearnerLink link = link(server.target(), TransportSecurity.loopback(), metrics)) {
+      Actor actor = actor(link, new ScriptedPolicy(), metrics);
+      Thread t = start(actor);
+      t.join(20_000);
+      assertThat(t.isAlive()).isFalse();
+      assertThat(link.learnerFinished()).isTrue();
+      assertThat(learner.unrolls).hasSize(4);
+    }
+  }
+
   private static RegisterResponse catchRegister(GrpcLearnerLink link) {
     try {
       return link.register();

@@ -28,6 +28,7 @@ class FakeLearner extends LearnerGrpc.LearnerImplBase {
   final ExperimentConfig config;
   final int unrollsPerVersion;
   volatile long rejectSequence = -1;
+  volatile int finishAfter;
 
   FakeLearner(ExperimentConfig config, int unrollsPerVersion) {
     this.config = config;
@@ -47,6 +48,11 @@ class FakeLearner extends LearnerGrpc.LearnerImplBase {
     return new StreamObserver<>() {
       @Override
       public void onNext(Unroll u) {
+        if (finishAfter > 0 && unrolls.size() >= finishAfter) {
+          acks.onNext(Ack.newBuilder().setSequence(u.getSequence()).setAccepted(false).setCode(9)
+              .setMessage("training finished").setWeightVersion(version.get()).build());
+          return;
+        }
         boolean ok = u.getSequence() != rejectSequence;
         if (ok) {
           unrolls.add(u);
@@ -55,7 +61,7 @@ class FakeLearner extends LearnerGrpc.LearnerImplBase {
           }
         }
         acks.onNext(Ack.newBuilder().setSequence(u.getSequence()).setAccepted(ok)
-            .setMessage(ok ? "" : "rejected on purpose").setWeightVersion(version.get()).build());
+            .setMessage(ok ? "" : "rejected on purpose").setCode(ok ? 0 : 3).setWeightVersion(version.get()).build());
       }
 
       @Override

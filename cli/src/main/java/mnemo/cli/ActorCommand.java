@@ -64,6 +64,10 @@ public final class ActorCommand implements Callable<Integer> {
       description = "Unrolls sent but not yet acknowledged, at most (default: ${DEFAULT-VALUE}).")
   int maxInFlight;
 
+  @Option(names = "--exit-with-parent", paramLabel = "PID", hidden = true,
+      description = "Exit when process PID ends (set by `mnemo train` for its actor processes).")
+  Long parentPid;
+
   @Mixin TransportOptions transport;
 
   @Override
@@ -97,6 +101,15 @@ public final class ActorCommand implements Callable<Integer> {
       }
     }, "actor-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    if (parentPid != null) {
+      // A launcher killed without running its shutdown hook (SIGKILL) must not leave its actors behind.
+      ProcessHandle.of(parentPid).ifPresentOrElse(
+          p -> p.onExit().thenRun(() -> {
+            log.warn("parent process {} ended; exiting", parentPid);
+            System.exit(0);
+          }),
+          () -> System.exit(0));
+    }
     try {
       Actor actor;
       try {

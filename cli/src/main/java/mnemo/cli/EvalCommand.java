@@ -15,6 +15,7 @@ import mnemo.envs.render.FrameRecorder;
 import mnemo.envs.render.GifWriter;
 import mnemo.envs.rollout.EpisodeStats;
 import mnemo.envs.rollout.Rollout;
+import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.proto.config.v1.ExperimentConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,22 +56,33 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Milliseconds per GIF frame (default: ${DEFAULT-VALUE}).")
   int gifDelay;
 
+  private Evaluation.Result result;
+
+  /** What the last {@link #call} measured (for tests and scripts embedding the command). */
+  public Evaluation.Result result() {
+    return result;
+  }
+
   @Override
   public Integer call() throws Exception {
     if (episodes < 1 || envs < 1) {
       throw new IllegalArgumentException("--episodes and --envs must be positive");
     }
     RunFolder run = new RunFolder(runDir);
-    ExperimentConfig config = run.readConfig();
-    Checkpoints.Latest latest = Checkpoints.latest(run);
+    if (!Files.isRegularFile(run.checkpoint())) {
+      throw new IllegalArgumentException("no checkpoint in " + runDir + " (expected " + run.checkpoint() + ")");
+    }
+    Checkpoint latest = Checkpoint.read(run.checkpoint());
+    ExperimentConfig config = latest.config();
     TaskRegistry registry = TaskRegistry.builtin();
     int n = Math.min(envs, episodes);
     try (VectorEnvironment env = VectorEnvironment.of(n, () -> registry.make(config.getTaskId()));
         AgentPolicy policy = new AgentPolicy(Agents.create(AgentPolicy.specFor(env.spec(), config)))) {
-      policy.loadWeights(latest.npz());
+      policy.loadWeights(latest.weightsNpz());
       System.out.printf("evaluating %s (%s) from %s: %s weights, version %d, %d frames trained%n", config.getTaskId(),
-          config.getCoreSpec(), latest.path(), greedy ? "greedy" : "sampled", latest.version(), latest.frames());
+          config.getCoreSpec(), run.checkpoint(), greedy ? "greedy" : "sampled", latest.weightVersion(), latest.frames());
       Evaluation.Result r = Evaluation.run(policy, env, episodes, seed, greedy, null);
+      result = r;
       System.out.println(r);
       System.out.printf("mean_return=%.4f success_rate=%s%n", r.meanReturn(),
           Double.isNaN(r.successRate()) ? "nan" : String.format("%.4f", r.successRate()));

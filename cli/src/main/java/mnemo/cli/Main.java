@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       SynthCommand.class,
       CoreCommand.class,
+      mnemo.cli.train.TrainCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -13,7 +13,7 @@ import mnemo.transport.TransportSecurity;
 /**
  * K actor JVMs started from this distribution ({@code java -cp <this class path> mnemo.cli.Main actor
  * --learner ...}), each logging to {@code logs/actor-k.log} in the run folder. A supervisor thread
- * restarts an actor that dies (and says so); {@link #close} — also run by a shutdown hook — stops them
+ * restarts an actor that dies with a non-zero exit code (and says so); {@link #close} — also run by a shutdown hook — stops them
  * all, so children never outlive the launcher.
  */
 public final class ActorProcesses implements AutoCloseable {
@@ -36,6 +36,12 @@ public final class ActorProcesses implements AutoCloseable {
    */
   public ActorProcesses(int count, String learnerTarget, int envsPerActor, List<String> jvmOptions, String token,
       Path logDir, Consumer<String> events) {
+    this(count, learnerTarget, envsPerActor, jvmOptions, List.of(), token, logDir, events);
+  }
+
+  /** As above, with extra arguments for every actor command (e.g. {@code --metrics-port=0}). */
+  public ActorProcesses(int count, String learnerTarget, int envsPerActor, List<String> jvmOptions,
+      List<String> actorArgs, String token, Path logDir, Consumer<String> events) {
     if (count < 1) {
       throw new IllegalArgumentException("need at least one actor, got " + count);
     }
@@ -51,6 +57,8 @@ public final class ActorProcesses implements AutoCloseable {
     cmd.add("actor");
     cmd.add("--learner=" + learnerTarget);
     cmd.add("--envs=" + envsPerActor);
+    cmd.add("--exit-with-parent=" + ProcessHandle.current().pid());
+    cmd.addAll(actorArgs);
     this.baseCommand = List.copyOf(cmd);
     this.logDir = logDir;
     this.token = token;
@@ -94,7 +102,8 @@ public final class ActorProcesses implements AutoCloseable {
       for (int k = 0; k < processes.length; k++) {
         synchronized (this) {
           Process p = processes[k];
-          if (!closing && !p.isAlive()) {
+          // exit code 0 is a clean stop (the learner finished training): no restart
+          if (!closing && !p.isAlive() && p.exitValue() != 0) {
             restarts[k]++;
             events.accept("actor-" + k + " (pid " + p.pid() + ") exited with code " + p.exitValue()
                 + "; restarting it (restart " + restarts[k] + ")");

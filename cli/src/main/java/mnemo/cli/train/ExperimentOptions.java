@@ -1,12 +1,14 @@
 package mnemo.cli.train;
 
+import mnemo.learner.config.ExperimentConfigs;
 import mnemo.proto.config.v1.ExperimentConfig;
 import picocli.CommandLine.Option;
 
 /**
- * The experiment flags of {@code mnemo train} (and of any command that starts a learner), resolved into
- * one {@link ExperimentConfig}. The defaults are the built-in short run: cue-recall with a 5-step delay,
- * a small UR-LSTM, which learns to ≥ 90 % success within a few minutes on 2 cores.
+ * The experiment flags of {@code mnemo train}, turned into an {@link ExperimentConfig}. Flags without a
+ * value here take the learner's defaults ({@link ExperimentConfigs#resolve}). The defaults that are set
+ * make the built-in short run: cue-recall with a 5-step delay and a small UR-LSTM, which reaches ≥ 90 %
+ * success within a few minutes on 2 cores.
  */
 public final class ExperimentOptions {
   public static final String DEFAULT_TASK = "memory/cue-recall:length=5";
@@ -21,7 +23,7 @@ public final class ExperimentOptions {
   String core;
 
   @Option(names = "--frames", defaultValue = "150000", paramLabel = "F",
-      description = "Environment steps to train for (default: ${DEFAULT-VALUE}).")
+      description = "Environment frames to train for (default: ${DEFAULT-VALUE}).")
   long frames;
 
   @Option(names = "--actors", defaultValue = "2", paramLabel = "K", description = "Actors (default: ${DEFAULT-VALUE}).")
@@ -49,39 +51,39 @@ public final class ExperimentOptions {
   @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "LR", description = "Learning rate (default: ${DEFAULT-VALUE}).")
   double lr;
 
-  @Option(names = "--lr-decay", defaultValue = "true", negatable = true, fallbackValue = "true",
-      description = "Decay the learning rate linearly to 0 over the run (default: ${DEFAULT-VALUE}).")
-  boolean lrDecay;
+  @Option(names = "--lr-decay", negatable = true, description = "Decay the learning rate linearly to 0 over the "
+      + "run (default: on).")
+  Boolean lrDecay;
 
-  @Option(names = "--discount", defaultValue = "0.99", paramLabel = "GAMMA", description = "γ (default: ${DEFAULT-VALUE}).")
-  double discount;
+  @Option(names = "--discount", paramLabel = "GAMMA", description = "γ (default: " + ExperimentConfigs.DISCOUNT + ").")
+  Double discount;
 
-  @Option(names = "--entropy-cost", defaultValue = "0.01", paramLabel = "E",
-      description = "Entropy bonus weight (default: ${DEFAULT-VALUE}).")
-  double entropyCost;
+  @Option(names = "--entropy-cost", paramLabel = "E",
+      description = "Entropy bonus weight (default: " + ExperimentConfigs.ENTROPY_COST + ").")
+  Double entropyCost;
 
-  @Option(names = "--baseline-cost", defaultValue = "0.5", paramLabel = "B",
-      description = "Value loss weight (default: ${DEFAULT-VALUE}).")
-  double baselineCost;
+  @Option(names = "--baseline-cost", paramLabel = "B",
+      description = "Value loss weight (default: " + ExperimentConfigs.BASELINE_COST + ").")
+  Double baselineCost;
 
-  @Option(names = "--max-grad-norm", defaultValue = "40", paramLabel = "G",
-      description = "Global gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
-  double maxGradNorm;
+  @Option(names = "--max-grad-norm", paramLabel = "G",
+      description = "Global gradient-norm clip, 0 = off (default: " + ExperimentConfigs.MAX_GRAD_NORM + ").")
+  Double maxGradNorm;
 
-  @Option(names = "--reward-clipping", defaultValue = "abs_one", paramLabel = "MODE",
-      description = "none, abs_one or soft_asymmetric (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--reward-clipping", paramLabel = "MODE",
+      description = "none, abs_one or soft_asymmetric (default: " + ExperimentConfigs.REWARD_CLIPPING + ").")
   String rewardClipping;
 
-  @Option(names = "--torso-hidden", defaultValue = "64", paramLabel = "H",
-      description = "Width of the torso (default: ${DEFAULT-VALUE}).")
-  int torsoHidden;
+  @Option(names = "--torso-hidden", paramLabel = "H",
+      description = "Width of the torso (default: " + ExperimentConfigs.TORSO_HIDDEN + ").")
+  Integer torsoHidden;
 
-  /** The experiment these flags describe (IMPALA's V-trace thresholds ρ̄ = c̄ = λ = 1). */
+  /** The experiment these flags describe, every unset field resolved to the learner's default. */
   public ExperimentConfig toConfig() {
     if (frames <= 0 || actors <= 0 || envsPerActor <= 0 || unroll <= 0 || batch <= 0) {
       throw new IllegalArgumentException("--frames, --actors, --envs-per-actor, --unroll and --batch must be positive");
     }
-    return ExperimentConfig.newBuilder()
+    ExperimentConfig.Builder b = ExperimentConfig.newBuilder()
         .setTaskId(task)
         .setCoreSpec(core)
         .setUnrollLength(unroll)
@@ -91,24 +93,30 @@ public final class ExperimentOptions {
         .setTotalFrames(frames)
         .setSeed(seed)
         .setOptimizer(optimizer)
-        .setLearningRate(lr)
-        .setLrLinearDecay(lrDecay)
-        .setRmspropDecay(0.99)
-        .setRmspropEpsilon(0.01)
-        .setRmspropMomentum(0)
-        .setAdamBeta1(0.9)
-        .setAdamBeta2(0.999)
-        .setAdamEpsilon(1e-8)
-        .setMaxGradNorm(maxGradNorm)
-        .setDiscount(discount)
-        .setBaselineCost(baselineCost)
-        .setEntropyCost(entropyCost)
-        .setClipRhoThreshold(1)
-        .setClipPgRhoThreshold(1)
-        .setClipCThreshold(1)
-        .setLambda(1)
-        .setRewardClipping(rewardClipping)
-        .setTorsoHidden(torsoHidden)
-        .build();
+        .setLearningRate(lr);
+    if (lrDecay != null) {
+      b.setLrLinearDecay(lrDecay);
+    }
+    if (discount != null) {
+      b.setDiscount(discount);
+    }
+    if (entropyCost != null) {
+      b.setEntropyCost(entropyCost);
+    }
+    if (baselineCost != null) {
+      b.setBaselineCost(baselineCost);
+    }
+    if (maxGradNorm != null) {
+      b.setMaxGradNorm(maxGradNorm);
+    }
+    if (rewardClipping != null) {
+      b.setRewardClipping(rewardClipping);
+    }
+    if (torsoHidden != null) {
+      b.setTorsoHidden(torsoHidden);
+    }
+    ExperimentConfig c = ExperimentConfigs.resolve(b.build());
+    ExperimentConfigs.validate(c);
+    return c;
   }
 }

@@ -2,7 +2,10 @@ package mnemo.cli.train;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +44,13 @@ public final class LearningCurve {
     if (!any) {
       return false;
     }
+    // temporary file, then rename: a reader (or a kill) never sees half a picture
+    Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
     try {
-      String name = png.toString();
-      BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
-          BitmapEncoder.BitmapFormat.PNG);
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+      }
+      Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + png, e);
     }

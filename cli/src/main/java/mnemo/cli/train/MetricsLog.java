@@ -1,6 +1,8 @@
 package mnemo.cli.train;
 
 import java.io.BufferedWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -63,7 +64,8 @@ public final class MetricsLog implements AutoCloseable {
       }
       Double v = row.get(columns.get(i));
       if (v != null && !v.isNaN()) {
-        sb.append(v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString(v.longValue()) : String.format(Locale.ROOT, "%.6g", v));
+        sb.append(v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString(v.longValue())
+            : new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros().toPlainString());
       }
     }
     try {

@@ -17,7 +17,7 @@ import mnemo.proto.config.v1.ExperimentConfig;
  * DIR/config.json     the resolved ExperimentConfig (protobuf JSON), written at start, read on resume
  * DIR/metrics.csv     one row per progress report (frames, frames/s, mean return, success rate, losses)
  * DIR/curve.png       mean return and success rate against frames
- * DIR/checkpoints/    the learner's checkpoints
+ * DIR/checkpoint.zip  the learner's latest checkpoint (weights, optimizer state, counters, config)
  * DIR/logs/           actor processes' logs
  * </pre>
  */
@@ -35,8 +35,8 @@ public record RunFolder(Path dir) {
     return dir.resolve("curve.png");
   }
 
-  public Path checkpoints() {
-    return dir.resolve("checkpoints");
+  public Path checkpoint() {
+    return mnemo.learner.checkpoint.Checkpoint.inRunDir(dir);
   }
 
   public Path logs() {
@@ -46,7 +46,6 @@ public record RunFolder(Path dir) {
   /** Creates the folder and its subfolders. */
   public RunFolder create() {
     try {
-      Files.createDirectories(checkpoints());
       Files.createDirectories(logs());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the run folder " + dir + ": " + e.getMessage(), e);
