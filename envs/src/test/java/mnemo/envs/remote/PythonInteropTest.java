@@ -89,12 +89,22 @@ class PythonInteropTest {
     javaServer = MnemoServer.builder("java-env-server", TransportSecurity.loopback())
         .addService(new EnvironmentService(TaskRegistry.builtin())).start();
 
+    pythonServer = startPythonServer();
+    pythonTarget = announcedTarget(pythonServer);
+    pythonChannel = ClientChannels.open(pythonTarget, TransportSecurity.loopback());
+  }
+
+  static Process startPythonServer() throws IOException {
     ProcessBuilder pb = new ProcessBuilder(PYTHON, "-m", "mnemo_env.server", "--port", "0")
         .directory(PYTHON_DIR.toFile())
         .redirectError(ProcessBuilder.Redirect.appendTo(STUBS.resolve("python-server.log").toFile()));
     pb.environment().put("MNEMO_PROTO_PY", STUBS.toString());
-    pythonServer = pb.start();
-    BufferedReader lines = new BufferedReader(new InputStreamReader(pythonServer.getInputStream(), StandardCharsets.UTF_8));
+    return pb.start();
+  }
+
+  /** The {@code host:port} the server prints on its first line. */
+  static String announcedTarget(Process server) throws Exception {
+    BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
     String first = CompletableFuture.supplyAsync(() -> {
       try {
         return lines.readLine();
@@ -105,8 +115,7 @@ class PythonInteropTest {
     Matcher m = Pattern.compile("on (\\S+:\\d+)$").matcher(first == null ? "" : first);
     assertThat(m.find()).as("python server did not announce its address (log: %s); said: %s",
         STUBS.resolve("python-server.log"), first).isTrue();
-    pythonTarget = m.group(1);
-    pythonChannel = ClientChannels.open(pythonTarget, TransportSecurity.loopback());
+    return m.group(1);
   }
 
   @AfterAll
@@ -216,6 +225,24 @@ class PythonInteropTest {
     // Still serving.
     try (RemoteBatchedEnvironment envs = RemoteBatchedEnvironment.create(pythonChannel, "python/cue-recall", 2)) {
       assertThat(envs.reset(1)).hasSize(2);
+    }
+  }
+
+  @Test
+  void aKilledServerProcessGivesAClearException() throws Exception {
+    Process doomed = startPythonServer();
+    try {
+      String target = announcedTarget(doomed);
+      RemoteBatchedEnvironment envs = RemoteBatchedEnvironment.connect(target, TransportSecurity.loopback(),
+          "python/cue-recall", 2);
+      envs.reset(1);
+      doomed.destroyForcibly(); // SIGKILL: no goodbye
+      assertThat(doomed.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThatThrownBy(() -> envs.step(new int[] {0, 1})).isInstanceOf(EnvironmentUnavailableException.class)
+          .hasMessageContaining(target);
+      envs.close();
+    } finally {
+      doomed.destroyForcibly();
     }
   }
 
