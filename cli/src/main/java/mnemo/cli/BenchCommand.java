@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
       "Benchmarks whose results go to docs/benchmarks.md. Each measures the things it compares side by",
       "side in one run and reports ratios, since machines are shared and noisy."
     },
-    subcommands = {})
+    subcommands = {BenchCoresCommand.class, EnvsBenchCommand.class, BenchLearnerCommand.class})
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {

@@ -12,9 +12,13 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       EnvsCommand.class,
+      EnvServerCommand.class,
       BenchCommand.class,
       ActorCommand.class,
+      LearnerCommand.class,
       EvalCommand.class,
+      SynthCommand.class,
+      CoreCommand.class,
       mnemo.cli.train.TrainCommand.class,
     })
 public final class Main implements Runnable {

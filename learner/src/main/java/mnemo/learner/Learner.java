@@ -122,6 +122,7 @@ public final class Learner implements AutoCloseable {
   private final AtomicLong actors = new AtomicLong();
   private final CopyOnWriteArrayList<Consumer<Weights>> weightListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch finishedLatch = new CountDownLatch(1);
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final Object progressLock = new Object();
   private volatile Weights published;
   private volatile boolean finished;
@@ -246,7 +247,7 @@ public final class Learner implements AutoCloseable {
       Thread.currentThread().interrupt();
       return ack.setAccepted(false).setCode(14).setMessage("interrupted").setWeightVersion(version.get()).build();
     }
-    metrics.unrollEnqueued(decoded, version.get(), Duration.ofNanos(System.nanoTime() - t1));
+    metrics.unrollEnqueued(decoded, Duration.ofNanos(System.nanoTime() - t1));
     return ack.setAccepted(true).setWeightVersion(version.get()).build();
   }
 
@@ -299,6 +300,9 @@ public final class Learner implements AutoCloseable {
 
   private void trainOn(List<DecodedUnroll> unrolls) {
     long t0 = System.nanoTime();
+    for (DecodedUnroll u : unrolls) {
+      metrics.trainedOn(u, version.get());
+    }
     StepResult r;
     long batchFrames;
     try (NDManager m = step.newStepManager()) {
@@ -476,6 +480,9 @@ public final class Learner implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     closing = true;
     Thread t;
     synchronized (this) {

@@ -83,23 +83,45 @@ abstract class GatedCore implements RecurrentCore {
     return s;
   }
 
-  /** Per-unroll views of the weights: transposes, folded biases, constants. */
+  /** Per-unroll views of the weights: row-scaled copies, folded biases, constants. */
   protected final class Prepared {
-    /** [I, G·H]. */
-    final NDArray wihT;
-    /** [H, G·H]. */
-    final NDArray whhT;
-    /** Bias added to the input projection, [G·H]. */
+    /** [G·H, I], rows scaled by {@link #blockScales()}. */
+    final NDArray wih;
+    /** [G·H, H], rows scaled by {@link #blockScales()}. */
+    final NDArray whh;
+    /** Bias added to the input projection, [G·H], scaled likewise. */
     final NDArray biasX;
     /** The scalar 1 in the weights' type. */
     final NDArray one;
 
     Prepared() {
-      wihT = weightIh.transpose();
-      whhT = weightHh.transpose();
-      biasX = inputBias();
+      NDArray b = inputBias();
+      double[] scales = blockScales();
+      if (scales == null) {
+        wih = weightIh;
+        whh = weightHh;
+        biasX = b;
+      } else {
+        double[] col = new double[spec.numBlocks() * hidden];
+        for (int i = 0; i < col.length; i++) {
+          col[i] = scales[i / hidden];
+        }
+        NDArray s = weightIh.getManager().create(col).toType(weightIh.getDataType(), false);
+        NDArray sc = s.reshape(col.length, 1);
+        wih = weightIh.mul(sc);
+        whh = weightHh.mul(sc);
+        biasX = b.mul(s);
+      }
       one = weightIh.getManager().create(1f).toType(weightIh.getDataType(), false);
     }
+  }
+
+  /**
+   * Per-block factors applied to the pre-activations before the cell sees them (null: none). A
+   * cell uses them to get 2σ(z) − 1 = tanh(z/2) from one tanh instead of three ops per step.
+   */
+  protected double[] blockScales() {
+    return null;
   }
 
   /** The bias folded into the input projection (all of it for LSTMs; the GRU keeps b_hn apart). */
@@ -125,7 +147,7 @@ abstract class GatedCore implements RecurrentCore {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       Prepared w = new Prepared();
-      NDArray xp = input.matMul(w.wihT).add(w.biasX);
+      NDArray xp = linear(input, w.wih, w.biasX);
       next = cell(xp, state, w);
       keep(next, out);
     }
@@ -169,7 +191,7 @@ abstract class GatedCore implements RecurrentCore {
       scope.suppressNotUsedWarning();
       Prepared w = new Prepared();
       // x_t W_ihᵀ + b for all steps in one matmul, split along time once.
-      NDList xs = inputs.reshape(t * b, inputSize).matMul(w.wihT).add(w.biasX).split(t, 0);
+      NDList xs = linear(inputs.reshape(t * b, inputSize), w.wih, w.biasX).split(t, 0);
       boolean[] anyReset = new boolean[t];
       NDList keeps = null;
       if (resets != null) {
@@ -229,6 +251,11 @@ abstract class GatedCore implements RecurrentCore {
   /** cumax(z) = cumsum(softmax(z)) over the hidden units: rises monotonically to 1 (ON-LSTM). */
   static NDArray cumax(NDArray z) {
     return z.softmax(-1).cumSum(-1);
+  }
+
+  /** x Wᵀ + b in one fused op (addmm); b may be [G·H] or [B, G·H]. */
+  static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
   }
 
   static NDArray sigmoid(NDArray z) {

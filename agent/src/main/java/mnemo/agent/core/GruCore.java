@@ -40,7 +40,7 @@ final class GruCore extends GatedCore {
   @Override
   protected NDList cell(NDArray xp, NDList state, Prepared w) {
     NDArray h = state.get(0);
-    NDList hp = h.matMul(w.whhT).add(biasHh).split(spec.numBlocks(), 1);
+    NDList hp = linear(h, w.whh, biasHh).split(spec.numBlocks(), 1);
     NDList xs = xp.split(spec.numBlocks(), 1);
     NDArray r = sigmoid(xs.get(0).add(hp.get(0)));
     NDArray pz = xs.get(1).add(hp.get(1));

@@ -27,11 +27,13 @@ final class LstmCore extends GatedCore {
   protected NDList cell(NDArray xp, NDList state, Prepared w) {
     NDArray h = state.get(0);
     NDArray c = state.get(1);
-    NDList p = xp.add(h.matMul(w.whhT)).split(4, 1);
-    NDArray i = sigmoid(p.get(0));
-    NDArray f = sigmoid(p.get(1));
-    NDArray g = p.get(2).tanh();
-    NDArray o = sigmoid(p.get(3));
+    // P = h W_hhᵀ + xp (one addmm); σ over the contiguous (i, f) blocks at once
+    NDList p = linear(h, w.whh, xp).split(new long[] {2L * hidden, 3L * hidden}, 1);
+    NDList ifg = sigmoid(p.get(0)).split(2, 1);
+    NDArray i = ifg.get(0);
+    NDArray f = ifg.get(1);
+    NDArray g = p.get(1).tanh();
+    NDArray o = sigmoid(p.get(2));
     NDArray c2 = f.mul(c).add(i.mul(g));
     return new NDList(o.mul(c2.tanh()), c2);
   }

@@ -34,11 +34,32 @@ final class TiedLstmCore extends GatedCore {
     return b;
   }
 
+  /** With a sigmoid refine gate, its rows are halved so that one tanh gives 2r − 1 = tanh(P_r / 2). */
+  private boolean fastRefine() {
+    return spec.aux() == CoreSpec.AuxGate.REFINE && spec.main() != CoreSpec.MainGate.CUMAX;
+  }
+
+  @Override
+  protected double[] blockScales() {
+    return fastRefine() ? new double[] {1, 0.5, 1, 1} : null;
+  }
+
   @Override
   protected NDList cell(NDArray xp, NDList state, Prepared w) {
     NDArray h = state.get(0);
     NDArray c = state.get(1);
-    NDList p = xp.add(h.matMul(w.whhT)).split(spec.numBlocks(), 1);
+    if (fastRefine()) {
+      // blocks (f, r, u, o) with r's rows halved: split as [f | r, u | o], one tanh for r̃ = 2r − 1 and u
+      NDList p = linear(h, w.whh, xp).split(new long[] {hidden, 3L * hidden}, 1);
+      NDArray f = sigmoid(p.get(0));
+      NDList ru = p.get(1).tanh().split(2, 1);
+      NDArray u = ru.get(1);
+      // g = f + (2r − 1) f (1 − f)
+      NDArray g = f.add(ru.get(0).mul(f.sub(f.square())));
+      NDArray c2 = u.add(g.mul(c.sub(u)));
+      return new NDList(sigmoid(p.get(2)).mul(c2.tanh()), c2);
+    }
+    NDList p = linear(h, w.whh, xp).split(spec.numBlocks(), 1);
     int k = 0;
     NDArray pf = p.get(k++);
     boolean cumaxF = spec.main() == CoreSpec.MainGate.CUMAX && spec.aux() != CoreSpec.AuxGate.MASTER;

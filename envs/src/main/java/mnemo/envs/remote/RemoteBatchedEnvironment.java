@@ -39,6 +39,9 @@ import mnemo.transport.TransportSecurity;
  * dies, every call throws {@link EnvironmentUnavailableException} naming the target. Not thread-safe.
  */
 public final class RemoteBatchedEnvironment implements BatchedEnvironment {
+  /** The largest answer accepted from the server (1 GiB). */
+  public static final int MAX_ANSWER_BYTES = 1 << 30;
+
   private final String target;
   private final ManagedChannel ownedChannel;
   private final BlockingClientCall<SessionRequest, SessionResponse> call;
@@ -55,7 +58,9 @@ public final class RemoteBatchedEnvironment implements BatchedEnvironment {
     }
     this.target = target;
     this.ownedChannel = ownsChannel ? channel : null;
-    this.call = EnvironmentGrpc.newBlockingV2Stub(channel).session();
+    // Answers grow with N and the observation size (64 memory-maze frames are 0.8 MB): the server is
+    // trusted, so this call accepts large answers whatever the channel's default cap.
+    this.call = EnvironmentGrpc.newBlockingV2Stub(channel).withMaxInboundMessageSize(MAX_ANSWER_BYTES).session();
     SessionResponse created;
     try {
       created = exchange(SessionRequest.newBuilder()

@@ -349,6 +349,16 @@ class EnvironmentServiceTest {
   }
 
   @Test
+  void answersLargerThanTheDefaultMessageCapArrive() {
+    // 1100 x 1026 floats = 4.5 MB per answer, over gRPC's default 4 MiB inbound cap.
+    try (RemoteBatchedEnvironment big = RemoteBatchedEnvironment.create(channel, "memory/cue-recall:bits=1024", 1100)) {
+      TimeStep[] ts = big.reset(4);
+      assertThat(ts).hasSize(1100);
+      assertThat(ts[1099].observation().size()).isEqualTo(1026);
+    }
+  }
+
+  @Test
   void tokenProtectedServerNeedsTheToken() {
     try (MnemoServer s = MnemoServer.builder("secret", TransportSecurity.withToken(null, "tok"))
         .addService(new EnvironmentService(registry)).start()) {

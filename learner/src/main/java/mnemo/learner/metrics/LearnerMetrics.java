@@ -109,11 +109,15 @@ public final class LearnerMetrics {
     decodeTime.record(took);
   }
 
-  public void unrollEnqueued(DecodedUnroll u, long learnerVersion, Duration waited) {
+  /** Policy lag of an unroll as it is trained on: the learner's weight version minus the one that acted. */
+  public void trainedOn(DecodedUnroll u, long learnerVersion) {
+    policyLag.record(Math.max(0, learnerVersion - u.weightVersion()));
+  }
+
+  public void unrollEnqueued(DecodedUnroll u, Duration waited) {
     accepted.increment();
     enqueueTime.record(waited);
     unrollBytes.record(u.bytes());
-    policyLag.record(Math.max(0, learnerVersion - u.weightVersion()));
     synchronized (window) {
       for (EpisodeStats e : u.episodes()) {
         episodeReturn.record(e.getEpisodeReturn());

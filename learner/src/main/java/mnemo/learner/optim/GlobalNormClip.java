@@ -1,6 +1,9 @@
 package mnemo.learner.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import java.util.List;
 
 /**
@@ -17,11 +20,15 @@ public final class GlobalNormClip {
 
   /** The global norm √(Σ_i ‖g_i‖²), computed in double precision. */
   public static double globalNorm(List<NDArray> gradients) {
-    double sumSquares = 0;
-    for (NDArray g : gradients) {
-      sumSquares += g.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+    if (gradients.isEmpty()) {
+      return 0;
     }
-    return Math.sqrt(sumSquares);
+    // Σ_i ‖g_i‖², accumulated on the device in double precision and read back once
+    NDList squares = new NDList(gradients.size());
+    for (NDArray g : gradients) {
+      squares.add(g.toType(DataType.FLOAT64, false).square().sum());
+    }
+    return Math.sqrt(NDArrays.stack(squares).sum().getDouble());
   }
 
   /**
