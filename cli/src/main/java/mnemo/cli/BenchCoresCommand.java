@@ -26,6 +26,9 @@ final class BenchCoresCommand implements Callable<Integer> {
   @Option(names = "--iters", defaultValue = "20", description = "Timed iterations per measurement (default ${DEFAULT-VALUE}).")
   int iters;
 
+  @Option(names = "--part", defaultValue = "all", description = "all, unroll or step (default ${DEFAULT-VALUE}).")
+  String part;
+
   @Option(names = "--out", defaultValue = "docs/benchmarks/cores.md", description = "Markdown output (default ${DEFAULT-VALUE}).")
   Path out;
 
@@ -42,7 +45,7 @@ final class BenchCoresCommand implements Callable<Integer> {
         .append("the loss is the sum of all outputs. Median of ").append(iters).append(" iterations.\n\n");
     md.append("| core | T | B | I | H | core ms | fused LSTM ms | ratio |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
     List<int[]> shapes = List.of(new int[] {100, 32, 64, 256}, new int[] {100, 32, 64, 64});
-    for (String c : SynthCommand.split(cores)) {
+    for (String c : part.equals("step") ? List.<String>of() : SynthCommand.split(cores)) {
       for (int[] s : shapes) {
         System.out.printf("timing %s T=%d B=%d I=%d H=%d ...%n", c, s[0], s[1], s[2], s[3]);
         CoreBenchmark.UnrollTiming t = CoreBenchmark.unroll(c, s[0], s[1], s[2], s[3], 3, iters);
@@ -58,8 +61,11 @@ final class BenchCoresCommand implements Callable<Integer> {
     md.append("| what | batch | µs |\n| --- | --- | --- |\n");
     int[] batches = {1, 16, 64};
     List<CoreBenchmark.StepTiming> steps = new ArrayList<>();
-    for (String c : SynthCommand.split(cores)) {
+    for (String c : part.equals("unroll") ? List.<String>of() : SynthCommand.split(cores)) {
       steps.addAll(CoreBenchmark.coreStep(c, 64, 256, batches, iters * 10));
+    }
+    if (part.equals("unroll")) {
+      batches = new int[0];
     }
     steps.addAll(CoreBenchmark.agentStep(new AgentSpec(new int[] {7, 7, 3}, true, 5, "ur-lstm:hidden=256", 256, 1),
         batches, iters * 10));

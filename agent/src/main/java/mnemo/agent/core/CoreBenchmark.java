@@ -92,6 +92,7 @@ public final class CoreBenchmark {
   /** Single-step latency of a core (no autograd) at each batch size. */
   public static List<StepTiming> coreStep(String coreSpec, int in, int h, int[] batches, int iters) {
     List<StepTiming> out = new ArrayList<>();
+    Engine.getEngine("PyTorch"); // loads libtorch before any JniUtils call
     boolean grad = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
     try (NDManager m = NDManager.newBaseManager()) {

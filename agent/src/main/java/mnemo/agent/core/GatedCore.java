@@ -93,10 +93,17 @@ abstract class GatedCore implements RecurrentCore {
     final NDArray biasX;
     /** The scalar 1 in the weights' type. */
     final NDArray one;
+    /** Whether the rows were scaled by {@link #blockScales()}. */
+    final boolean scaled;
 
-    Prepared() {
+    /**
+     * @param steps T: row scaling copies the weights, which pays off over several steps but not for
+     *     a single inference step
+     */
+    Prepared(int steps) {
       NDArray b = inputBias();
-      double[] scales = blockScales();
+      double[] scales = steps >= MIN_STEPS_TO_SCALE ? blockScales() : null;
+      scaled = scales != null;
       if (scales == null) {
         wih = weightIh;
         whh = weightHh;
@@ -115,6 +122,9 @@ abstract class GatedCore implements RecurrentCore {
       one = weightIh.getManager().create(1f).toType(weightIh.getDataType(), false);
     }
   }
+
+  /** Unrolls shorter than this skip {@link #blockScales()}. */
+  static final int MIN_STEPS_TO_SCALE = 4;
 
   /**
    * Per-block factors applied to the pre-activations before the cell sees them (null: none). A
@@ -146,7 +156,7 @@ abstract class GatedCore implements RecurrentCore {
     NDList next;
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      Prepared w = new Prepared();
+      Prepared w = new Prepared(1);
       NDArray xp = linear(input, w.wih, w.biasX);
       next = cell(xp, state, w);
       keep(next, out);
@@ -189,7 +199,7 @@ abstract class GatedCore implements RecurrentCore {
     CoreOutput result;
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      Prepared w = new Prepared();
+      Prepared w = new Prepared(t);
       // x_t W_ihᵀ + b for all steps in one matmul, split along time once.
       NDList xs = linear(inputs.reshape(t * b, inputSize), w.wih, w.biasX).split(t, 0);
       boolean[] anyReset = new boolean[t];

@@ -48,7 +48,7 @@ final class TiedLstmCore extends GatedCore {
   protected NDList cell(NDArray xp, NDList state, Prepared w) {
     NDArray h = state.get(0);
     NDArray c = state.get(1);
-    if (fastRefine()) {
+    if (w.scaled) {
       // blocks (f, r, u, o) with r's rows halved: split as [f | r, u | o], one tanh for r̃ = 2r − 1 and u
       NDList p = linear(h, w.whh, xp).split(new long[] {hidden, 3L * hidden}, 1);
       NDArray f = sigmoid(p.get(0));
