@@ -116,6 +116,8 @@ public final class EnvironmentService extends EnvironmentGrpc.EnvironmentImplBas
     private VectorEnvironment vector;
     private EnvSpec spec;
     private int[] actions;
+    /** The observation payload of every answer, reused: gRPC serializes each answer inside onNext. */
+    private byte[] payload;
     private boolean reset;
     private boolean ended;
 
@@ -136,7 +138,7 @@ public final class EnvironmentService extends EnvironmentGrpc.EnvironmentImplBas
             requireCreated("reset");
             TimeStep[] steps = vector.reset(request.getReset().getSeed());
             reset = true;
-            out.onNext(SessionResponse.newBuilder().setSteps(ProtoCodec.encode(steps, spec)).build());
+            out.onNext(SessionResponse.newBuilder().setSteps(ProtoCodec.encode(steps, spec, payload)).build());
           }
           case STEP -> step(request.getStep());
           default -> throw Status.INVALID_ARGUMENT
@@ -185,6 +187,7 @@ public final class EnvironmentService extends EnvironmentGrpc.EnvironmentImplBas
       openSessions.incrementAndGet();
       spec = vector.spec();
       actions = new int[envs.size()];
+      payload = new byte[ProtoCodec.payloadBytes(spec, envs.size())];
       log.debug("session {}: created {} x {}", this.id, envs.size(), spec.taskId());
       out.onNext(SessionResponse.newBuilder().setCreated(
           CreateResponse.newBuilder().setSpec(ProtoCodec.toProto(spec)).setNumEnvs(envs.size())).build());
@@ -208,7 +211,7 @@ public final class EnvironmentService extends EnvironmentGrpc.EnvironmentImplBas
         actions[i] = a;
       }
       TimeStep[] steps = vector.step(actions);
-      out.onNext(SessionResponse.newBuilder().setSteps(ProtoCodec.encode(steps, spec)).build());
+      out.onNext(SessionResponse.newBuilder().setSteps(ProtoCodec.encode(steps, spec, payload)).build());
     }
 
     private void requireCreated(String what) {

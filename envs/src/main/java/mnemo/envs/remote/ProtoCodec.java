@@ -162,21 +162,40 @@ public final class ProtoCodec {
 
   // ---- batches ----
 
+  /** Bytes of the stacked observation payload of {@code n} steps of {@code spec}. */
+  public static int payloadBytes(EnvSpec spec, int n) {
+    return n * spec.observation().size() * bytesPerElement(spec.observation().dtype());
+  }
+
   /**
    * N time steps of one task, stacked: the observations become one tensor [N, ...spec shape]; the info
    * columns are the spec's info keys that at least one step reports (NaN for the others).
    */
   public static TimeStepBatch encode(TimeStep[] steps, EnvSpec spec) {
+    return encode(steps, spec, new byte[payloadBytes(spec, steps.length)]);
+  }
+
+  /**
+   * Like {@link #encode(TimeStep[], EnvSpec)}, but stacks the observations into {@code payload} (at least
+   * {@link #payloadBytes} long), which the returned message <b>aliases</b>: serialize the message before
+   * writing into {@code payload} again. The environment server reuses one array per session this way,
+   * so a vector step allocates no payload (gRPC serializes a message inside {@code onNext}).
+   */
+  public static TimeStepBatch encode(TimeStep[] steps, EnvSpec spec, byte[] payload) {
     int n = steps.length;
     TensorSpec os = spec.observation();
     int size = os.size();
+    int bytes = payloadBytes(spec, n);
+    if (payload.length < bytes) {
+      throw new IllegalArgumentException("payload of " + payload.length + " bytes, " + bytes + " needed");
+    }
     TimeStepBatch.Builder b = TimeStepBatch.newBuilder();
     mnemo.proto.env.v1.Tensor.Builder obs = mnemo.proto.env.v1.Tensor.newBuilder()
         .setDtype(toProto(os.dtype())).addShape(n);
     for (int d : os.shape()) {
       obs.addShape(d);
     }
-    byte[] data = new byte[n * size * bytesPerElement(os.dtype())];
+    byte[] data = payload;
     if (os.dtype() == DType.FLOAT32) {
       java.nio.FloatBuffer fb = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
       for (TimeStep ts : steps) {
@@ -189,8 +208,8 @@ public final class ProtoCodec {
         System.arraycopy(steps[i].observation().bytes(), 0, data, i * size, size);
       }
     }
-    // The array is never touched again, so the message may share it.
-    obs.setData(UnsafeByteOperations.unsafeWrap(data));
+    // No copy: the message shares the array (see the aliasing rule above).
+    obs.setData(UnsafeByteOperations.unsafeWrap(data, 0, bytes));
     for (TimeStep ts : steps) {
       b.addStepTypes(toProto(ts.type())).addRewards(ts.reward()).addDiscounts(ts.discount());
     }

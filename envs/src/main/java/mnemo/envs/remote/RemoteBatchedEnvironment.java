@@ -1,6 +1,14 @@
 package mnemo.envs.remote;
 
+import com.google.protobuf.CodedInputStream;
+import io.grpc.CallOptions;
+import io.grpc.KnownLength;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ClientCalls;
+import java.io.IOException;
+import java.io.InputStream;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.BlockingClientCall;
@@ -42,6 +50,48 @@ public final class RemoteBatchedEnvironment implements BatchedEnvironment {
   /** The largest answer accepted from the server (1 GiB). */
   public static final int MAX_ANSWER_BYTES = 1 << 30;
 
+  /**
+   * The Session method with an answer parser that reads each answer into one array and lets the
+   * observation payload alias it (protobuf's aliasing), saving a copy of every batch of observations.
+   */
+  private static final MethodDescriptor<SessionRequest, SessionResponse> SESSION =
+      EnvironmentGrpc.getSessionMethod().toBuilder(
+          ProtoUtils.marshaller(SessionRequest.getDefaultInstance()), new AliasingResponseMarshaller()).build();
+
+  private static final class AliasingResponseMarshaller implements MethodDescriptor.Marshaller<SessionResponse> {
+    private final MethodDescriptor.Marshaller<SessionResponse> plain =
+        ProtoUtils.marshaller(SessionResponse.getDefaultInstance());
+
+    @Override
+    public InputStream stream(SessionResponse value) {
+      return plain.stream(value);
+    }
+
+    @Override
+    public SessionResponse parse(InputStream stream) {
+      try {
+        // One fresh array per answer (safe to alias), read in one go: gRPC's streams know their length.
+        int known = stream instanceof KnownLength ? stream.available() : -1;
+        byte[] bytes;
+        if (known > 0) {
+          bytes = new byte[known];
+          int read = stream.readNBytes(bytes, 0, known);
+          if (read != known || stream.read() != -1) {
+            throw new IOException("answer length changed while reading (" + read + " of " + known + " bytes)");
+          }
+        } else {
+          bytes = stream.readAllBytes();
+        }
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        in.enableAliasing(true);
+        in.setSizeLimit(Integer.MAX_VALUE);
+        return SessionResponse.parseFrom(in);
+      } catch (IOException e) {
+        throw Status.INTERNAL.withDescription("malformed answer: " + e.getMessage()).withCause(e).asRuntimeException();
+      }
+    }
+  }
+
   private final String target;
   private final ManagedChannel ownedChannel;
   private final BlockingClientCall<SessionRequest, SessionResponse> call;
@@ -60,7 +110,8 @@ public final class RemoteBatchedEnvironment implements BatchedEnvironment {
     this.ownedChannel = ownsChannel ? channel : null;
     // Answers grow with N and the observation size (64 memory-maze frames are 0.8 MB): the server is
     // trusted, so this call accepts large answers whatever the channel's default cap.
-    this.call = EnvironmentGrpc.newBlockingV2Stub(channel).withMaxInboundMessageSize(MAX_ANSWER_BYTES).session();
+    this.call = ClientCalls.blockingBidiStreamingCall(channel, SESSION,
+        CallOptions.DEFAULT.withMaxInboundMessageSize(MAX_ANSWER_BYTES));
     SessionResponse created;
     try {
       created = exchange(SessionRequest.newBuilder()

@@ -42,6 +42,7 @@ class EnvironmentServiceTest {
   /** Environments of the counting task alive right now, across every session. */
   static final AtomicInteger LIVE = new AtomicInteger();
   static final String COUNTING = "test/counting";
+  static final String BROKEN = "test/broken";
 
   static TaskRegistry registry;
   static EnvironmentService service;
@@ -49,7 +50,7 @@ class EnvironmentServiceTest {
   static ManagedChannel channel;
 
   /** cue-recall whose instances count themselves, so the test sees when the server closes them. */
-  static final class Counting implements Environment {
+  static class Counting implements Environment {
     private final Environment inner = TaskRegistry.builtin().make("memory/cue-recall:length=3");
 
     Counting() {
@@ -81,6 +82,12 @@ class EnvironmentServiceTest {
   static void start() {
     registry = TaskRegistry.builtin();
     registry.register(new TaskFamily(COUNTING, "counts its live instances", List.of(), p -> new Counting()));
+    registry.register(new TaskFamily(BROKEN, "throws on step", List.of(), p -> new Counting() {
+      @Override
+      public TimeStep step(int action) {
+        throw new ArithmeticException("the task has a bug");
+      }
+    }));
     service = new EnvironmentService(registry);
     server = MnemoServer.builder("env-server", TransportSecurity.loopback()).addService(service).start();
     channel = ClientChannels.open(server.target(), TransportSecurity.loopback());
@@ -97,7 +104,7 @@ class EnvironmentServiceTest {
   }
 
   /** Steps a local and a remote vector side by side with the same seeds and actions. */
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @MethodSource("builtinFamilies")
   void remoteVectorGivesExactlyTheLocalTimeSteps(String family) {
     int n = 5;
@@ -106,10 +113,12 @@ class EnvironmentServiceTest {
       assertThat(remote.spec()).isEqualTo(local.spec());
       assertThat(remote.size()).isEqualTo(n);
       SplittableRandom rng = new SplittableRandom(7);
-      int lasts = 0;
+      int autoResets = 0;
       for (long seed : new long[] {123, -5}) {
         assertThat(remote.reset(seed)).containsExactly(local.reset(seed));
-        for (int t = 0; t < 300; t++) {
+        // At least 300 steps, and on until an episode has ended and auto-reset, for long episodes too.
+        int before = autoResets;
+        for (int t = 0; t < 300 || (autoResets == before && t < 20_000); t++) {
           int[] actions = new int[n];
           for (int i = 0; i < n; i++) {
             actions[i] = rng.nextInt(local.spec().numActions());
@@ -117,11 +126,11 @@ class EnvironmentServiceTest {
           TimeStep[] want = local.step(actions);
           assertThat(remote.step(actions)).as("step %d", t).containsExactly(want);
           for (TimeStep ts : want) {
-            lasts += ts.isLast() ? 1 : 0;
+            autoResets += ts.isFirst() ? 1 : 0;
           }
         }
       }
-      assertThat(lasts).as("the run crosses episode ends (auto-reset)").isPositive();
+      assertThat(autoResets).as("both runs cross episode ends (auto-reset)").isGreaterThanOrEqualTo(2);
     }
   }
 
@@ -285,6 +294,21 @@ class EnvironmentServiceTest {
     assertThat(sessionStatus(create("memory/cue-recall", 1), create("memory/cue-recall", 1)).getCode())
         .isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(sessionStatus(SessionRequest.getDefaultInstance()).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertStillServing();
+  }
+
+  @Test
+  void aFailingEnvironmentIsInternalAndOnlyEndsItsSession() throws Exception {
+    int before = LIVE.get();
+    Status s = sessionStatus(create(BROKEN, 2), reset(1), step(0, 0));
+    assertThat(s.getCode()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(s.getDescription()).contains("the task has a bug");
+    try (RemoteBatchedEnvironment remote = RemoteBatchedEnvironment.create(channel, BROKEN, 1)) {
+      remote.reset(1);
+      assertThatThrownBy(() -> remote.step(new int[] {0})).isInstanceOf(EnvironmentUnavailableException.class)
+          .hasMessageContaining("INTERNAL");
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> LIVE.get() == before);
     assertStillServing();
   }
 

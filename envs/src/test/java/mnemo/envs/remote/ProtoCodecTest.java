@@ -83,6 +83,20 @@ class ProtoCodecTest {
   }
 
   @Test
+  void encodingIntoAReusedPayloadAliasesIt() {
+    TimeStep[] steps = {TimeStep.first(Tensor.ofFloats(new float[] {1, 2}, 2))};
+    byte[] payload = new byte[12];
+    TimeStepBatch b = ProtoCodec.encode(steps, SPEC, payload);
+    assertThat(b.getObservations(0).getData().size()).isEqualTo(8);
+    assertThat(ProtoCodec.decode(b, SPEC, 1)).containsExactly(steps);
+    payload[2] = 0; // 1.0f = 00 00 80 3F becomes 0: the message shares the array
+    payload[3] = 0;
+    assertThat(ProtoCodec.decode(b, SPEC, 1)[0].observation().floats()[0]).isZero();
+    assertThatThrownBy(() -> ProtoCodec.encode(steps, SPEC, new byte[7])).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("8 needed");
+  }
+
+  @Test
   void batchWithoutInfoHasNoColumns() {
     TimeStep[] steps = {TimeStep.mid(0f, Tensor.ofFloats(new float[] {1, 2}, 2))};
     assertThat(ProtoCodec.encode(steps, SPEC).getInfoCount()).isZero();
