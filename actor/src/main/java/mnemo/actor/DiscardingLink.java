@@ -14,6 +14,8 @@ public final class DiscardingLink implements LearnerLink {
   private final RegisterResponse registration;
   private final AtomicLong unrolls = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
+  private final java.util.List<Unroll> kept = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile int keep;
 
   public DiscardingLink(RegisterResponse registration) {
     this.registration = registration;
@@ -27,6 +29,9 @@ public final class DiscardingLink implements LearnerLink {
   @Override
   public void send(Unroll unroll) {
     bytes.addAndGet(unroll.toByteArray().length);
+    if (kept.size() < keep) {
+      kept.add(unroll);
+    }
     unrolls.incrementAndGet();
   }
 
@@ -38,6 +43,17 @@ public final class DiscardingLink implements LearnerLink {
   @Override
   public Optional<Weights> fetchWeights(long have) {
     return Optional.empty();
+  }
+
+  /** Keeps the first {@code n} unrolls (see {@link #kept}). */
+  public DiscardingLink keeping(int n) {
+    keep = n;
+    return this;
+  }
+
+  /** The unrolls kept so far. */
+  public java.util.List<Unroll> kept() {
+    return kept;
   }
 
   public long unrolls() {

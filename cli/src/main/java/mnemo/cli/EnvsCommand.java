@@ -12,8 +12,11 @@ import picocli.CommandLine.Command;
 @Command(
     name = "envs",
     mixinStandardHelpOptions = true,
-    description = "List every registered task with its parameters, observation and action specs.",
-    subcommands = {})
+    description =
+        "List every registered task with its parameters, observation and action specs. "
+        + "Subcommands render a rollout (GIF, PNG, text) and build the task table of "
+        + "docs/envs.md.",
+    subcommands = {EnvsRenderCommand.class, EnvsTableCommand.class})
 public final class EnvsCommand implements Callable<Integer> {
 
   @Override

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       EnvsCommand.class,
       EnvServerCommand.class,
+      DemoCommand.class,
       BenchCommand.class,
       ActorCommand.class,
       LearnerCommand.class,

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
  * The experiment flags of {@code mnemo train}, turned into an {@link ExperimentConfig}. Flags without a
  * value here take the learner's defaults ({@link ExperimentConfigs#resolve}). The defaults that are set
  * make the built-in short run: cue-recall with a 5-step delay and a small UR-LSTM, which reaches ≥ 90 %
- * success within a few minutes on 2 cores.
+ * success within a few minutes on 2 cores (measured: 94 % at 62k frames, 98 % at 71k, with the other
+ * defaults here: 2 actors × 8 environments, T = 10, B = 4, Adam 1e-3).
  */
 public final class ExperimentOptions {
   public static final String DEFAULT_TASK = "memory/cue-recall:length=5";
@@ -29,11 +30,11 @@ public final class ExperimentOptions {
   @Option(names = "--actors", defaultValue = "2", paramLabel = "K", description = "Actors (default: ${DEFAULT-VALUE}).")
   int actors;
 
-  @Option(names = "--envs-per-actor", defaultValue = "16", paramLabel = "N",
+  @Option(names = "--envs-per-actor", defaultValue = "8", paramLabel = "N",
       description = "Environments each actor steps (default: ${DEFAULT-VALUE}).")
   int envsPerActor;
 
-  @Option(names = "--unroll", defaultValue = "20", paramLabel = "T",
+  @Option(names = "--unroll", defaultValue = "10", paramLabel = "T",
       description = "Unroll length T; each unroll carries T+1 steps (default: ${DEFAULT-VALUE}).")
   int unroll;
 

@@ -37,6 +37,8 @@ public final class LearningCurve {
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
     chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
     chart.setYAxisGroupTitle(1, "success rate");
+    chart.getStyler().setYAxisMin(1, 0.0);
+    chart.getStyler().setYAxisMax(1, 1.0);
     boolean any = addSeries(chart, "mean return", frames, ret, 0);
     if (success != null) {
       any |= addSeries(chart, "success rate", frames, success, 1);

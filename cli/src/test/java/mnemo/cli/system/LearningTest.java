@@ -22,7 +22,7 @@ import picocli.CommandLine;
  */
 class LearningTest {
   static final String TASK = "memory/cue-recall:length=3";
-  static final long FRAMES = 100_000;
+  static final long FRAMES = 60_000;
 
   @Test
   void trainLearnsAnEasyMemoryTaskAndResumes(@TempDir Path dir) throws Exception {

@@ -68,10 +68,10 @@ final class CardDeck {
   static Frame render(int shown, int target, String targetLabel, String count) {
     Frame f = Frame.blank(112, 64);
     fill(f, 0, 0, 112, 64, 0x1f6b3a); // card-table green
-    card(f, 6, 6, 44, 48, shown, 3, 0xffffff);
+    card(f, 6, 6, 44, 48, shown, 5, 0xffffff);
     BitmapFont.draw(f, 62, 4, targetLabel, 0xffffff, 1);
     if (target >= 0) {
-      card(f, 62, 14, 30, 36, target, 2, 0xdcc13b);
+      card(f, 62, 14, 30, 36, target, 3, 0xdcc13b);
     }
     BitmapFont.draw(f, 62, 55, count, 0xffffff, 1);
     return f;

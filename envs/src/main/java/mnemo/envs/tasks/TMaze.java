@@ -227,8 +227,6 @@ public final class TMaze implements Environment, Oracle {
         int colour;
         if (!open(cx, cy)) {
           colour = 0x2b2b2b;
-        } else if (cx == x && cy == y) {
-          colour = 0x3c78d8;
         } else if (cy != 0) {
           colour = cy == goalY ? 0xdcc13b : 0xbdbdbd;
         } else if (cx == 0) {
@@ -236,14 +234,16 @@ public final class TMaze implements Environment, Oracle {
         } else {
           colour = 0xbdbdbd;
         }
-        fill(f, col * cell, row * cell, cell, colour);
+        fill(f, col * cell, row * cell, cell, cell >= 6 ? 1 : 0, colour);
+        if (cx == x && cy == y) {
+          fill(f, col * cell, row * cell, cell, cell >= 6 ? cell / 4 : 0, 0x3c78d8); // the agent
+        }
       }
     }
     return f;
   }
 
-  private static void fill(Frame f, int x0, int y0, int cell, int colour) {
-    int inset = cell >= 6 ? 1 : 0;
+  private static void fill(Frame f, int x0, int y0, int cell, int inset, int colour) {
     for (int py = y0 + inset; py < y0 + cell - inset; py++) {
       for (int px = x0 + inset; px < x0 + cell - inset; px++) {
         f.set(px, py, colour);

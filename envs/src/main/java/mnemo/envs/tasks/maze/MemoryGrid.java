@@ -1,0 +1,229 @@
+package mnemo.envs.tasks.maze;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import mnemo.envs.DType;
+import mnemo.envs.EnvSpec;
+import mnemo.envs.Environment;
+import mnemo.envs.Frame;
+import mnemo.envs.Oracle;
+import mnemo.envs.Tensor;
+import mnemo.envs.TensorSpec;
+import mnemo.envs.TimeStep;
+import mnemo.envs.registry.Param;
+import mnemo.envs.registry.Params;
+import mnemo.envs.registry.TaskFamily;
+
+/**
+ * Memory Grid: the 2D, discrete form of Memory Maze.
+ *
+ * <p>Each episode draws a new maze ({@link MazeGenerator}) with {@code targets} coloured targets. One
+ * target is current; stepping onto it earns +1 and makes another target, chosen uniformly among the
+ * others, current. Other targets and walls do nothing (moving into a wall leaves the agent in place).
+ * There is no early end: the episode is truncated (LAST, discount 1) after {@code steps} actions.
+ *
+ * <p>Observation: uint8 RGB {@code [2v+3, 2v+3, 3]} (rows, columns, channels), one pixel per cell:
+ * the top-down {@code (2v+1)²} crop centred on the agent (not rotated: the 4 actions are the compass
+ * moves up, right, down, left), wrapped in a 1-pixel border of the current target's colour. Walls
+ * (and anything beyond the maze) are black, floor white, targets their colour, the agent's own cell
+ * grey (128, 128, 128).
+ */
+public final class MemoryGrid implements Environment, Oracle {
+  public static final TaskFamily FAMILY = new TaskFamily(
+      "memory-grid",
+      "Memory Grid: a random maze of rooms, coloured targets, +1 for reaching the target whose colour "
+          + "borders the egocentric top-down crop, then a new target",
+      List.of(new Param("size", "9", "interior maze size, odd 7..15 (Memory Maze: 9, 11, 13, 15)"),
+          new Param("targets", "auto", "number of targets 2..6; auto = (size-3)/2 (3 for 9x9 ... 6 for 15x15)"),
+          new Param("view", "2", "view radius v: the agent sees the (2v+1)x(2v+1) cells around it"),
+          new Param("steps", "auto", "episode length; auto = 100 (7x7), 200 (9x9) ... 500 (15x15); "
+              + "Memory Maze's long episodes: 1000 (9x9) ... 4000 (15x15)")),
+      MemoryGrid::new);
+
+  static final int WALL_RGB = 0x000000;
+  static final int FLOOR_RGB = 0xFFFFFF;
+  static final int AGENT_RGB = 0x808080;
+
+  private final int size;
+  private final int numTargets;
+  private final int view;
+  private final int steps;
+  private final int side;
+  private final EnvSpec spec;
+
+  private SplittableRandom rng;
+  private Maze maze;
+  private int agent = -1;
+  private int current;
+  private int t;
+  private boolean done;
+  private int[] distToCurrent;
+
+  public MemoryGrid(Params p) {
+    this.size = p.getInt("size", MazeGenerator.MIN_SIZE, MazeGenerator.MAX_SIZE);
+    MazeGenerator.checkSize(size);
+    this.numTargets = auto(p, "targets", MazeGenerator.defaultTargets(size), 2, TargetColors.MAX);
+    this.view = p.getInt("view", 0, 32);
+    this.steps = auto(p, "steps", 100 * (size - 5) / 2, 1, 100_000_000);
+    this.side = 2 * view + 3;
+    this.spec = new EnvSpec(p.canonicalId(), new TensorSpec("rgb", new int[] {side, side, 3}, DType.UINT8, 0, 255),
+        4, List.of("up", "right", "down", "left"), steps, List.of());
+  }
+
+  /** An integer parameter that may be {@code auto}, meaning {@code dflt}. */
+  static int auto(Params p, String name, int dflt, int min, int max) {
+    return p.getString(name).equals("auto") ? dflt : p.getInt(name, min, max);
+  }
+
+  @Override
+  public EnvSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public TimeStep reset(long seed) {
+    rng = new SplittableRandom(seed);
+    maze = MazeGenerator.generate(size, numTargets, rng);
+    agent = maze.start;
+    current = rng.nextInt(numTargets);
+    distToCurrent = null;
+    t = 0;
+    done = false;
+    return TimeStep.first(observe());
+  }
+
+  @Override
+  public TimeStep step(int action) {
+    if (agent < 0 || done) {
+      throw new IllegalStateException("reset " + spec.taskId() + " before stepping it");
+    }
+    spec.checkAction(action);
+    int next = agent + maze.neighbourOffset(action);
+    if (!maze.isWall(next)) {
+      agent = next;
+    }
+    float reward = 0f;
+    if (agent == maze.target(current)) {
+      reward = 1f;
+      current = nextTarget(current, numTargets, rng);
+      distToCurrent = null;
+    }
+    t++;
+    if (t >= steps) {
+      done = true;
+      return TimeStep.truncated(reward, observe(), Map.of());
+    }
+    return TimeStep.mid(reward, observe());
+  }
+
+  /** A target index drawn uniformly from [0, n) without {@code touched}. */
+  static int nextTarget(int touched, int n, SplittableRandom rng) {
+    int k = rng.nextInt(n - 1);
+    return k >= touched ? k + 1 : k;
+  }
+
+  private Tensor observe() {
+    byte[] rgb = new byte[side * side * 3];
+    int border = TargetColors.rgb(current);
+    int ac = maze.col(agent);
+    int ar = maze.row(agent);
+    for (int y = 0; y < side; y++) {
+      for (int x = 0; x < side; x++) {
+        int colour;
+        if (x == 0 || y == 0 || x == side - 1 || y == side - 1) {
+          colour = border;
+        } else {
+          colour = cellColour(ac + x - 1 - view, ar + y - 1 - view);
+        }
+        int i = (y * side + x) * 3;
+        rgb[i] = (byte) (colour >> 16);
+        rgb[i + 1] = (byte) (colour >> 8);
+        rgb[i + 2] = (byte) colour;
+      }
+    }
+    return Tensor.ofBytes(rgb, side, side, 3);
+  }
+
+  private int cellColour(int col, int row) {
+    if (maze.isWall(col, row)) {
+      return WALL_RGB;
+    }
+    int cell = maze.cell(col, row);
+    if (cell == agent) {
+      return AGENT_RGB;
+    }
+    int k = maze.targetAt(cell);
+    return k >= 0 ? TargetColors.rgb(k) : FLOOR_RGB;
+  }
+
+  /** Full knowledge: a first move on a shortest path to the current target. */
+  @Override
+  public int oracleAction() {
+    if (distToCurrent == null) {
+      distToCurrent = maze.distancesFrom(maze.target(current));
+    }
+    int next = maze.downhill(distToCurrent, agent);
+    for (int d = 0; d < 4; d++) {
+      if (agent + maze.neighbourOffset(d) == next) {
+        return d;
+      }
+    }
+    return 0; // unreachable: every floor cell is connected
+  }
+
+  /** The maze (for tests and pictures). */
+  public Maze maze() {
+    return maze;
+  }
+
+  public int agentCell() {
+    return agent;
+  }
+
+  public int currentTarget() {
+    return current;
+  }
+
+  @Override
+  public String renderText() {
+    return "t=" + t + "/" + steps + " target=" + TargetColors.NAMES[current] + "\n" + maze.toText(agent, '@', current);
+  }
+
+  /** The whole maze, 16 pixels a cell, the agent's view shaded, bordered in the target colour. */
+  @Override
+  public Frame render() {
+    int cell = 16;
+    int w = maze.width * cell + 8;
+    Frame f = Frame.blank(w, w);
+    int border = TargetColors.rgb(current);
+    for (int y = 0; y < w; y++) {
+      for (int x = 0; x < w; x++) {
+        f.set(x, y, border);
+      }
+    }
+    int ac = maze.col(agent);
+    int ar = maze.row(agent);
+    for (int r = 0; r < maze.width; r++) {
+      for (int c = 0; c < maze.width; c++) {
+        int colour = cellColour(c, r);
+        boolean seen = Math.abs(c - ac) <= view && Math.abs(r - ar) <= view;
+        if (!seen) { // darken what the agent cannot see
+          colour = (colour >> 1) & 0x7F7F7F;
+        }
+        int k = maze.targetAt(maze.cell(c, r));
+        for (int y = 0; y < cell; y++) {
+          for (int x = 0; x < cell; x++) {
+            int px = colour;
+            boolean edge = x < 2 || y < 2 || x >= cell - 2 || y >= cell - 2;
+            if (k == current && edge) {
+              px = 0x000000; // outline the current target
+            }
+            f.set(4 + c * cell + x, 4 + r * cell + y, px);
+          }
+        }
+      }
+    }
+    return f;
+  }
+}

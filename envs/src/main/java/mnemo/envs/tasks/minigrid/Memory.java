@@ -1,0 +1,141 @@
+package mnemo.envs.tasks.minigrid;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import mnemo.envs.grid.Cell;
+import mnemo.envs.grid.Direction;
+import mnemo.envs.grid.Grid;
+import mnemo.envs.grid.PathFinder.CellTest;
+import mnemo.envs.registry.Param;
+import mnemo.envs.registry.Params;
+import mnemo.envs.registry.TaskFamily;
+
+/**
+ * MiniGrid's Memory (MiniGrid-MemoryS{7,9,11,13}, -S13Random, -S17Random), rules as {@code
+ * MemoryEnv}: in a size×size grid (odd size), a start room on the left holds the cue, a green key or
+ * ball at (1, size/2 − 1); a hallway along the middle row leads east to a vertical corridor at x =
+ * e + 1 (e = size − 3, or with {@code random} a uniform e in [4, size − 3]) whose two ends hold a
+ * green key and a green ball in random order at (e + 1, size/2 ∓ 2). The agent starts on the middle
+ * row at a random x in [1, e], facing east (so it may start past the cue). Stepping onto the cell
+ * next to the object that matches the cue, (e + 1, size/2 ∓ 1), earns 1 − 0.9 · t / T and ends the
+ * episode; the cell next to the other object ends it with 0. T = 5 · size².
+ */
+public final class Memory extends MiniGridTask {
+  public static final TaskFamily FAMILY = new TaskFamily(
+      "minigrid/memory",
+      "MiniGrid Memory: remember the key or ball in the start room, go to its twin at the corridor's end",
+      List.of(new Param("size", "13", "grid side, odd, 7..17 (MiniGrid: 7, 9, 11, 13, 17)"),
+          new Param("random", "false", "random hallway length (MiniGrid's MemoryS*Random)"),
+          new Param("view", "7", "side of the egocentric view (odd)")),
+      Memory::new);
+
+  private final int size;
+  private final boolean randomLength;
+  private int successX;
+  private int successY;
+  private int failureX;
+  private int failureY;
+  private int cue;
+
+  public Memory(Params p) {
+    this(p.canonicalId(), p.getInt("size", 7, 17), p.getBoolean("random"), p.getInt("view", 3, 31));
+  }
+
+  private Memory(String id, int size, boolean randomLength, int view) {
+    super(id, checkOdd(size), size, 5 * size * size, view, false);
+    this.size = size;
+    this.randomLength = randomLength;
+  }
+
+  private static int checkOdd(int size) {
+    if (size % 2 == 0) {
+      throw new IllegalArgumentException("minigrid/memory: parameter 'size' must be odd, got " + size);
+    }
+    return size;
+  }
+
+  @Override
+  protected void generate(SplittableRandom rng) {
+    Grid g = world.grid();
+    int mid = size / 2;
+    g.wallRect(0, 0, size, size);
+    int upperRoomWall = mid - 2;
+    int lowerRoomWall = mid + 2;
+    int hallwayEnd = randomLength ? randInt(rng, 4, size - 2) : size - 3;
+    // Start room.
+    for (int i = 1; i < 5; i++) {
+      g.setWall(i, upperRoomWall);
+      g.setWall(i, lowerRoomWall);
+    }
+    g.setWall(4, upperRoomWall + 1);
+    g.setWall(4, lowerRoomWall - 1);
+    // Horizontal hallway.
+    for (int i = 5; i < hallwayEnd; i++) {
+      g.setWall(i, upperRoomWall + 1);
+      g.setWall(i, lowerRoomWall - 1);
+    }
+    // Vertical hallway.
+    for (int j = 0; j < size; j++) {
+      if (j != mid) {
+        g.setWall(hallwayEnd, j);
+      }
+      g.setWall(hallwayEnd + 2, j);
+    }
+    world.place(randInt(rng, 1, hallwayEnd + 1), mid, Direction.EAST);
+    cue = rng.nextBoolean() ? Cell.KEY : Cell.BALL;
+    g.set(1, mid - 1, cue, Cell.GREEN);
+    boolean ballFirst = rng.nextBoolean(); // other_objs = [Ball, Key] or [Key, Ball]
+    int obj0 = ballFirst ? Cell.BALL : Cell.KEY;
+    int obj1 = ballFirst ? Cell.KEY : Cell.BALL;
+    int x = hallwayEnd + 1;
+    g.set(x, mid - 2, obj0, Cell.GREEN);
+    g.set(x, mid + 2, obj1, Cell.GREEN);
+    if (cue == obj0) {
+      successX = x;
+      successY = mid - 1;
+      failureX = x;
+      failureY = mid + 1;
+    } else {
+      successX = x;
+      successY = mid + 1;
+      failureX = x;
+      failureY = mid - 1;
+    }
+  }
+
+  /** The cue's object index (KEY or BALL). */
+  public int cue() {
+    return cue;
+  }
+
+  /** {x, y} of the cell that ends the episode with success. */
+  public int[] successCell() {
+    return new int[] {successX, successY};
+  }
+
+  /** {x, y} of the cell that ends the episode with failure. */
+  public int[] failureCell() {
+    return new int[] {failureX, failureY};
+  }
+
+  @Override
+  protected Outcome outcome() {
+    if (world.x() == successX && world.y() == successY) {
+      return Outcome.SUCCESS;
+    }
+    if (world.x() == failureX && world.y() == failureY) {
+      return Outcome.FAILURE;
+    }
+    return Outcome.CONTINUE;
+  }
+
+  @Override
+  protected CellTest oracleTarget() {
+    return (x, y) -> x == successX && y == successY;
+  }
+
+  @Override
+  protected CellTest oracleAvoid() {
+    return (x, y) -> x == failureX && y == failureY;
+  }
+}

@@ -1,0 +1,167 @@
+package mnemo.envs.tasks.pycolab;
+
+import java.util.ArrayList;
+import java.util.List;
+import mnemo.envs.TimeStep;
+import mnemo.envs.grid.Cell;
+import mnemo.envs.grid.Grid;
+import mnemo.envs.grid.PathFinder.CellTest;
+import mnemo.envs.registry.Param;
+import mnemo.envs.registry.Params;
+import mnemo.envs.registry.TaskFamily;
+
+/**
+ * Passive and Active Visual Match (Hung et al. 2019, {@code tvt/pycolab/active_visual_match.py} and
+ * its passive form), the three phases of {@link ThreePhaseTask}:
+ * <ol>
+ *   <li>Explore. {@code passive}: the agent stands in a 3×3 room whose ring of 8 cells is wall except
+ *       one, a square of the target colour, so the colour is in view from the first observation.
+ *       {@code active}: the two-room board of the original; one of the 26 wall cells of its outline is
+ *       the coloured square, the agent starts on one of the 10 cells of the lower room and must walk
+ *       until the square is in its 5×5 window. The square cannot be walked on.
+ *   <li>Distractor: apples.
+ *   <li>Reward: squares of the three colours red, green, blue (pycolab's three equally spaced hues)
+ *       in random order along the top of a room; the agent starts below. Stepping onto the square of
+ *       the colour seen in phase 1 earns {@code final_reward} and ends the episode with success;
+ *       stepping onto another ends it with 0 (the original hides every square after the first touch,
+ *       so no second choice could earn anything: Mnemo ends the episode there).
+ * </ol>
+ */
+public final class VisualMatch extends ThreePhaseTask {
+  public static final TaskFamily FAMILY = new TaskFamily(
+      "memory/visual-match",
+      "Hung et al.'s visual match: see a colour, collect apples, then touch the square of that colour",
+      params(),
+      VisualMatch::new);
+
+  private static List<Param> params() {
+    List<Param> p = new ArrayList<>();
+    p.add(new Param("mode", "passive", "passive (the colour is shown next to the agent) or active (find it)"));
+    p.addAll(commonParams("reward for touching the matching colour (Hung 10, Ni et al. 5)"));
+    return p;
+  }
+
+  /** The 3×3 room of passive visual match: 'p' slots ring the agent. */
+  static final String[] PASSIVE_EXPLORE_GRID = {
+    "           ",
+    "    ppp    ",
+    "    p+p    ",
+    "    ppp    ",
+    "           ",
+    "           ",
+    "           ",
+  };
+
+  /** The two rooms of active visual match: the square is one of the 'p' cells of the outline. */
+  static final String[] ACTIVE_EXPLORE_GRID = {
+    "  ppppppp  ",
+    "  p     p  ",
+    "  p     p  ",
+    "  pp   pp  ",
+    "  p+++++p  ",
+    "  p+++++p  ",
+    "  ppppppp  ",
+  };
+
+  /** The reward room: the three squares at 'b', 'c', 'e'. */
+  static final String[] REWARD_GRID = {
+    "###########",
+    "# b  c  e #",
+    "#         #",
+    "#         #",
+    "####   ####",
+    "   # + #   ",
+    "   #####   ",
+  };
+
+  private static final int[] COLOURS = {Cell.RED, Cell.GREEN, Cell.BLUE};
+
+  private final boolean active;
+  private int target;
+  private final int[] squareColours = new int[3];
+  private int cueX;
+  private int cueY;
+
+  public VisualMatch(Params p) {
+    super(p, List.of(TimeStep.SUCCESS, APPLE_REWARD));
+    this.active = p.getChoice("mode", "passive", "active").equals("active");
+  }
+
+  /** The colour to remember (a {@link Cell} colour index). */
+  public int targetColour() {
+    return target;
+  }
+
+  /** {x, y} of the coloured square of the explore phase. */
+  public int[] cueCell() {
+    return new int[] {cueX, cueY};
+  }
+
+  @Override
+  protected void buildExplore() {
+    // get_shuffled_symbol_colour_map: the three squares get red, green, blue in random order; the
+    // target is one of the three symbols.
+    System.arraycopy(COLOURS, 0, squareColours, 0, 3);
+    shuffle(squareColours, 3);
+    target = squareColours[rng.nextInt(3)];
+    int[] slots = buildFromArt(active ? ACTIVE_EXPLORE_GRID : PASSIVE_EXPLORE_GRID, 'p');
+    int keep = rng.nextInt(slots.length);
+    Grid g = world.grid();
+    for (int i = 0; i < slots.length; i++) {
+      int x = slots[i] % WIDTH;
+      int y = slots[i] / WIDTH;
+      if (i == keep) {
+        g.set(x, y, Cell.SQUARE, target);
+        cueX = x;
+        cueY = y;
+      } else {
+        g.setWall(x, y);
+      }
+    }
+  }
+
+  @Override
+  protected void buildReward() {
+    buildFromArt(REWARD_GRID, '\0');
+    Grid g = world.grid();
+    g.set(2, 1, Cell.SQUARE, squareColours[0]);
+    g.set(5, 1, Cell.SQUARE, squareColours[1]);
+    g.set(8, 1, Cell.SQUARE, squareColours[2]);
+  }
+
+  @Override
+  protected boolean blocks(int object, int colour, int state) {
+    return object == Cell.WALL || (object == Cell.SQUARE && phase() == Phase.EXPLORE);
+  }
+
+  @Override
+  protected int afterRewardMove() {
+    Grid g = world.grid();
+    if (g.object(world.x(), world.y()) != Cell.SQUARE) {
+      return 0;
+    }
+    return g.color(world.x(), world.y()) == target ? 1 : -1;
+  }
+
+  @Override
+  protected boolean isEnding(int x, int y) {
+    return world.grid().object(x, y) == Cell.SQUARE;
+  }
+
+  /** Active: walk until the square is in the 5×5 window. Passive: it already is. */
+  @Override
+  protected CellTest exploreTarget() {
+    if (!active) {
+      return null;
+    }
+    Grid g = world.grid();
+    return (x, y) -> Math.abs(x - cueX) <= 2 && Math.abs(y - cueY) <= 2
+        && !blocks(g.object(x, y), g.color(x, y), g.state(x, y));
+  }
+
+  @Override
+  protected CellTest rewardTarget() {
+    Grid g = world.grid();
+    return (x, y) -> g.object(x, y) == Cell.SQUARE && g.color(x, y) == target;
+  }
+}

@@ -1,0 +1,85 @@
+package mnemo.envs.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import mnemo.envs.Environment;
+import mnemo.envs.TimeStep;
+import org.junit.jupiter.api.Test;
+
+class TaskRegistryTest {
+
+  @Test
+  void parsesIdsWithParameters() {
+    TaskId id = TaskId.parse(" memory/tmaze:length=100, mode=active ");
+    assertThat(id.family()).isEqualTo("memory/tmaze");
+    assertThat(id.params()).containsExactlyInAnyOrderEntriesOf(Map.of("length", "100", "mode", "active"));
+    assertThat(id.toString()).isEqualTo("memory/tmaze:length=100,mode=active");
+    assertThat(TaskId.parse("gridworld/empty").params()).isEmpty();
+    assertThat(TaskId.parse("gridworld/empty:").params()).isEmpty();
+  }
+
+  @Test
+  void rejectsMalformedIds() {
+    assertThatThrownBy(() -> TaskId.parse(":size=3")).hasMessageContaining("empty task id");
+    assertThatThrownBy(() -> TaskId.parse("a:size")).hasMessageContaining("not key=value");
+    assertThatThrownBy(() -> TaskId.parse("a:size=1,size=2")).hasMessageContaining("given twice");
+  }
+
+  @Test
+  void unknownFamilyNamesTheKnownOnes() {
+    TaskRegistry r = TaskRegistry.builtin();
+    assertThatThrownBy(() -> r.make("memory/nope"))
+        .isInstanceOf(UnknownTaskException.class)
+        .hasMessageContaining("unknown task 'memory/nope'")
+        .hasMessageContaining("memory/cue-recall");
+  }
+
+  @Test
+  void parametersAreValidatedAndCanonicalized() {
+    TaskRegistry r = TaskRegistry.builtin();
+    assertThat(r.canonical("memory/cue-recall:length=7")).isEqualTo("memory/cue-recall:bits=1,length=7");
+    try (Environment env = r.make("memory/cue-recall:length=7")) {
+      assertThat(env.spec().taskId()).isEqualTo("memory/cue-recall:bits=1,length=7");
+    }
+    assertThatThrownBy(() -> r.make("memory/cue-recall:lenght=7")).hasMessageContaining("no parameter 'lenght'")
+        .hasMessageContaining("length");
+    assertThatThrownBy(() -> r.make("memory/cue-recall:length=seven")).hasMessageContaining("must be an integer");
+    assertThatThrownBy(() -> r.make("memory/cue-recall:length=0")).hasMessageContaining("must be in [1,");
+  }
+
+  @Test
+  void duplicateRegistrationIsRefused() {
+    TaskRegistry r = new TaskRegistry();
+    TaskFamily f = new TaskFamily("x/y", "test", List.of(), p -> null);
+    r.register(f);
+    assertThatThrownBy(() -> r.register(f)).hasMessageContaining("already registered");
+  }
+
+  @Test
+  void typedGettersExplainBadValues() {
+    Params p = Params.of("t", List.of(new Param("flag", "maybe", ""), new Param("x", "1.5", ""),
+        new Param("mode", "up", "")), Map.of());
+    assertThat(p.getDouble("x")).isEqualTo(1.5);
+    assertThatThrownBy(() -> p.getBoolean("flag")).hasMessageContaining("true or false");
+    assertThatThrownBy(() -> p.getChoice("mode", "passive", "active")).hasMessageContaining("passive|active");
+  }
+
+  @Test
+  void everyFamilyBuildsWithDefaultsAndRespectsItsSpec() {
+    TaskRegistry r = TaskRegistry.builtin();
+    for (TaskFamily f : r.families()) {
+      try (Environment env = r.make(f.name())) {
+        TimeStep ts = env.reset(1);
+        assertThat(ts.isFirst()).as(f.name()).isTrue();
+        env.spec().observation().check(ts.observation());
+        for (int i = 0; i < 50 && !ts.isLast(); i++) {
+          ts = env.step(i % env.spec().numActions());
+          env.spec().observation().check(ts.observation());
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package mnemo.envs.tasks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.ToIntFunction;
+import mnemo.envs.Environment;
+import mnemo.envs.Oracle;
+import mnemo.envs.TimeStep;
+
+/** Test helper: plays whole episodes and summarises them. */
+public final class Episodes {
+  private Episodes() {}
+
+  /** Plays one episode from {@code seed} with {@code policy}; returns every time step, FIRST to LAST. */
+  public static List<TimeStep> play(Environment env, long seed, ToIntFunction<TimeStep> policy) {
+    List<TimeStep> steps = new ArrayList<>();
+    TimeStep ts = env.reset(seed);
+    steps.add(ts);
+    while (!ts.isLast()) {
+      ts = env.step(policy.applyAsInt(ts));
+      steps.add(ts);
+    }
+    return steps;
+  }
+
+  public static ToIntFunction<TimeStep> oracle(Environment env) {
+    return ts -> ((Oracle) env).oracleAction();
+  }
+
+  public static ToIntFunction<TimeStep> random(Environment env, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    return ts -> rng.nextInt(env.spec().numActions());
+  }
+
+  public static double episodeReturn(List<TimeStep> steps) {
+    double r = 0;
+    for (TimeStep ts : steps) {
+      r += ts.reward();
+    }
+    return r;
+  }
+
+  /** Mean return and success rate over {@code n} episodes (seeds 0..n-1): {return, success}. */
+  public static double[] evaluate(Environment env, int n, boolean oracle) {
+    double ret = 0;
+    double success = 0;
+    for (int e = 0; e < n; e++) {
+      List<TimeStep> steps = play(env, e, oracle ? oracle(env) : random(env, 1000 + e));
+      ret += episodeReturn(steps);
+      success += steps.get(steps.size() - 1).info(TimeStep.SUCCESS);
+    }
+    return new double[] {ret / n, success / n};
+  }
+}

@@ -1,0 +1,172 @@
+package mnemo.envs.tasks.minigrid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import mnemo.envs.TimeStep;
+import mnemo.envs.grid.Cell;
+import mnemo.envs.grid.Direction;
+import mnemo.envs.grid.Grid;
+import mnemo.envs.grid.PathFinder;
+import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.tasks.Episodes;
+import org.junit.jupiter.api.Test;
+
+class MemoryTest {
+
+  private static Memory make(String id) {
+    return (Memory) TaskRegistry.builtin().make(id);
+  }
+
+  private static String walls(Grid g) {
+    StringBuilder sb = new StringBuilder();
+    for (int y = 0; y < g.height(); y++) {
+      for (int x = 0; x < g.width(); x++) {
+        sb.append(g.object(x, y) == Cell.WALL ? '#' : '.');
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** MemoryEnv._gen_grid for size 7 (hallway_end = 4), worked by hand. */
+  @Test
+  void size7LayoutIsMiniGrids() {
+    Memory env = make("minigrid/memory:size=7");
+    assertThat(env.spec().maxEpisodeSteps()).isEqualTo(5 * 49);
+    for (int seed = 0; seed < 20; seed++) {
+      env.reset(seed);
+      Grid g = env.world().grid();
+      assertThat(walls(g)).isEqualTo("""
+          #######
+          #####.#
+          #...#.#
+          #.....#
+          #...#.#
+          #####.#
+          #######
+          """);
+      int cue = g.object(1, 2);
+      assertThat(cue).isIn(Cell.KEY, Cell.BALL);
+      assertThat(env.cue()).isEqualTo(cue);
+      assertThat(g.color(1, 2)).isEqualTo(Cell.GREEN);
+      assertThat(Set.of(g.object(5, 1), g.object(5, 5))).containsExactlyInAnyOrder(Cell.KEY, Cell.BALL);
+      assertThat(g.color(5, 1)).isEqualTo(Cell.GREEN);
+      int[] ok = env.successCell();
+      int[] bad = env.failureCell();
+      // The success cell is next to the twin of the cue.
+      int twinY = ok[1] == 2 ? 1 : 5;
+      assertThat(g.object(5, twinY)).isEqualTo(cue);
+      assertThat(ok[0]).isEqualTo(5);
+      assertThat(bad).containsExactly(5, ok[1] == 2 ? 4 : 2);
+      assertThat(env.world().y()).isEqualTo(3);
+      assertThat(env.world().x()).isBetween(1, 4);
+      assertThat(env.world().dir()).isEqualTo(Direction.EAST);
+    }
+  }
+
+  @Test
+  void randomHallwaysSpanMiniGridsRangeAndFixedOnesDoNot() {
+    Memory random = make("minigrid/memory:size=13,random=true");
+    Memory fixed = make("minigrid/memory:size=13");
+    Set<Integer> ends = new TreeSet<>();
+    Set<Integer> starts = new TreeSet<>();
+    for (int seed = 0; seed < 300; seed++) {
+      random.reset(seed);
+      int end = random.successCell()[0] - 1;
+      ends.add(end);
+      assertThat(random.world().x()).isBetween(1, end);
+      fixed.reset(seed);
+      assertThat(fixed.successCell()[0] - 1).isEqualTo(10);
+      starts.add(fixed.world().x());
+    }
+    assertThat(ends).containsExactly(4, 5, 6, 7, 8, 9, 10); // _rand_int(4, width - 2)
+    assertThat(starts).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10); // _rand_int(1, hallway_end + 1)
+  }
+
+  @Test
+  void theMatchingObjectPaysTheTimeDiscountedReward() {
+    Memory env = make("minigrid/memory:size=9");
+    for (int seed = 0; seed < 20; seed++) {
+      List<TimeStep> steps = Episodes.play(env, seed, Episodes.oracle(env));
+      TimeStep last = steps.get(steps.size() - 1);
+      int t = steps.size() - 1;
+      assertThat(last.isTerminated()).isTrue();
+      assertThat(last.reward()).isCloseTo(1f - 0.9f * t / (5f * 81f), within(1e-6f));
+      assertThat(last.info(TimeStep.SUCCESS)).isEqualTo(1f);
+      assertThat(env.world().x()).isEqualTo(env.successCell()[0]);
+      assertThat(env.world().y()).isEqualTo(env.successCell()[1]);
+    }
+  }
+
+  @Test
+  void theOtherObjectEndsTheEpisodeWithNothing() {
+    Memory env = make("minigrid/memory:size=9");
+    for (int seed = 0; seed < 20; seed++) {
+      env.reset(seed);
+      int[] bad = env.failureCell();
+      int[] ok = env.successCell();
+      TimeStep ts;
+      do {
+        int a = PathFinder.firstTurnAction(env.world(), (x, y) -> x == bad[0] && y == bad[1],
+            (x, y) -> x == ok[0] && y == ok[1]);
+        ts = env.step(a);
+      } while (!ts.isLast());
+      assertThat(ts.isTerminated()).isTrue();
+      assertThat(ts.reward()).isZero();
+      assertThat(ts.info(TimeStep.SUCCESS)).isZero();
+    }
+  }
+
+  @Test
+  void runningOutOfTimeTruncates() {
+    Memory env = make("minigrid/memory:size=7");
+    env.reset(0);
+    TimeStep ts = null;
+    for (int t = 0; t < 245; t++) {
+      assertThat(ts == null || !ts.isLast()).isTrue();
+      ts = env.step(MiniGridTask.RIGHT);
+    }
+    assertThat(ts.isTruncated()).isTrue();
+    assertThat(ts.info(TimeStep.SUCCESS)).isZero();
+  }
+
+  /**
+   * From the start room's first cell, facing east, the cue sits one cell to the agent's left (view
+   * (2, 6)); the start room's upper wall is next (1, 6) and what lies beyond it is hidden (0, 6).
+   */
+  @Test
+  void theCueIsInViewFromTheStartRoomAndTheWallHidesWhatIsBehind() {
+    Memory env = make("minigrid/memory:size=11");
+    int found = 0;
+    for (int seed = 0; seed < 200 && found < 5; seed++) {
+      TimeStep ts = env.reset(seed);
+      if (env.world().x() != 1) {
+        continue;
+      }
+      found++;
+      byte[] img = ts.observation().bytes();
+      int o = (2 * 7 + 6) * 3;
+      assertThat(new int[] {img[o], img[o + 1], img[o + 2]}).containsExactly(env.cue(), Cell.GREEN, 0);
+      o = (1 * 7 + 6) * 3;
+      assertThat(img[o]).isEqualTo((byte) Cell.WALL);
+      o = (0 * 7 + 6) * 3;
+      assertThat(new int[] {img[o], img[o + 1], img[o + 2]}).containsExactly(0, 0, 0);
+    }
+    assertThat(found).isEqualTo(5);
+  }
+
+  @Test
+  void sizesMustBeOddAndWithinMiniGridsRange() {
+    assertThatThrownBy(() -> make("minigrid/memory:size=8")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("odd");
+    assertThatThrownBy(() -> make("minigrid/memory:size=19")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("size");
+    assertThatThrownBy(() -> make("minigrid/memory:random=maybe")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("random");
+  }
+}
