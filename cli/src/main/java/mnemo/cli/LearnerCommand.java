@@ -87,6 +87,7 @@ public final class LearnerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Device dev = Devices.parse(device); // first: a missing GPU fails before anything is written
     RunFolder folder = new RunFolder(runDir).create();
     Checkpoint checkpoint = null;
     ExperimentConfig config;
@@ -112,7 +113,6 @@ public final class LearnerCommand implements Callable<Integer> {
     try (Environment env = TaskRegistry.builtin().make(config.getTaskId())) {
       envSpec = env.spec();
     }
-    Device dev = Devices.parse(device);
     log.info("learner on {}: {} with {}, T={}, B={}, {} frames", dev, config.getTaskId(), config.getCoreSpec(),
         config.getUnrollLength(), config.getBatchSize(), config.getTotalFrames());
 
