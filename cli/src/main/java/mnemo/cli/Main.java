@@ -15,6 +15,12 @@ import picocli.CommandLine.Command;
       EnvServerCommand.class,
       DemoCommand.class,
       BenchCommand.class,
+      ActorCommand.class,
+      LearnerCommand.class,
+      EvalCommand.class,
+      SynthCommand.class,
+      CoreCommand.class,
+      mnemo.cli.train.TrainCommand.class,
     })
 public final class Main implements Runnable {
 

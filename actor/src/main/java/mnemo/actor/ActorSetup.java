@@ -1,0 +1,67 @@
+package mnemo.actor;
+
+import java.util.Optional;
+import java.util.function.Function;
+import mnemo.agent.AgentModel;
+import mnemo.agent.AgentSpec;
+import mnemo.envs.BatchedEnvironment;
+import mnemo.envs.VectorEnvironment;
+import mnemo.envs.registry.TaskRegistry;
+import mnemo.proto.config.v1.ExperimentConfig;
+import mnemo.proto.learner.v1.RegisterResponse;
+import mnemo.proto.learner.v1.Weights;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds an {@link Actor} for what the learner asked at registration: the task's environments (local,
+ * or from an environment server), the agent network for the task and core spec, and the learner's
+ * current weights.
+ */
+public final class ActorSetup {
+  private static final Logger log = LoggerFactory.getLogger(ActorSetup.class);
+
+  /** Opens N environments of a task. */
+  @FunctionalInterface
+  public interface EnvironmentOpener {
+    BatchedEnvironment open(String taskId, int n);
+  }
+
+  private ActorSetup() {}
+
+  /** In-process environments from the built-in registry. */
+  public static EnvironmentOpener local() {
+    TaskRegistry registry = TaskRegistry.builtin();
+    return (taskId, n) -> VectorEnvironment.of(n, () -> registry.make(taskId));
+  }
+
+  /**
+   * Registers on {@code link} (waiting for the learner), then builds the actor.
+   *
+   * @param numEnvs environments to step; 0 takes the experiment's envs_per_actor
+   * @param models makes the agent network for a spec
+   */
+  public static Actor create(LearnerLink link, int numEnvs, EnvironmentOpener envs,
+      Function<AgentSpec, AgentModel> models, ActorMetrics metrics) throws InterruptedException {
+    RegisterResponse r = link.register();
+    ExperimentConfig config = r.getConfig();
+    int n = numEnvs > 0 ? numEnvs : Math.max(1, config.getEnvsPerActor());
+    BatchedEnvironment env = envs.open(config.getTaskId(), n);
+    AgentPolicy policy;
+    try {
+      policy = new AgentPolicy(models.apply(AgentPolicy.specFor(env.spec(), config)));
+    } catch (RuntimeException e) {
+      env.close();
+      throw e;
+    }
+    long version = -1;
+    Optional<Weights> w = link.fetchWeights(-1);
+    if (w.isPresent()) {
+      policy.loadWeights(w.get().getNpz().toByteArray());
+      version = w.get().getVersion();
+    }
+    log.info("actor ready: {} x {}, core {}, T={}, weights v{}", n, config.getTaskId(), config.getCoreSpec(),
+        config.getUnrollLength(), version);
+    return new Actor(env, policy, link, metrics, config.getUnrollLength(), r.getActorSeed(), version);
+  }
+}

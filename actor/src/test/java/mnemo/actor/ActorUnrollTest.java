@@ -1,0 +1,145 @@
+package mnemo.actor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import mnemo.envs.VectorEnvironment;
+import mnemo.proto.env.v1.DType;
+import mnemo.proto.learner.v1.EpisodeStats;
+import mnemo.proto.learner.v1.RegisterResponse;
+import mnemo.proto.learner.v1.Unroll;
+import mnemo.proto.learner.v1.Weights;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two unrolls (T=3) of two countdown environments (episodes of 2 and 3 actions) under a scripted policy,
+ * checked against values worked out by hand: step 0 repeats the previous unroll's last step, prev
+ * actions are −1 on FIRST, rewards/discounts/step types follow the auto-reset, the core state is the
+ * one before step 0, and each finished episode is reported once.
+ */
+class ActorUnrollTest {
+  private static final int F = 1;
+  private static final int M = 2;
+  private static final int L = 3;
+
+  /** Records unrolls in memory; stops the actor after {@code limit}. */
+  static final class MemoryLink implements LearnerLink {
+    final List<Unroll> unrolls = new ArrayList<>();
+    Actor actor;
+    int limit;
+    long version;
+
+    @Override
+    public RegisterResponse register() {
+      return RegisterResponse.getDefaultInstance();
+    }
+
+    @Override
+    public void send(Unroll unroll) {
+      unrolls.add(unroll);
+      if (unrolls.size() >= limit) {
+        actor.stop();
+      }
+    }
+
+    @Override
+    public long learnerVersion() {
+      return version;
+    }
+
+    @Override
+    public Optional<Weights> fetchWeights(long have) {
+      return Optional.of(Weights.newBuilder().setVersion(version)
+          .setNpz(com.google.protobuf.ByteString.copyFromUtf8("w" + version)).build());
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static List<Unroll> run(int unrolls, MemoryLink link, ScriptedPolicy policy) {
+    VectorEnvironment env = new VectorEnvironment(List.of(new CountdownEnv(2), new CountdownEnv(3)));
+    Actor actor = new Actor(env, policy, link, ActorMetrics.unregistered(), 3, 7L, 0);
+    link.actor = actor;
+    link.limit = unrolls;
+    actor.run();
+    return link.unrolls;
+  }
+
+  @Test
+  void twoUnrollsMatchTheHandWorkedCase() {
+    List<Unroll> u = run(2, new MemoryLink(), new ScriptedPolicy());
+    assertThat(u).hasSize(2);
+
+    Unroll a = u.get(0);
+    assertThat(a.getUnrollLength()).isEqualTo(3);
+    assertThat(a.getNumEnvs()).isEqualTo(2);
+    assertThat(a.getSequence()).isZero();
+    assertThat(a.getObservations().getShapeList()).containsExactly(4, 2, 1);
+    assertThat(a.getObservations().getDtype()).isEqualTo(DType.FLOAT32);
+    // time-major [t][env]
+    assertThat(ProtoTensors.toFloats(a.getObservations())).containsExactly(0, 0, 1, 1, 2, 2, 0, 3);
+    assertThat(ProtoTensors.toFloats(a.getRewards())).containsExactly(0, 0, 1, 2, 2, 1, 0, 2);
+    assertThat(ProtoTensors.toFloats(a.getDiscounts())).containsExactly(1, 1, 1, 1, 0, 1, 1, 0);
+    assertThat(ProtoTensors.toInts(a.getStepTypes())).containsExactly(F, F, M, M, L, M, F, L);
+    assertThat(ProtoTensors.toInts(a.getPrevActions())).containsExactly(-1, -1, 0, 1, 1, 0, -1, 1);
+    assertThat(ProtoTensors.toInts(a.getActions())).containsExactly(0, 1, 1, 0, 0, 1, 0, 0);
+    assertThat(a.getBehaviourLogits().getShapeList()).containsExactly(4, 2, 2);
+    assertThat(ProtoTensors.toFloats(a.getBehaviourLogits()))
+        .containsExactly(0, -1000, -1000, 0, -1000, 0, 0, -1000, 0, -1000, -1000, 0, 0, -1000, 0, -1000);
+    assertThat(a.getCoreStateList()).hasSize(1);
+    assertThat(a.getCoreState(0).getShapeList()).containsExactly(2, 1);
+    assertThat(ProtoTensors.toFloats(a.getCoreState(0))).containsExactly(0, 0);
+    assertThat(a.getEpisodesList()).containsExactlyInAnyOrder(
+        episode(3, 2), // env 0: rewards 1 + 2 over 2 actions
+        episode(5, 3)); // env 1: rewards 2 + 1 + 2 over 3 actions
+
+    Unroll b = u.get(1);
+    assertThat(b.getSequence()).isEqualTo(1);
+    // step 0 repeats step 3 of the previous unroll
+    assertThat(ProtoTensors.toFloats(b.getObservations())).containsExactly(0, 3, 1, 0, 2, 1, 0, 2);
+    assertThat(ProtoTensors.toFloats(b.getRewards())).containsExactly(0, 2, 1, 0, 2, 2, 0, 1);
+    assertThat(ProtoTensors.toFloats(b.getDiscounts())).containsExactly(1, 0, 1, 1, 0, 1, 1, 1);
+    assertThat(ProtoTensors.toInts(b.getStepTypes())).containsExactly(F, L, M, F, L, M, F, M);
+    assertThat(ProtoTensors.toInts(b.getPrevActions())).containsExactly(-1, 1, 0, -1, 1, 1, -1, 0);
+    assertThat(ProtoTensors.toInts(b.getActions())).containsExactly(0, 0, 1, 1, 0, 0, 0, 1);
+    // the state before step 0 (= before step 3 of unroll 1): 3 steps since each episode began
+    assertThat(ProtoTensors.toFloats(b.getCoreState(0))).containsExactly(3, 3);
+    // env 1's first episode was reported in unroll 1 and is not repeated here
+    assertThat(b.getEpisodesList()).containsExactly(episode(3, 2));
+  }
+
+  @Test
+  void weightsAreRefreshedBetweenUnrollsWhenTheVersionMoves() {
+    MemoryLink link = new MemoryLink();
+    ScriptedPolicy policy = new ScriptedPolicy();
+    link.version = 5;
+    List<Unroll> u = run(3, link, policy);
+    // unroll 0 was produced by version 0; the refresh after it loads version 5 once
+    assertThat(u.get(0).getWeightVersion()).isZero();
+    assertThat(u.get(1).getWeightVersion()).isEqualTo(5);
+    assertThat(u.get(2).getWeightVersion()).isEqualTo(5);
+    assertThat(policy.loaded).hasSize(1);
+    assertThat(new String(policy.loaded.get(0))).isEqualTo("w5");
+  }
+
+  @Test
+  void anActorRefusesAPolicyWithAnotherActionCount() {
+    VectorEnvironment env = new VectorEnvironment(List.of(new CountdownEnv(2)));
+    Policy threeActions = new ScriptedPolicy() {
+      @Override
+      public int numActions() {
+        return 3;
+      }
+    };
+    assertThatThrownBy(() -> new Actor(env, threeActions, new MemoryLink(), ActorMetrics.unregistered(), 3, 1, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 actions");
+  }
+
+  private static EpisodeStats episode(float ret, int length) {
+    return EpisodeStats.newBuilder().setEpisodeReturn(ret).setLength(length).setSuccess(1f).setTruncated(false).build();
+  }
+}

@@ -1,0 +1,159 @@
+package mnemo.agent.core;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.recurrent.LSTM;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.DoubleConsumer;
+import mnemo.agent.AgentInput;
+import mnemo.agent.AgentModel;
+import mnemo.agent.AgentSpec;
+import mnemo.agent.network.AgentNetworks;
+
+/**
+ * Side-by-side timings for docs/benchmarks/cores.md: a core's forward+backward unroll against DJL's
+ * fused {@code ai.djl.nn.recurrent.LSTM} at the same shapes (interleaved, medians), and single-step
+ * inference latency without autograd.
+ */
+public final class CoreBenchmark {
+
+  private CoreBenchmark() {}
+
+  /** Median milliseconds of forward+backward for the core and the fused LSTM, and their ratio. */
+  public record UnrollTiming(String core, int t, int b, int i, int h, double coreMs, double fusedMs) {
+    public double ratio() {
+      return coreMs / fusedMs;
+    }
+  }
+
+  /** Median microseconds of one inference step. */
+  public record StepTiming(String what, int batch, double micros) {}
+
+  /** Interleaves {@code iters} forward+backward runs of the core and the fused LSTM. */
+  public static UnrollTiming unroll(String coreSpec, int t, int b, int in, int h, int warmup, int iters) {
+    CoreSpec spec = CoreSpec.parse(coreSpec).withHidden(h);
+    try (NDManager m = NDManager.newBaseManager()) {
+      RecurrentCore core = RecurrentCores.create(spec, in, m, 1);
+      LSTM fused = LSTM.builder().setStateSize(h).setNumLayers(1).optReturnState(false).optBatchFirst(false).build();
+      fused.setInitializer(new XavierInitializer(), ai.djl.nn.Parameter.Type.WEIGHT);
+      fused.initialize(m, DataType.FLOAT32, new Shape(t, b, in));
+      ParameterStore ps = new ParameterStore(m, false);
+      List<Double> a = new ArrayList<>();
+      List<Double> f = new ArrayList<>();
+      for (int k = 0; k < warmup + iters; k++) {
+        boolean record = k >= warmup;
+        time(() -> {
+          try (NDManager sm = m.newSubManager()) {
+            NDArray x = sm.randomNormal(new Shape(t, b, in));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+              NDArray out = core.unroll(x, null, core.initialState(sm, b)).outputs();
+              gc.backward(out.sum());
+            }
+          }
+          for (NDArray p : core.parameters()) {
+            JniUtils.zeroGrad((PtNDArray) p);
+          }
+        }, ms -> {
+          if (record) {
+            a.add(ms);
+          }
+        });
+        time(() -> {
+          try (NDManager sm = m.newSubManager()) {
+            NDArray x = sm.randomNormal(new Shape(t, b, in));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+              NDArray out = fused.forward(ps, new NDList(x), true).head();
+              gc.backward(out.sum());
+            }
+          }
+          fused.getParameters().values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p.getArray()));
+        }, ms -> {
+          if (record) {
+            f.add(ms);
+          }
+        });
+      }
+      return new UnrollTiming(spec.name(), t, b, in, h, median(a), median(f));
+    }
+  }
+
+  /** Single-step latency of a core (no autograd) at each batch size. */
+  public static List<StepTiming> coreStep(String coreSpec, int in, int h, int[] batches, int iters) {
+    List<StepTiming> out = new ArrayList<>();
+    Engine.getEngine("PyTorch"); // loads libtorch before any JniUtils call
+    boolean grad = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try (NDManager m = NDManager.newBaseManager()) {
+      RecurrentCore core = RecurrentCores.create(CoreSpec.parse(coreSpec).withHidden(h), in, m, 1);
+      for (int b : batches) {
+        List<Double> us = new ArrayList<>();
+        for (int k = 0; k < iters + 20; k++) {
+          boolean record = k >= 20;
+          try (NDManager sm = m.newSubManager()) {
+            NDArray x = sm.randomNormal(new Shape(b, in));
+            NDList s = core.initialState(sm, b);
+            long t0 = System.nanoTime();
+            core.step(x, s);
+            if (record) {
+              us.add((System.nanoTime() - t0) / 1e3);
+            }
+          }
+        }
+        out.add(new StepTiming(core.spec().name() + " core step (I=" + in + ", H=" + h + ")", b, median(us)));
+      }
+    } finally {
+      JniUtils.setGradMode(grad);
+    }
+    return out;
+  }
+
+  /** Single-step latency of the whole agent network (T = 1, no autograd), as actors run it. */
+  public static List<StepTiming> agentStep(AgentSpec spec, int[] batches, int iters) {
+    List<StepTiming> out = new ArrayList<>();
+    try (AgentModel net = AgentNetworks.create(spec, Device.cpu()); NDManager m = NDManager.newBaseManager()) {
+      for (int b : batches) {
+        List<Double> us = new ArrayList<>();
+        NDList state = net.initialState(m, b);
+        for (int k = 0; k < iters + 20; k++) {
+          boolean record = k >= 20;
+          try (NDManager sm = m.newSubManager()) {
+            Shape os = new Shape(1, b).addAll(new Shape(Arrays.stream(spec.observationShape()).asLongStream().toArray()));
+            AgentInput in = new AgentInput(sm.randomUniform(0, 255, os), sm.zeros(new Shape(1, b), DataType.INT64),
+                sm.zeros(new Shape(1, b)), sm.zeros(new Shape(1, b)));
+            long t0 = System.nanoTime();
+            net.unroll(in, state, false);
+            if (record) {
+              us.add((System.nanoTime() - t0) / 1e3);
+            }
+          }
+        }
+        String obs = Arrays.toString(spec.observationShape());
+        out.add(new StepTiming("agent network step (" + spec.coreSpec() + ", obs " + obs + ")", b, median(us)));
+      }
+    }
+    return out;
+  }
+
+  private static void time(Runnable r, DoubleConsumer ms) {
+    long t0 = System.nanoTime();
+    r.run();
+    ms.accept((System.nanoTime() - t0) / 1e6);
+  }
+
+  static double median(List<Double> v) {
+    double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return a.length == 0 ? Double.NaN : a[a.length / 2];
+  }
+}

@@ -1,0 +1,251 @@
+package mnemo.agent.core;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A recurrent core, parsed from a spec string such as {@code ur-lstm}, {@code c-lstm:tmax=1000},
+ * {@code ur-gru:hidden=128,refine_offset=true}, {@code lstm} or {@code gru}.
+ *
+ * <p>Grammar: {@code NAME[:OPTION=VALUE[,OPTION=VALUE]...]} (options may also be separated by
+ * {@code :}). NAME is {@code lstm} / {@code gru} (PyTorch's LSTMCell / GRUCell), {@code tied-lstm}
+ * (the paper's {@code --} LSTM: input gate tied to 1 − f, standard initialization), or
+ * {@code CODE-lstm} / {@code CODE-gru} where CODE is the paper's two letters with {@code -} left
+ * out: the main gate {@code c} (chrono), {@code o} (cumax), {@code u} (uniform) or nothing, then the
+ * auxiliary gate {@code m} (master gates), {@code r} (refine) or nothing, e.g. {@code ur}, {@code u},
+ * {@code r}, {@code om}.
+ *
+ * @param cell the cell family
+ * @param main the main (forget / update) gate's initialization or activation
+ * @param aux the auxiliary gate
+ * @param hidden H, the state size
+ * @param forgetBias added to the main gate's bias at initialization (standard {@code -} gate, and
+ *     the classic cells)
+ * @param tmax T_max of the chrono initialization
+ * @param refineOffset the refine gate's pre-activation is offset by the forget bias: r = σ(P_r − b_f)
+ */
+public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double forgetBias, double tmax,
+    boolean refineOffset) {
+
+  /** Default H when the spec names none. */
+  public static final int DEFAULT_HIDDEN = 256;
+  /** Default T_max of the chrono initialization. */
+  public static final double DEFAULT_TMAX = 1000;
+
+  /** The cell family: the paper's cells tie the LSTM's input gate to 1 − f; the classic ones are PyTorch's. */
+  public enum Cell {
+    LSTM, GRU, TIED_LSTM, PAPER_GRU;
+
+    public boolean isLstm() {
+      return this == LSTM || this == TIED_LSTM;
+    }
+
+    public boolean isPaper() {
+      return this == TIED_LSTM || this == PAPER_GRU;
+    }
+  }
+
+  /** The main gate: standard, chrono init, cumax activation, uniform init. */
+  public enum MainGate { STANDARD, CHRONO, CUMAX, UNIFORM }
+
+  /** The auxiliary gate: none, ON-LSTM master gates, refine gate. */
+  public enum AuxGate { NONE, MASTER, REFINE }
+
+  public CoreSpec {
+    if (hidden <= 0) {
+      throw new IllegalArgumentException("hidden must be positive, got " + hidden);
+    }
+    if (!cell.isPaper() && (main != MainGate.STANDARD || aux != AuxGate.NONE)) {
+      throw new IllegalArgumentException("the classic cells have no gate variants");
+    }
+    if (tmax < 2) {
+      throw new IllegalArgumentException("tmax must be at least 2, got " + tmax);
+    }
+  }
+
+  /** Every spec name: the classic cells, then the paper's grid on the tied LSTM and the GRU. */
+  public static List<String> allNames() {
+    List<String> names = new ArrayList<>(List.of("lstm", "gru", "tied-lstm"));
+    for (String family : List.of("lstm", "gru")) {
+      for (String m : List.of("", "c", "o", "u")) {
+        for (String a : List.of("", "m", "r")) {
+          if (!(m + a).isEmpty()) {
+            names.add(m + a + "-" + family);
+          }
+        }
+      }
+    }
+    return names;
+  }
+
+  /** Parses a spec string; throws IllegalArgumentException with the list of valid names otherwise. */
+  public static CoreSpec parse(String spec) {
+    if (spec == null || spec.isBlank()) {
+      throw new IllegalArgumentException("empty core spec; valid names: " + String.join(", ", allNames()));
+    }
+    String s = spec.trim().toLowerCase(Locale.ROOT);
+    int colon = s.indexOf(':');
+    String name = colon < 0 ? s : s.substring(0, colon);
+    Map<String, String> opts = new LinkedHashMap<>();
+    if (colon >= 0) {
+      for (String kv : s.substring(colon + 1).split("[,:]")) {
+        if (kv.isBlank()) {
+          continue;
+        }
+        int eq = kv.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException("core option '" + kv + "' in '" + spec + "' is not KEY=VALUE");
+        }
+        opts.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+      }
+    }
+    Cell cell;
+    MainGate main = MainGate.STANDARD;
+    AuxGate aux = AuxGate.NONE;
+    switch (name) {
+      case "lstm" -> cell = Cell.LSTM;
+      case "gru" -> cell = Cell.GRU;
+      case "tied-lstm" -> cell = Cell.TIED_LSTM;
+      default -> {
+        int dash = name.lastIndexOf('-');
+        String family = dash < 0 ? "" : name.substring(dash + 1);
+        String code = dash < 0 ? "" : name.substring(0, dash);
+        if (!(family.equals("lstm") || family.equals("gru")) || !code.matches("[cou]?[mr]?") || code.isEmpty()) {
+          throw new IllegalArgumentException("unknown core '" + name + "'; valid names: " + String.join(", ", allNames()));
+        }
+        cell = family.equals("lstm") ? Cell.TIED_LSTM : Cell.PAPER_GRU;
+        for (char ch : code.toCharArray()) {
+          switch (ch) {
+            case 'c' -> main = MainGate.CHRONO;
+            case 'o' -> main = MainGate.CUMAX;
+            case 'u' -> main = MainGate.UNIFORM;
+            case 'm' -> aux = AuxGate.MASTER;
+            case 'r' -> aux = AuxGate.REFINE;
+            default -> throw new IllegalStateException();
+          }
+        }
+      }
+    }
+    int hidden = DEFAULT_HIDDEN;
+    double forgetBias = 0;
+    double tmax = DEFAULT_TMAX;
+    boolean refineOffset = false;
+    for (Map.Entry<String, String> e : opts.entrySet()) {
+      String v = e.getValue();
+      try {
+        switch (e.getKey()) {
+          case "hidden" -> hidden = Integer.parseInt(v);
+          case "forget_bias" -> {
+            if (main != MainGate.STANDARD) {
+              throw new IllegalArgumentException("forget_bias applies to the standard main gate only, not to '" + name + "'");
+            }
+            forgetBias = Double.parseDouble(v);
+          }
+          case "tmax" -> {
+            if (main != MainGate.CHRONO) {
+              throw new IllegalArgumentException("tmax applies to the chrono (c-) cores only, not to '" + name + "'");
+            }
+            tmax = Double.parseDouble(v);
+          }
+          case "refine_offset" -> {
+            if (aux != AuxGate.REFINE) {
+              throw new IllegalArgumentException("refine_offset applies to the refine (-r) cores only, not to '" + name + "'");
+            }
+            if (!v.equals("true") && !v.equals("false")) {
+              throw new IllegalArgumentException("refine_offset must be true or false, got '" + v + "'");
+            }
+            refineOffset = Boolean.parseBoolean(v);
+          }
+          default -> throw new IllegalArgumentException("unknown core option '" + e.getKey()
+              + "' in '" + spec + "'; options: hidden, forget_bias, tmax, refine_offset");
+        }
+      } catch (NumberFormatException ex) {
+        throw new IllegalArgumentException("core option " + e.getKey() + " has a bad value '" + v + "'", ex);
+      }
+    }
+    return new CoreSpec(cell, main, aux, hidden, forgetBias, tmax, refineOffset);
+  }
+
+  /** The spec's name without options, e.g. {@code ur-lstm}. */
+  public String name() {
+    switch (cell) {
+      case LSTM:
+        return "lstm";
+      case GRU:
+        return "gru";
+      default:
+        break;
+    }
+    String code = switch (main) {
+      case STANDARD -> "";
+      case CHRONO -> "c";
+      case CUMAX -> "o";
+      case UNIFORM -> "u";
+    } + switch (aux) {
+      case NONE -> "";
+      case MASTER -> "m";
+      case REFINE -> "r";
+    };
+    if (code.isEmpty()) {
+      return cell == Cell.TIED_LSTM ? "tied-lstm" : "gru";
+    }
+    return code + (cell == Cell.TIED_LSTM ? "-lstm" : "-gru");
+  }
+
+  /** The same spec with another hidden size. */
+  public CoreSpec withHidden(int h) {
+    return new CoreSpec(cell, main, aux, h, forgetBias, tmax, refineOffset);
+  }
+
+  /** The canonical spec string with every non-default option, parseable by {@link #parse}. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(name()).append(":hidden=").append(hidden);
+    if (forgetBias != 0) {
+      sb.append(",forget_bias=").append(forgetBias);
+    }
+    if (main == MainGate.CHRONO) {
+      sb.append(",tmax=").append(tmax);
+    }
+    if (refineOffset) {
+      sb.append(",refine_offset=true");
+    }
+    return sb.toString();
+  }
+
+  /** G, the number of H-sized blocks stacked in weight_ih / weight_hh / biases. */
+  public int numBlocks() {
+    int base = cell.isLstm() ? (cell == Cell.LSTM ? 4 : 3) : 3;
+    return base + switch (aux) {
+      case NONE -> 0;
+      case REFINE -> 1;
+      case MASTER -> 2;
+    };
+  }
+
+  /** The names of the blocks, in the order they are stacked (the npz layout). */
+  public List<String> blockNames() {
+    return switch (cell) {
+      case LSTM -> List.of("input", "forget", "cell", "output");
+      case GRU -> List.of("reset", "update", "candidate");
+      case TIED_LSTM -> switch (aux) {
+        case NONE -> List.of("forget", "candidate", "output");
+        case REFINE -> List.of("forget", "refine", "candidate", "output");
+        case MASTER -> List.of("forget", "master_forget", "master_input", "candidate", "output");
+      };
+      case PAPER_GRU -> switch (aux) {
+        case NONE -> List.of("reset", "update", "candidate");
+        case REFINE -> List.of("reset", "update", "candidate", "refine");
+        case MASTER -> List.of("reset", "update", "candidate", "master_forget", "master_input");
+      };
+    };
+  }
+
+  /** The number of state arrays: (h, c) for LSTMs, (h) for GRUs. */
+  public int numStates() {
+    return cell.isLstm() ? 2 : 1;
+  }
+}

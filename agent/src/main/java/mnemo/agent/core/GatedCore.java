@@ -1,0 +1,285 @@
+package mnemo.agent.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The unroll shared by every cell: one matmul projects the inputs of all T steps at once, the
+ * projection is split along time once (indexing a step with {@code get(t)} would make backward
+ * allocate a whole-input zero tensor per step), and each step adds {@code h · W_hhᵀ} and applies the
+ * cell's gates. Resets multiply the state by 0 (the initial state is zero) only on steps that have
+ * one. Intermediates live in an {@link NDScope} closed before returning.
+ */
+abstract class GatedCore implements RecurrentCore {
+
+  static final List<String> NAMES = List.of("weight_ih", "weight_hh", "bias_ih", "bias_hh");
+
+  protected final CoreSpec spec;
+  protected final int inputSize;
+  protected final int hidden;
+  /** [G·H, I], [G·H, H], [G·H], [G·H]. */
+  protected final NDArray weightIh;
+  protected final NDArray weightHh;
+  protected final NDArray biasIh;
+  protected final NDArray biasHh;
+
+  GatedCore(CoreSpec spec, NDArray weightIh, NDArray weightHh, NDArray biasIh, NDArray biasHh) {
+    this.spec = spec;
+    this.hidden = spec.hidden();
+    int gh = spec.numBlocks() * hidden;
+    if (weightIh.getShape().dimension() != 2 || weightIh.getShape().get(0) != gh) {
+      throw new IllegalArgumentException(spec.name() + ": weight_ih must be [" + gh + ", I] (G=" + spec.numBlocks()
+          + " blocks " + spec.blockNames() + " of H=" + hidden + "), got " + weightIh.getShape());
+    }
+    this.inputSize = (int) weightIh.getShape().get(1);
+    expect("weight_hh", weightHh, new Shape(gh, hidden));
+    expect("bias_ih", biasIh, new Shape(gh));
+    expect("bias_hh", biasHh, new Shape(gh));
+    this.weightIh = weightIh;
+    this.weightHh = weightHh;
+    this.biasIh = biasIh;
+    this.biasHh = biasHh;
+  }
+
+  private void expect(String name, NDArray a, Shape shape) {
+    if (!a.getShape().equals(shape)) {
+      throw new IllegalArgumentException(spec.name() + ": " + name + " must be " + shape + ", got " + a.getShape());
+    }
+  }
+
+  @Override
+  public CoreSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public int inputSize() {
+    return inputSize;
+  }
+
+  @Override
+  public List<NDArray> parameters() {
+    return List.of(weightIh, weightHh, biasIh, biasHh);
+  }
+
+  @Override
+  public List<String> parameterNames() {
+    return NAMES;
+  }
+
+  @Override
+  public NDList initialState(NDManager manager, int batchSize) {
+    NDList s = new NDList();
+    for (int i = 0; i < spec.numStates(); i++) {
+      s.add(manager.zeros(new Shape(batchSize, hidden), weightIh.getDataType()));
+    }
+    return s;
+  }
+
+  /** Per-unroll views of the weights: row-scaled copies, folded biases, constants. */
+  protected final class Prepared {
+    /** [G·H, I], rows scaled by {@link #blockScales()}. */
+    final NDArray wih;
+    /** [G·H, H], rows scaled by {@link #blockScales()}. */
+    final NDArray whh;
+    /** Bias added to the input projection, [G·H], scaled likewise. */
+    final NDArray biasX;
+    /** The scalar 1 in the weights' type. */
+    final NDArray one;
+    /** Whether the rows were scaled by {@link #blockScales()}. */
+    final boolean scaled;
+
+    /**
+     * @param steps T: row scaling copies the weights, which pays off over several steps but not for
+     *     a single inference step
+     */
+    Prepared(int steps) {
+      NDArray b = inputBias();
+      double[] scales = steps >= MIN_STEPS_TO_SCALE ? blockScales() : null;
+      scaled = scales != null;
+      if (scales == null) {
+        wih = weightIh;
+        whh = weightHh;
+        biasX = b;
+      } else {
+        double[] col = new double[spec.numBlocks() * hidden];
+        for (int i = 0; i < col.length; i++) {
+          col[i] = scales[i / hidden];
+        }
+        NDArray s = weightIh.getManager().create(col).toType(weightIh.getDataType(), false);
+        NDArray sc = s.reshape(col.length, 1);
+        wih = weightIh.mul(sc);
+        whh = weightHh.mul(sc);
+        biasX = b.mul(s);
+      }
+      one = weightIh.getManager().create(1f).toType(weightIh.getDataType(), false);
+    }
+  }
+
+  /** Unrolls shorter than this skip {@link #blockScales()}. */
+  static final int MIN_STEPS_TO_SCALE = 4;
+
+  /**
+   * Per-block factors applied to the pre-activations before the cell sees them (null: none). A
+   * cell uses them to get 2σ(z) − 1 = tanh(z/2) from one tanh instead of three ops per step.
+   */
+  protected double[] blockScales() {
+    return null;
+  }
+
+  /** The bias folded into the input projection (all of it for LSTMs; the GRU keeps b_hn apart). */
+  protected abstract NDArray inputBias();
+
+  /**
+   * One step of the cell.
+   *
+   * @param xp {@code [B, G·H]} the input projection of this step including {@link #inputBias()}
+   * @param state the state before the step
+   * @return the state after the step, h first
+   */
+  protected abstract NDList cell(NDArray xp, NDList state, Prepared w);
+
+  @Override
+  public NDList step(NDArray input, NDList state) {
+    if (input.getShape().dimension() != 2 || input.getShape().get(1) != inputSize) {
+      throw new IllegalArgumentException(spec.name() + ": step input must be [B, " + inputSize + "], got " + input.getShape());
+    }
+    checkState(state, input.getShape().get(0));
+    NDManager out = input.getManager();
+    NDList next;
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      Prepared w = new Prepared(1);
+      NDArray xp = linear(input, w.wih, w.biasX);
+      next = cell(xp, state, w);
+      keep(next, out);
+    }
+    registerInCallerScope(next);
+    return next;
+  }
+
+  /** Moves results out of the current scope into {@code out}. */
+  static void keep(NDList results, NDManager out) {
+    for (NDArray a : results) {
+      a.attach(out);
+      NDScope.unregister(a);
+    }
+  }
+
+  /** Results join the caller's NDScope, if it has one, like any array it creates. */
+  static void registerInCallerScope(NDList results) {
+    for (NDArray a : results) {
+      NDScope.register(a);
+    }
+  }
+
+  @Override
+  public CoreOutput unroll(NDArray inputs, NDArray resets, NDList state) {
+    Shape s = inputs.getShape();
+    if (s.dimension() != 3 || s.get(2) != inputSize) {
+      throw new IllegalArgumentException(spec.name() + ": inputs must be [T, B, " + inputSize + "], got " + s);
+    }
+    int t = (int) s.get(0);
+    long b = s.get(1);
+    if (t == 0) {
+      throw new IllegalArgumentException(spec.name() + ": an unroll needs T >= 1");
+    }
+    if (resets != null && !resets.getShape().equals(new Shape(t, b))) {
+      throw new IllegalArgumentException(spec.name() + ": resets must be [T, B] = " + new Shape(t, b) + ", got " + resets.getShape());
+    }
+    checkState(state, b);
+    NDManager out = inputs.getManager();
+    CoreOutput result;
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      Prepared w = new Prepared(t);
+      // x_t W_ihᵀ + b for all steps in one matmul, split along time once.
+      NDList xs = linear(inputs.reshape(t * b, inputSize), w.wih, w.biasX).split(t, 0);
+      boolean[] anyReset = new boolean[t];
+      NDList keeps = null;
+      if (resets != null) {
+        float[] r = resets.toType(DataType.FLOAT32, false).toFloatArray();
+        boolean any = false;
+        for (int i = 0; i < t; i++) {
+          for (int j = 0; j < b; j++) {
+            if (r[(int) (i * b + j)] != 0f) {
+              anyReset[i] = true;
+              any = true;
+            }
+          }
+        }
+        if (any) {
+          // keep = 1 − reset, [B, 1] per step
+          keeps = w.one.sub(resets.toType(weightIh.getDataType(), false)).reshape(t * b, 1).split(t, 0);
+        }
+      }
+      NDList st = state;
+      NDArray[] hs = new NDArray[t];
+      for (int i = 0; i < t; i++) {
+        if (anyReset[i]) {
+          NDList masked = new NDList(st.size());
+          for (NDArray a : st) {
+            masked.add(a.mul(keeps.get(i)));
+          }
+          st = masked;
+        }
+        st = cell(xs.get(i), st, w);
+        hs[i] = st.get(0);
+      }
+      NDArray outputs = t == 1 ? hs[0].expandDims(0) : NDArrays.stack(new NDList(hs), 0);
+      NDList fin = new NDList(st.size());
+      fin.addAll(st);
+      keep(new NDList(outputs), out);
+      keep(fin, out);
+      result = new CoreOutput(outputs, fin);
+    }
+    registerInCallerScope(new NDList(result.outputs()));
+    registerInCallerScope(result.finalState());
+    return result;
+  }
+
+  private void checkState(NDList state, long b) {
+    if (state == null || state.size() != spec.numStates()) {
+      throw new IllegalArgumentException(spec.name() + ": the state must hold " + spec.numStates() + " arrays, got "
+          + (state == null ? "null" : state.size()));
+    }
+    for (NDArray a : state) {
+      if (!a.getShape().equals(new Shape(b, hidden))) {
+        throw new IllegalArgumentException(spec.name() + ": each state array must be [B, H] = " + new Shape(b, hidden)
+            + ", got " + a.getShape());
+      }
+    }
+  }
+
+  /** cumax(z) = cumsum(softmax(z)) over the hidden units: rises monotonically to 1 (ON-LSTM). */
+  static NDArray cumax(NDArray z) {
+    return z.softmax(-1).cumSum(-1);
+  }
+
+  /** x Wᵀ + b in one fused op (addmm); b may be [G·H] or [B, G·H]. */
+  static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+  }
+
+  static NDArray sigmoid(NDArray z) {
+    return ai.djl.nn.Activation.sigmoid(z);
+  }
+
+  /** Refine: g = f + (2r − 1) f (1 − f), between f² and 1 − (1 − f)². */
+  static NDArray refine(NDArray f, NDArray r, NDArray one) {
+    NDArray spread = f.mul(one.sub(f));
+    return f.add(r.add(r).sub(one).mul(spread));
+  }
+
+  @Override
+  public String toString() {
+    return spec + " [I=" + inputSize + "] " + Arrays.toString(new long[] {weightIh.size(), weightHh.size()});
+  }
+}

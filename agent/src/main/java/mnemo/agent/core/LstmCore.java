@@ -1,0 +1,40 @@
+package mnemo.agent.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+
+/**
+ * PyTorch's {@code LSTMCell}, blocks (i, f, g, o):
+ *
+ * <pre>
+ * i = σ(P_i), f = σ(P_f), g = tanh(P_g), o = σ(P_o)    P_k = W_ik x + b_ik + W_hk h + b_hk
+ * c' = f ⊙ c + i ⊙ g
+ * h' = o ⊙ tanh(c')
+ * </pre>
+ */
+final class LstmCore extends GatedCore {
+
+  LstmCore(CoreSpec spec, NDArray weightIh, NDArray weightHh, NDArray biasIh, NDArray biasHh) {
+    super(spec, weightIh, weightHh, biasIh, biasHh);
+  }
+
+  @Override
+  protected NDArray inputBias() {
+    return biasIh.add(biasHh);
+  }
+
+  @Override
+  protected NDList cell(NDArray xp, NDList state, Prepared w) {
+    NDArray h = state.get(0);
+    NDArray c = state.get(1);
+    // P = h W_hhᵀ + xp (one addmm); σ over the contiguous (i, f) blocks at once
+    NDList p = linear(h, w.whh, xp).split(new long[] {2L * hidden, 3L * hidden}, 1);
+    NDList ifg = sigmoid(p.get(0)).split(2, 1);
+    NDArray i = ifg.get(0);
+    NDArray f = ifg.get(1);
+    NDArray g = p.get(1).tanh();
+    NDArray o = sigmoid(p.get(2));
+    NDArray c2 = f.mul(c).add(i.mul(g));
+    return new NDList(o.mul(c2.tanh()), c2);
+  }
+}

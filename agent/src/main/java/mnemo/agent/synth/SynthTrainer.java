@@ -1,0 +1,189 @@
+package mnemo.agent.synth;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import mnemo.agent.core.CoreSpec;
+import mnemo.agent.core.RecurrentCore;
+import mnemo.agent.core.RecurrentCores;
+
+/**
+ * Trains a core plus a linear readout on a synthetic task with Adam and global-norm gradient
+ * clipping, a fresh batch every update (so the training loss is an unbiased test loss). Writes one
+ * CSV row per update: {@code step,loss,score,seconds}.
+ *
+ * <p>Uses the process's one GradientCollector: run one trainer at a time per process.
+ */
+public final class SynthTrainer {
+
+  /** Called after every update. */
+  public interface Listener {
+    void onStep(int step, double loss, double score);
+  }
+
+  /** The outcome of a run. */
+  public record Result(SynthConfig config, String taskName, double baselineLoss, List<double[]> rows,
+      double finalLoss, double finalScore, int stepsToSolve, double seconds) {}
+
+  /** The window (in updates) over which final numbers and the solve criterion are averaged. */
+  public static final int WINDOW = 50;
+
+  private SynthTrainer() {}
+
+  /**
+   * Runs {@code config}; writes the CSV to {@code csv} when non-null (the file is complete only when
+   * the run finishes: a partial file means an interrupted run).
+   */
+  public static Result train(SynthConfig config, Path csv, Listener listener) {
+    SynthTask task = config.newTask();
+    CoreSpec spec = CoreSpec.parse(config.coreSpec());
+    SplittableRandom data = new SplittableRandom(config.seed() * 7919 + 17);
+    List<double[]> rows = new ArrayList<>();
+    long start = System.nanoTime();
+    int solvedAt = -1;
+    try (NDManager model = NDManager.newBaseManager()) {
+      RecurrentCore core = RecurrentCores.create(spec, task.inputSize(), model, config.seed());
+      SplittableRandom init = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
+      int h = spec.hidden();
+      double k = 1 / Math.sqrt(h);
+      float[] w = new float[task.outputSize() * h];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = (float) (-k + 2 * k * init.nextDouble());
+      }
+      NDArray readW = model.create(w, new Shape(task.outputSize(), h));
+      NDArray readB = model.zeros(new Shape(task.outputSize()));
+      readW.setRequiresGradient(true);
+      readB.setRequiresGradient(true);
+      List<NDArray> params = new ArrayList<>(core.parameters());
+      params.add(readW);
+      params.add(readB);
+      Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) config.learningRate())).build();
+      double runLoss = 0;
+      double runScore = 0;
+      Window window = new Window();
+      for (int step = 1; step <= config.steps(); step++) {
+        double lossValue;
+        double score;
+        try (NDManager sm = model.newSubManager()) {
+          SynthTask.Batch batch = task.sample(sm, config.batchSize(), data);
+          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDList state = core.initialState(sm, config.batchSize());
+            NDArray out = core.unroll(batch.inputs(), null, state).outputs();
+            NDArray pred = Linear.linear(out, readW, readB).singletonOrThrow();
+            SynthTask.Evaluation ev = task.evaluate(pred, batch);
+            lossValue = ev.loss().getFloat();
+            score = ev.score();
+            gc.backward(ev.loss());
+          }
+          update(adam, params, config.clipNorm(), sm);
+        }
+        rows.add(new double[] {step, lossValue, score, (System.nanoTime() - start) / 1e9});
+        window.add(lossValue, score);
+        if (solvedAt < 0 && window.full() && window.meanScore() >= task.solvedScore()) {
+          solvedAt = step;
+        }
+        if (listener != null) {
+          listener.onStep(step, lossValue, score);
+        }
+      }
+      runLoss = window.meanLoss();
+      runScore = window.meanScore();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (csv != null) {
+        writeCsv(csv, rows);
+      }
+      return new Result(config, task.name(), task.baselineLoss(), rows, runLoss, runScore, solvedAt, seconds);
+    }
+  }
+
+  /** Clips the global gradient norm, then one Adam update per parameter; gradients are zeroed after. */
+  static void update(Optimizer adam, List<NDArray> params, double clipNorm, NDManager sm) {
+    List<NDArray> grads = new ArrayList<>(params.size());
+    double sq = 0;
+    for (NDArray p : params) {
+      NDArray g = p.getGradient();
+      g.attach(sm);
+      grads.add(g);
+      sq += g.square().sum().getFloat();
+    }
+    double norm = Math.sqrt(sq);
+    boolean finite = Double.isFinite(norm);
+    // ‖g‖ > clip: g ← g · clip / ‖g‖
+    float scale = clipNorm > 0 && norm > clipNorm ? (float) (clipNorm / norm) : 1f;
+    for (int i = 0; i < params.size(); i++) {
+      if (finite) {
+        NDArray g = scale == 1f ? grads.get(i) : grads.get(i).mul(scale);
+        adam.update("p" + i, params.get(i), g);
+      }
+      JniUtils.zeroGrad((PtNDArray) params.get(i));
+    }
+  }
+
+  static void writeCsv(Path csv, List<double[]> rows) {
+    try {
+      if (csv.getParent() != null) {
+        Files.createDirectories(csv.getParent());
+      }
+      Path tmp = csv.resolveSibling(csv.getFileName() + ".tmp");
+      try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(tmp))) {
+        w.println("step,loss,score,seconds");
+        for (double[] r : rows) {
+          w.printf("%d,%.6f,%.4f,%.2f%n", (long) r[0], r[1], r[2], r[3]);
+        }
+      }
+      Files.move(tmp, csv, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Running means over the last {@link #WINDOW} updates. */
+  static final class Window {
+    private final double[] loss = new double[WINDOW];
+    private final double[] score = new double[WINDOW];
+    private int n;
+
+    void add(double l, double s) {
+      loss[n % WINDOW] = l;
+      score[n % WINDOW] = s;
+      n++;
+    }
+
+    boolean full() {
+      return n >= WINDOW;
+    }
+
+    double meanLoss() {
+      return mean(loss);
+    }
+
+    double meanScore() {
+      return mean(score);
+    }
+
+    private double mean(double[] v) {
+      int m = Math.min(n, WINDOW);
+      double s = 0;
+      for (int i = 0; i < m; i++) {
+        s += v[i];
+      }
+      return m == 0 ? Double.NaN : s / m;
+    }
+  }
+}

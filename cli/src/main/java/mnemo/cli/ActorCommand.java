@@ -1,0 +1,141 @@
+package mnemo.cli;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import mnemo.actor.Actor;
+import mnemo.actor.ActorMetrics;
+import mnemo.actor.ActorSetup;
+import mnemo.actor.Backoff;
+import mnemo.actor.GrpcLearnerLink;
+import mnemo.envs.remote.RemoteBatchedEnvironment;
+import mnemo.transport.ClientChannels;
+import mnemo.transport.MetricsEndpoint;
+import mnemo.transport.TransportSecurity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code mnemo actor}: one actor process, feeding a learner over gRPC. */
+@Command(
+    name = "actor",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run an actor: register with the learner (which answers with the task, the agent's core and the",
+      "unroll length), step N environments with batched inference, and stream unrolls to the learner.",
+      "When the learner goes away the actor waits, reconnects with backoff and carries on; SIGTERM stops it."
+    })
+public final class ActorCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ActorCommand.class);
+  /** Weights of large agents exceed gRPC's 4 MiB default. */
+  static final int MAX_WEIGHTS_BYTES = 512 << 20;
+
+  @Option(names = "--learner", required = true, paramLabel = "HOST:PORT", description = "The learner's address.")
+  String learner;
+
+  @Option(names = "--envs", defaultValue = "0", paramLabel = "N",
+      description = "Environments this actor steps (default: the experiment's envs-per-actor).")
+  int envs;
+
+  @Option(names = "--env-server", paramLabel = "HOST:PORT",
+      description = "Step the environments on this environment server instead of in-process.")
+  String envServer;
+
+  @Option(names = "--name", paramLabel = "NAME", description = "Name in the learner's logs and metrics "
+      + "(default: actor@HOST-PID).")
+  String name;
+
+  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
+      description = "Serve Prometheus metrics on this port (0: any free port; default: off).")
+  int metricsPort;
+
+  @Option(names = "--metrics-bind", defaultValue = TransportSecurity.LOOPBACK, paramLabel = "ADDR",
+      description = "Address of the metrics endpoint (default: ${DEFAULT-VALUE}).")
+  String metricsBind;
+
+  @Option(names = "--max-in-flight", defaultValue = "2", paramLabel = "K",
+      description = "Unrolls sent but not yet acknowledged, at most (default: ${DEFAULT-VALUE}).")
+  int maxInFlight;
+
+  @Option(names = "--exit-with-parent", paramLabel = "PID", hidden = true,
+      description = "Exit when process PID ends (set by `mnemo train` for its actor processes).")
+  Long parentPid;
+
+  @Mixin TransportOptions transport;
+
+  @Override
+  public Integer call() throws Exception {
+    String actorName = name != null ? name : "actor@" + InetAddress.getLocalHost().getHostName() + "-"
+        + ProcessHandle.current().pid();
+    TransportSecurity security = transport.security();
+    MetricsEndpoint endpoint = metricsPort >= 0 ? MetricsEndpoint.start(metricsBind, metricsPort) : null;
+    ActorMetrics metrics = new ActorMetrics(endpoint != null ? endpoint.registry() : new SimpleMeterRegistry(),
+        actorName);
+    GrpcLearnerLink link = new GrpcLearnerLink(ClientChannels.open(learner, security, MAX_WEIGHTS_BYTES), actorName,
+        envs, metrics, new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)), maxInFlight);
+    ActorSetup.EnvironmentOpener opener = envServer == null ? ActorSetup.local()
+        : (task, n) -> RemoteBatchedEnvironment.connect(envServer, security, task, n);
+    Thread main = Thread.currentThread();
+    CountDownLatch finished = new CountDownLatch(1);
+    Actor[] running = new Actor[1];
+    Thread hook = new Thread(() -> {
+      synchronized (running) {
+        if (running[0] != null) {
+          running[0].stop();
+        }
+      }
+      try {
+        if (!finished.await(3, TimeUnit.SECONDS)) {
+          main.interrupt();
+          finished.await(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException ignored) {
+        // exiting anyway
+      }
+    }, "actor-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    if (parentPid != null) {
+      // A launcher killed without running its shutdown hook (SIGKILL) must not leave its actors behind.
+      ProcessHandle.of(parentPid).ifPresentOrElse(
+          p -> p.onExit().thenRun(() -> {
+            log.warn("parent process {} ended; exiting", parentPid);
+            System.exit(0);
+          }),
+          () -> System.exit(0));
+    }
+    try {
+      Actor actor;
+      try {
+        actor = ActorSetup.create(link, envs, opener, Agents::create, metrics);
+      } catch (StatusRuntimeException e) {
+        Status s = e.getStatus();
+        System.err.println("actor: the learner at " + learner + " refused registration: " + s.getCode()
+            + (s.getDescription() != null ? " (" + s.getDescription() + ")" : ""));
+        return 2;
+      }
+      synchronized (running) {
+        running[0] = actor;
+      }
+      log.info("{} streaming to {}", actorName, learner);
+      actor.run();
+      actor.close();
+      log.info("{} stopped after {} unrolls, {} frames", actorName, actor.unrollsSent(), metrics.totalSteps());
+      return 0;
+    } catch (InterruptedException e) {
+      return 0;
+    } finally {
+      link.close();
+      if (endpoint != null) {
+        endpoint.close();
+      }
+      finished.countDown();
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package mnemo.cli;
+
+import ai.djl.Device;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import com.google.protobuf.util.JsonFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import mnemo.agent.AgentModel;
+import mnemo.agent.network.AgentNetworks;
+import mnemo.cli.train.ExperimentOptions;
+import mnemo.cli.train.RunFolder;
+import mnemo.envs.EnvSpec;
+import mnemo.envs.Environment;
+import mnemo.envs.registry.TaskRegistry;
+import mnemo.learner.Devices;
+import mnemo.learner.Learner;
+import mnemo.learner.checkpoint.Checkpoint;
+import mnemo.learner.config.ExperimentConfigs;
+import mnemo.learner.service.LearnerServer;
+import mnemo.proto.config.v1.ExperimentConfig;
+import mnemo.transport.MetricsEndpoint;
+import mnemo.transport.TransportSecurity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code mnemo learner}: the learner process, serving {@code mnemo.learner.v1.Learner} to actors. */
+@Command(
+    name = "learner",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the learner: serve mnemo.learner.v1.Learner to actors",
+      "(`mnemo actor --learner HOST:PORT`), train the agent with V-trace on one",
+      "thread, publish versioned weights, checkpoint to DIR/checkpoint.zip every few",
+      "minutes and on shutdown (SIGTERM), and stop after --frames.",
+      "The experiment comes from the flags, from --config FILE (a run folder's",
+      "config.json), or, with --resume, from DIR's checkpoint."
+    })
+public final class LearnerCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(LearnerCommand.class);
+
+  @Mixin ExperimentOptions experiment;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "The experiment as protobuf JSON (e.g. a run folder's config.json); replaces the experiment flags.")
+  Path configFile;
+
+  @Option(names = "--run-dir", required = true, paramLabel = "DIR",
+      description = "The run folder: config.json and checkpoint.zip go here.")
+  Path runDir;
+
+  @Option(names = "--resume", description = "Continue from DIR/checkpoint.zip: its config, weights, optimizer state "
+      + "and counters (frames, updates, weight version), so the learning-rate schedule carries on.")
+  boolean resume;
+
+  @Option(names = "--port", defaultValue = "50051", paramLabel = "P",
+      description = "gRPC port (0: any free port; default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "P",
+      description = "Serve Prometheus metrics on http://BIND:P/metrics (0: any free port; default: off).")
+  int metricsPort;
+
+  @Option(names = "--metrics-bind", defaultValue = TransportSecurity.LOOPBACK, paramLabel = "ADDR",
+      description = "Address of the metrics endpoint (default: ${DEFAULT-VALUE}).")
+  String metricsBind;
+
+  @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu[:N]",
+      description = "Where the learner trains: auto = the first GPU DJL's engine reports, else the CPU "
+          + "(default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--checkpoint-minutes", defaultValue = "5", paramLabel = "M",
+      description = "Minutes between checkpoints (default: ${DEFAULT-VALUE}).")
+  double checkpointMinutes;
+
+  @Option(names = "--queue", defaultValue = "0", paramLabel = "UNROLLS",
+      description = "Unrolls the learner queues before actors are slowed down (default: 2 x batch).")
+  int queue;
+
+  @Mixin TransportOptions transport;
+
+  @Override
+  public Integer call() throws Exception {
+    Device dev = Devices.parse(device); // first: a missing GPU fails before anything is written
+    RunFolder folder = new RunFolder(runDir).create();
+    Checkpoint checkpoint = null;
+    ExperimentConfig config;
+    if (resume) {
+      Path file = Checkpoint.inRunDir(runDir);
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("--resume: no checkpoint at " + file);
+      }
+      checkpoint = Checkpoint.read(file);
+      config = checkpoint.config();
+    } else if (configFile != null) {
+      ExperimentConfig.Builder b = ExperimentConfig.newBuilder();
+      JsonFormat.parser().merge(Files.readString(configFile), b);
+      config = b.build();
+    } else {
+      config = experiment.toConfig();
+    }
+    config = ExperimentConfigs.resolve(config);
+    ExperimentConfigs.validate(config);
+    folder.writeConfig(config);
+
+    EnvSpec envSpec;
+    try (Environment env = TaskRegistry.builtin().make(config.getTaskId())) {
+      envSpec = env.spec();
+    }
+    log.info("learner on {}: {} with {}, T={}, B={}, {} frames", dev, config.getTaskId(), config.getCoreSpec(),
+        config.getUnrollLength(), config.getBatchSize(), config.getTotalFrames());
+
+    MetricsEndpoint metrics = metricsPort >= 0 ? MetricsEndpoint.start(metricsBind, metricsPort) : null;
+    MeterRegistry registry = metrics != null ? metrics.registry() : new SimpleMeterRegistry();
+    AgentModel model = AgentNetworks.create(Learner.agentSpec(config, envSpec), dev);
+    Learner.Options options = Learner.Options.defaults().withRunDir(runDir).withRegistry(registry)
+        .withQueueCapacity(queue).withCheckpointInterval(Duration.ofMillis((long) (checkpointMinutes * 60_000)));
+    Learner learner = checkpoint != null ? Learner.resume(checkpoint, model, envSpec, options)
+        : Learner.create(config, model, envSpec, options);
+    learner.start();
+    LearnerServer server = LearnerServer.start(learner, transport.security(), port, registry);
+    System.out.println("learner serving on " + server.target()
+        + (metrics != null ? ", metrics on " + metrics.url() : "") + ", run folder " + runDir);
+
+    // SIGTERM / Ctrl-C: stop serving, stop training, write the final checkpoint.
+    Thread hook = new Thread(() -> {
+      log.info("shutting down: final checkpoint to {}", Checkpoint.inRunDir(runDir));
+      server.close();
+    }, "learner-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    long lastLog = System.nanoTime();
+    while (!learner.awaitFinished(Duration.ofSeconds(1))) {
+      if (System.nanoTime() - lastLog > 10_000_000_000L) {
+        lastLog = System.nanoTime();
+        Learner.Progress p = learner.progress();
+        log.info("frames {} / {} ({} /s), updates {}, return {}, success {}, queue {}, rejected {}, skipped {}",
+            p.frames(), p.totalFrames(), String.format("%.0f", p.framesPerSecond()), p.updates(),
+            String.format("%.3f", p.meanEpisodeReturn()), String.format("%.2f", p.successRate()), p.queueDepth(),
+            p.rejectedUnrolls(), p.skippedUpdates());
+      }
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) { // the JVM is already shutting down: the hook does the closing
+      return 0;
+    }
+    server.close();
+    model.close();
+    if (metrics != null) {
+      metrics.close();
+    }
+    Learner.Progress p = learner.progress();
+    System.out.printf("learner done: %d frames, %d updates, weight version %d, mean return %.3f, success %.2f%n",
+        p.frames(), p.updates(), p.weightVersion(), p.meanEpisodeReturn(), p.successRate());
+    if (learner.failure() != null) {
+      log.error("the training thread failed", learner.failure());
+      return 1;
+    }
+    return 0;
+  }
+}

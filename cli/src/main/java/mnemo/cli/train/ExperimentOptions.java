@@ -1,0 +1,123 @@
+package mnemo.cli.train;
+
+import mnemo.learner.config.ExperimentConfigs;
+import mnemo.proto.config.v1.ExperimentConfig;
+import picocli.CommandLine.Option;
+
+/**
+ * The experiment flags of {@code mnemo train}, turned into an {@link ExperimentConfig}. Flags without a
+ * value here take the learner's defaults ({@link ExperimentConfigs#resolve}). The defaults that are set
+ * make the built-in short run: cue-recall with a 5-step delay and a small UR-LSTM, which reaches ≥ 90 %
+ * success within a few minutes on 2 cores (measured: 94 % at 62k frames, 98 % at 71k, with the other
+ * defaults here: 2 actors × 8 environments, T = 10, B = 4, Adam 1e-3).
+ */
+public final class ExperimentOptions {
+  public static final String DEFAULT_TASK = "memory/cue-recall:length=5";
+  public static final String DEFAULT_CORE = "ur-lstm:hidden=32";
+
+  @Option(names = "--env", defaultValue = DEFAULT_TASK, paramLabel = "TASK",
+      description = "Task id with parameters (see `mnemo envs`; default: ${DEFAULT-VALUE}).")
+  String task;
+
+  @Option(names = "--core", defaultValue = DEFAULT_CORE, paramLabel = "SPEC",
+      description = "Recurrent core spec, e.g. ur-lstm:hidden=128, lstm, gru (default: ${DEFAULT-VALUE}).")
+  String core;
+
+  @Option(names = "--frames", defaultValue = "150000", paramLabel = "F",
+      description = "Environment frames to train for (default: ${DEFAULT-VALUE}).")
+  long frames;
+
+  @Option(names = "--actors", defaultValue = "2", paramLabel = "K", description = "Actors (default: ${DEFAULT-VALUE}).")
+  int actors;
+
+  @Option(names = "--envs-per-actor", defaultValue = "8", paramLabel = "N",
+      description = "Environments each actor steps (default: ${DEFAULT-VALUE}).")
+  int envsPerActor;
+
+  @Option(names = "--unroll", defaultValue = "10", paramLabel = "T",
+      description = "Unroll length T; each unroll carries T+1 steps (default: ${DEFAULT-VALUE}).")
+  int unroll;
+
+  @Option(names = "--batch", defaultValue = "4", paramLabel = "B",
+      description = "Unrolls per learner update (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "NAME",
+      description = "rmsprop or adam (default: ${DEFAULT-VALUE}).")
+  String optimizer;
+
+  @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "LR", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+  double lr;
+
+  @Option(names = "--lr-decay", negatable = true, description = "Decay the learning rate linearly to 0 over the "
+      + "run (default: on).")
+  Boolean lrDecay;
+
+  @Option(names = "--discount", paramLabel = "GAMMA", description = "γ (default: " + ExperimentConfigs.DISCOUNT + ").")
+  Double discount;
+
+  @Option(names = "--entropy-cost", paramLabel = "E",
+      description = "Entropy bonus weight (default: " + ExperimentConfigs.ENTROPY_COST + ").")
+  Double entropyCost;
+
+  @Option(names = "--baseline-cost", paramLabel = "B",
+      description = "Value loss weight (default: " + ExperimentConfigs.BASELINE_COST + ").")
+  Double baselineCost;
+
+  @Option(names = "--max-grad-norm", paramLabel = "G",
+      description = "Global gradient-norm clip, 0 = off (default: " + ExperimentConfigs.MAX_GRAD_NORM + ").")
+  Double maxGradNorm;
+
+  @Option(names = "--reward-clipping", paramLabel = "MODE",
+      description = "none, abs_one or soft_asymmetric (default: " + ExperimentConfigs.REWARD_CLIPPING + ").")
+  String rewardClipping;
+
+  @Option(names = "--torso-hidden", paramLabel = "H",
+      description = "Width of the torso (default: " + ExperimentConfigs.TORSO_HIDDEN + ").")
+  Integer torsoHidden;
+
+  /** The experiment these flags describe, every unset field resolved to the learner's default. */
+  public ExperimentConfig toConfig() {
+    if (frames <= 0 || actors <= 0 || envsPerActor <= 0 || unroll <= 0 || batch <= 0) {
+      throw new IllegalArgumentException("--frames, --actors, --envs-per-actor, --unroll and --batch must be positive");
+    }
+    ExperimentConfig.Builder b = ExperimentConfig.newBuilder()
+        .setTaskId(task)
+        .setCoreSpec(core)
+        .setUnrollLength(unroll)
+        .setBatchSize(batch)
+        .setEnvsPerActor(envsPerActor)
+        .setNumActors(actors)
+        .setTotalFrames(frames)
+        .setSeed(seed)
+        .setOptimizer(optimizer)
+        .setLearningRate(lr);
+    if (lrDecay != null) {
+      b.setLrLinearDecay(lrDecay);
+    }
+    if (discount != null) {
+      b.setDiscount(discount);
+    }
+    if (entropyCost != null) {
+      b.setEntropyCost(entropyCost);
+    }
+    if (baselineCost != null) {
+      b.setBaselineCost(baselineCost);
+    }
+    if (maxGradNorm != null) {
+      b.setMaxGradNorm(maxGradNorm);
+    }
+    if (rewardClipping != null) {
+      b.setRewardClipping(rewardClipping);
+    }
+    if (torsoHidden != null) {
+      b.setTorsoHidden(torsoHidden);
+    }
+    ExperimentConfig c = ExperimentConfigs.resolve(b.build());
+    ExperimentConfigs.validate(c);
+    return c;
+  }
+}

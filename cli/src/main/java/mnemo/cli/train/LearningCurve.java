@@ -1,0 +1,79 @@
+package mnemo.cli.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Draws {@code curve.png} from a metrics log: mean episode return and success rate against frames. */
+public final class LearningCurve {
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  private LearningCurve() {}
+
+  /** Writes the PNG; returns false (and writes nothing) while the log has no episode statistics yet. */
+  public static boolean write(Path metricsCsv, Path png, String title) {
+    Map<String, double[]> log = MetricsLog.read(metricsCsv);
+    double[] frames = log.get("frames");
+    double[] ret = log.get("mean_return");
+    double[] success = log.get("success_rate");
+    if (frames == null || ret == null) {
+      throw new IllegalArgumentException(metricsCsv + " has no frames / mean_return columns");
+    }
+    XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("frames")
+        .yAxisTitle("mean episode return").build();
+    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+    chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
+    chart.setYAxisGroupTitle(1, "success rate");
+    chart.getStyler().setYAxisMin(1, 0.0);
+    chart.getStyler().setYAxisMax(1, 1.0);
+    boolean any = addSeries(chart, "mean return", frames, ret, 0);
+    if (success != null) {
+      any |= addSeries(chart, "success rate", frames, success, 1);
+    }
+    if (!any) {
+      return false;
+    }
+    // temporary file, then rename: a reader (or a kill) never sees half a picture
+    Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+      }
+      Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + png, e);
+    }
+    return true;
+  }
+
+  private static boolean addSeries(XYChart chart, String name, double[] x, double[] y, int axis) {
+    List<Double> xs = new ArrayList<>();
+    List<Double> ys = new ArrayList<>();
+    for (int i = 0; i < x.length; i++) {
+      if (!Double.isNaN(x[i]) && !Double.isNaN(y[i])) {
+        xs.add(x[i]);
+        ys.add(y[i]);
+      }
+    }
+    if (xs.isEmpty()) {
+      return false;
+    }
+    XYSeries s = chart.addSeries(name, xs, ys);
+    s.setMarker(SeriesMarkers.NONE);
+    s.setYAxisGroup(axis);
+    return true;
+  }
+}

@@ -1,0 +1,327 @@
+package mnemo.cli.train;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import mnemo.actor.Actor;
+import mnemo.actor.ActorMetrics;
+import mnemo.actor.ActorSetup;
+import mnemo.actor.Backoff;
+import mnemo.actor.GrpcLearnerLink;
+import mnemo.agent.AgentModel;
+import mnemo.agent.AgentSpec;
+import mnemo.envs.EnvSpec;
+import mnemo.envs.Environment;
+import mnemo.envs.registry.TaskRegistry;
+import mnemo.learner.Learner;
+import mnemo.learner.checkpoint.Checkpoint;
+import mnemo.learner.service.LearnerServer;
+import mnemo.proto.config.v1.ExperimentConfig;
+import mnemo.transport.ClientChannels;
+import mnemo.transport.MetricsEndpoint;
+import mnemo.transport.TransportSecurity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mnemo train}: the whole IMPALA system on this machine. The data path, in order:
+ *
+ * <ol>
+ *   <li>the learner (in this JVM) serves {@code mnemo.learner.v1.Learner} on loopback;
+ *   <li>K actors (child JVMs, or threads with {@code --local}) register, step their environments and
+ *       stream unrolls to it;
+ *   <li>the learner validates, queues and batches them, trains, publishes new weights (the actors pick
+ *       them up) and checkpoints into the run folder;
+ *   <li>this command shows progress, logs metrics.csv and draws curve.png until the frame budget is
+ *       spent, then stops the actors and writes the final checkpoint.
+ * </ol>
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Train an agent: start a learner and K actors wired over loopback gRPC (actor JVMs, or threads in",
+      "this JVM with --local), show progress, and write the run folder (config.json, metrics.csv,",
+      "curve.png, checkpoint.zip, logs/). Without flags: a short run on memory/cue-recall that learns in",
+      "a few minutes. --resume DIR continues a run from its checkpoint with its counters."
+    })
+public final class TrainCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
+
+  @Mixin ExperimentOptions experiment;
+
+  @Option(names = "--run-dir", paramLabel = "DIR", description = "The run folder (default: runs/<time>).")
+  Path runDir;
+
+  @Option(names = "--resume", paramLabel = "DIR",
+      description = "Continue the run in DIR from its checkpoint (its config; --frames may extend the budget).")
+  Path resume;
+
+  @Option(names = "--local", description = "Run the actors as threads in this JVM instead of child processes.")
+  boolean local;
+
+  @Option(names = "--port", defaultValue = "0", paramLabel = "PORT",
+      description = "Learner gRPC port (default: a free one).")
+  int port;
+
+  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
+      description = "Serve the learner's Prometheus metrics on this port (0: any; default: off).")
+  int metricsPort;
+
+  @Option(names = "--report-every", defaultValue = "5", paramLabel = "SECONDS",
+      description = "Seconds between metrics.csv rows (default: ${DEFAULT-VALUE}).")
+  double reportEvery;
+
+  @Option(names = "--checkpoint-every", defaultValue = "120", paramLabel = "SECONDS",
+      description = "Seconds between checkpoints (default: ${DEFAULT-VALUE}; one is always written at the end).")
+  long checkpointEvery;
+
+  @Option(names = "--actor-jvm-options", paramLabel = "OPTS",
+      defaultValue = "-Xmx768m -XX:+UseSerialGC -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1",
+      description = "JVM flags of the actor processes (default: ${DEFAULT-VALUE}).")
+  String actorJvmOptions;
+
+  @Mixin mnemo.cli.TransportOptions transport;
+
+  @Spec CommandSpec spec;
+
+  /** Makes the agent network for a spec (the CLI passes the cores module's factory). */
+  public static Function<AgentSpec, AgentModel> models = spec -> mnemo.agent.network.AgentNetworks.create(spec,
+      ai.djl.Device.cpu());
+
+  @Override
+  public Integer call() throws Exception {
+    ExperimentConfig config;
+    Checkpoint checkpoint = null;
+    if (resume != null) {
+      RunFolder old = new RunFolder(resume);
+      if (!Files.isRegularFile(old.checkpoint())) {
+        throw new IllegalArgumentException("cannot resume: no checkpoint in " + resume);
+      }
+      checkpoint = Checkpoint.read(old.checkpoint());
+      config = checkpoint.config();
+      if (spec.commandLine().getParseResult().hasMatchedOption("--frames")) {
+        config = config.toBuilder().setTotalFrames(experiment.frames).build();
+        checkpoint = withConfig(checkpoint, config);
+      }
+      if (runDir == null) {
+        runDir = resume;
+      }
+    } else {
+      config = experiment.toConfig();
+      if (runDir == null) {
+        runDir = Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      }
+    }
+    RunFolder run = new RunFolder(runDir).create();
+    run.writeConfig(config);
+    System.out.println("mnemo train: " + (checkpoint != null ? "resuming " + resume + " at " + checkpoint.frames()
+        + " frames" : "run folder " + runDir));
+    System.out.println(RunFolder.toJson(config));
+
+    EnvSpec envSpec;
+    try (Environment probe = TaskRegistry.builtin().make(config.getTaskId())) {
+      envSpec = probe.spec();
+    }
+    TransportSecurity security = transport.security();
+    MetricsEndpoint endpoint = metricsPort >= 0 ? MetricsEndpoint.start(transport.security().bind(), metricsPort) : null;
+    PrometheusMeterRegistry registry = endpoint != null ? endpoint.registry()
+        : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AgentModel model = models.apply(Learner.agentSpec(config, envSpec));
+    Learner.Options options = Learner.Options.defaults().withRunDir(runDir).withRegistry(registry)
+        .withCheckpointInterval(Duration.ofSeconds(checkpointEvery));
+    Learner learner = checkpoint != null ? Learner.resume(checkpoint, model, envSpec, options)
+        : Learner.create(config, model, envSpec, options);
+    learner.start();
+    LearnerServer server = LearnerServer.start(learner, security, port, registry);
+    System.out.println("learner listening on " + server.target()
+        + (endpoint != null ? ", metrics on " + endpoint.url() : ""));
+
+    Actors actors = local ? new LocalActors(config, server.target(), security, registry)
+        : new ProcessActors(new ActorProcesses(config.getNumActors(), server.target(), config.getEnvsPerActor(),
+            Arrays.asList(actorJvmOptions.trim().split("\\s+")), security.token(), run.logs(), TrainCommand::event));
+    AtomicBoolean stopped = new AtomicBoolean();
+    Runnable shutdown = () -> {
+      if (stopped.compareAndSet(false, true)) {
+        actors.close();
+        server.close(); // stops serving, then closes the learner: final checkpoint
+        model.close();
+        if (endpoint != null) {
+          endpoint.close();
+        }
+      }
+    };
+    Thread hook = new Thread(shutdown, "train-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    long startNanos = System.nanoTime();
+    long startFrames = learner.frames();
+    try (MetricsLog metrics = new MetricsLog(run.metrics(), COLUMNS);
+        ProgressView progress = new ProgressView(config.getTotalFrames(), startFrames)) {
+      long nextReport = 0;
+      long nextCurve = System.nanoTime() + 20_000_000_000L;
+      while (!learner.isFinished()) {
+        learner.awaitFinished(Duration.ofMillis(500));
+        Learner.Progress p = learner.progress();
+        progress.update(p.frames(), p.framesPerSecond(), p.meanEpisodeReturn(), p.successRate(), p.updates());
+        long now = System.nanoTime();
+        if (now >= nextReport) {
+          metrics.append(row(p, (now - startNanos) / 1e9, actors.restarts()));
+          nextReport = now + (long) (reportEvery * 1e9);
+        }
+        if (now >= nextCurve) {
+          LearningCurve.write(run.metrics(), run.curve(), config.getTaskId() + " — " + config.getCoreSpec());
+          nextCurve = now + 30_000_000_000L;
+        }
+      }
+      Learner.Progress p = learner.progress();
+      progress.update(p.frames(), p.framesPerSecond(), p.meanEpisodeReturn(), p.successRate(), p.updates());
+      metrics.append(row(p, (System.nanoTime() - startNanos) / 1e9, actors.restarts()));
+    }
+    if (learner.failure() != null) {
+      log.error("the learner failed", learner.failure());
+    }
+    Learner.Progress p = learner.progress();
+    shutdown.run();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException ignored) {
+      // shutting down already
+    }
+    boolean drawn = LearningCurve.write(run.metrics(), run.curve(), config.getTaskId() + " — " + config.getCoreSpec());
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    System.out.printf(Locale.ROOT, "trained %d frames (%d updates) in %.0f s, %.0f frames/s; recent episodes: mean "
+        + "return %.3f, success %s%n", p.frames(), p.updates(), seconds, (p.frames() - startFrames) / seconds,
+        p.meanEpisodeReturn(), Double.isNaN(p.successRate()) ? "n/a" : String.format(Locale.ROOT, "%.1f%%",
+            100 * p.successRate()));
+    System.out.println("run folder: " + runDir + " (config.json, metrics.csv, " + (drawn ? "curve.png, " : "")
+        + "checkpoint.zip)");
+    System.out.println("evaluate:   ./mnemo eval --run-dir " + runDir + " --episodes 200 --gif " + runDir.resolve("episode.gif"));
+    return learner.failure() == null ? 0 : 1;
+  }
+
+  static final List<String> COLUMNS = List.of("wall_seconds", "frames", "updates", "weight_version", "fps",
+      "mean_return", "success_rate", "mean_length", "loss", "queue_depth", "rejected_unrolls", "skipped_updates",
+      "actor_restarts");
+
+  private static Map<String, Double> row(Learner.Progress p, double seconds, int restarts) {
+    Map<String, Double> r = new LinkedHashMap<>();
+    r.put("wall_seconds", Math.rint(seconds * 10) / 10);
+    r.put("frames", (double) p.frames());
+    r.put("updates", (double) p.updates());
+    r.put("weight_version", (double) p.weightVersion());
+    r.put("fps", Math.rint(p.framesPerSecond()));
+    r.put("mean_return", p.meanEpisodeReturn());
+    r.put("success_rate", p.successRate());
+    r.put("mean_length", p.meanEpisodeLength());
+    r.put("loss", p.loss());
+    r.put("queue_depth", (double) p.queueDepth());
+    r.put("rejected_unrolls", (double) p.rejectedUnrolls());
+    r.put("skipped_updates", (double) p.skippedUpdates());
+    r.put("actor_restarts", (double) restarts);
+    return r;
+  }
+
+  private static Checkpoint withConfig(Checkpoint c, ExperimentConfig config) {
+    return new Checkpoint(config, c.frames(), c.updates(), c.weightVersion(), c.skippedUpdates(), c.rejectedUnrolls(),
+        c.weightsNpz(), c.optimizerNpz());
+  }
+
+  private static void event(String line) {
+    log.info(line);
+  }
+
+  /** The actors of a run, however they run. */
+  interface Actors extends AutoCloseable {
+    int restarts();
+
+    @Override
+    void close();
+  }
+
+  /** Actor child processes. */
+  record ProcessActors(ActorProcesses processes) implements Actors {
+    @Override
+    public int restarts() {
+      int n = 0;
+      for (int k = 0; k < processes.size(); k++) {
+        n += processes.restarts(k);
+      }
+      return n;
+    }
+
+    @Override
+    public void close() {
+      processes.close();
+    }
+  }
+
+  /** Actor threads in this JVM, each with its own gRPC link to the learner. */
+  static final class LocalActors implements Actors {
+    private final List<Actor> actors = new ArrayList<>();
+    private final List<GrpcLearnerLink> links = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    LocalActors(ExperimentConfig config, String target, TransportSecurity security, PrometheusMeterRegistry registry)
+        throws InterruptedException {
+      for (int k = 0; k < config.getNumActors(); k++) {
+        String name = "local-actor-" + k;
+        ActorMetrics metrics = new ActorMetrics(registry, name);
+        GrpcLearnerLink link = new GrpcLearnerLink(ClientChannels.open(target, security, 512 << 20), name,
+            config.getEnvsPerActor(), metrics, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), 2);
+        Actor actor = ActorSetup.create(link, config.getEnvsPerActor(), ActorSetup.local(), models, metrics);
+        Thread t = new Thread(actor, name);
+        t.setDaemon(true);
+        links.add(link);
+        actors.add(actor);
+        threads.add(t);
+      }
+      threads.forEach(Thread::start);
+    }
+
+    @Override
+    public int restarts() {
+      return 0;
+    }
+
+    @Override
+    public void close() {
+      actors.forEach(Actor::stop);
+      links.forEach(GrpcLearnerLink::close); // unblocks an actor waiting for acks
+      for (int k = 0; k < threads.size(); k++) {
+        Thread t = threads.get(k);
+        try {
+          t.join(5000);
+          if (t.isAlive()) {
+            t.interrupt();
+            t.join(5000);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        if (!t.isAlive()) {
+          actors.get(k).close();
+        }
+      }
+    }
+  }
+}

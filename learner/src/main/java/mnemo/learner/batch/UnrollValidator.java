@@ -1,0 +1,188 @@
+package mnemo.learner.batch;
+
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongSupplier;
+import mnemo.envs.EnvSpec;
+import mnemo.proto.env.v1.DType;
+import mnemo.proto.env.v1.StepType;
+import mnemo.proto.env.v1.Tensor;
+import mnemo.proto.learner.v1.EpisodeStats;
+import mnemo.proto.learner.v1.Unroll;
+
+/**
+ * Checks an incoming {@link Unroll} against the experiment (T, the task's observation spec and action
+ * count, the core's state shapes) and decodes it. Every field is checked: dtypes, shapes, payload
+ * sizes, finite numbers, step types, actions in range, discounts in [0, 1], a weight version the
+ * learner has published. Anything wrong throws {@link InvalidUnrollException} naming the field; the
+ * validator never throws anything else on any input.
+ */
+public final class UnrollValidator {
+  /** No actor steps more environments than this in one unroll. */
+  public static final int MAX_ENVS = 65_536;
+
+  private final int unrollLength;
+  private final EnvSpec envSpec;
+  private final List<int[]> stateShapes;
+  private final LongSupplier currentVersion;
+
+  /**
+   * @param unrollLength T
+   * @param envSpec the task's spec (observation dtype and shape, number of actions)
+   * @param stateShapes the core state's shapes for one environment (without the leading N)
+   * @param currentVersion the learner's weight version: unrolls claiming a newer one are rejected
+   */
+  public UnrollValidator(int unrollLength, EnvSpec envSpec, List<int[]> stateShapes, LongSupplier currentVersion) {
+    if (unrollLength < 1) {
+      throw new IllegalArgumentException("unroll length must be >= 1, got " + unrollLength);
+    }
+    this.unrollLength = unrollLength;
+    this.envSpec = envSpec;
+    this.stateShapes = List.copyOf(stateShapes);
+    this.currentVersion = currentVersion;
+  }
+
+  public DecodedUnroll validate(Unroll u) throws InvalidUnrollException {
+    try {
+      return decode(u);
+    } catch (InvalidUnrollException e) {
+      throw e;
+    } catch (RuntimeException e) { // arithmetic overflow on absurd shapes and the like
+      throw new InvalidUnrollException("malformed unroll: " + e);
+    }
+  }
+
+  private DecodedUnroll decode(Unroll u) throws InvalidUnrollException {
+    int T = unrollLength;
+    if (u.getUnrollLength() != T) {
+      throw new InvalidUnrollException("unroll_length is " + u.getUnrollLength() + ", the experiment's T is " + T);
+    }
+    int N = u.getNumEnvs();
+    if (N < 1 || N > MAX_ENVS) {
+      throw new InvalidUnrollException("num_envs must be in [1, " + MAX_ENVS + "], got " + N);
+    }
+    long version = u.getWeightVersion();
+    if (version < 0 || version > currentVersion.getAsLong()) {
+      throw new InvalidUnrollException(
+          "weight_version " + version + " is not one the learner published (current " + currentVersion.getAsLong() + ")");
+    }
+    int A = envSpec.numActions();
+    int steps = T + 1;
+    int[] obsShape = envSpec.observation().shape();
+
+    DType obsType = envSpec.observation().dtype() == mnemo.envs.DType.UINT8 ? DType.UINT8 : DType.FLOAT32;
+    float[] obs = floats("observations", u.getObservations(), obsType, concat(new int[] {steps, N}, obsShape));
+    float[] rewards = floats("rewards", u.getRewards(), DType.FLOAT32, steps, N);
+    float[] discounts = floats("discounts", u.getDiscounts(), DType.FLOAT32, steps, N);
+    for (int i = 0; i < discounts.length; i++) {
+      if (!(discounts[i] >= 0 && discounts[i] <= 1)) {
+        throw new InvalidUnrollException("discounts[" + i + "] = " + discounts[i] + " outside [0, 1]");
+      }
+    }
+    int[] types = ints("step_types", u.getStepTypes(), steps, N);
+    float[] first = new float[types.length];
+    float[] last = new float[types.length];
+    for (int i = 0; i < types.length; i++) {
+      if (types[i] == StepType.FIRST_VALUE) {
+        first[i] = 1;
+      } else if (types[i] == StepType.LAST_VALUE) {
+        last[i] = 1;
+      } else if (types[i] != StepType.MID_VALUE) {
+        throw new InvalidUnrollException("step_types[" + i + "] = " + types[i] + " is not FIRST, MID or LAST");
+      }
+    }
+    long[] actions = actions("actions", u.getActions(), 0, A, steps, N);
+    long[] prevActions = actions("prev_actions", u.getPrevActions(), -1, A, steps, N);
+    float[] logits = floats("behaviour_logits", u.getBehaviourLogits(), DType.FLOAT32, steps, N, A);
+
+    if (u.getCoreStateCount() != stateShapes.size()) {
+      throw new InvalidUnrollException(
+          "core_state has " + u.getCoreStateCount() + " tensors, the core has " + stateShapes.size());
+    }
+    List<float[]> state = new ArrayList<>(stateShapes.size());
+    for (int i = 0; i < stateShapes.size(); i++) {
+      state.add(floats("core_state[" + i + "]", u.getCoreState(i), DType.FLOAT32,
+          concat(new int[] {N}, stateShapes.get(i))));
+    }
+    for (int i = 0; i < u.getEpisodesCount(); i++) {
+      EpisodeStats e = u.getEpisodes(i);
+      if (!Float.isFinite(e.getEpisodeReturn()) || e.getLength() < 0 || Float.isInfinite(e.getSuccess())) {
+        throw new InvalidUnrollException("episodes[" + i + "] has a non-finite return or a negative length");
+      }
+    }
+    return new DecodedUnroll(u.getActorId(), u.getSequence(), version, T, N, obsShape, A, obs, rewards, discounts,
+        first, last, actions, prevActions, logits, state, stateShapes, u.getEpisodesList(), u.getSerializedSize());
+  }
+
+  private static int[] concat(int[] a, int[] b) {
+    int[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static int checkShape(String name, Tensor t, DType dtype, int... shape) throws InvalidUnrollException {
+    if (t.getDtype() != dtype) {
+      throw new InvalidUnrollException(name + " must be " + dtype + ", got " + t.getDtype());
+    }
+    int[] got = t.getShapeList().stream().mapToInt(Integer::intValue).toArray();
+    if (!Arrays.equals(got, shape)) {
+      throw new InvalidUnrollException(name + " must have shape " + Arrays.toString(shape) + ", got " + Arrays.toString(got));
+    }
+    long n = 1;
+    for (int d : shape) {
+      n = Math.multiplyExact(n, d);
+    }
+    long bytes = n * (dtype == DType.UINT8 ? 1 : 4);
+    if (t.getData().size() != bytes) {
+      throw new InvalidUnrollException(name + " payload has " + t.getData().size() + " bytes, shape needs " + bytes);
+    }
+    return Math.toIntExact(n);
+  }
+
+  private static ByteBuffer le(ByteString data) {
+    return data.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  private static float[] floats(String name, Tensor t, DType dtype, int... shape) throws InvalidUnrollException {
+    int n = checkShape(name, t, dtype, shape);
+    float[] out = new float[n];
+    if (dtype == DType.UINT8) {
+      ByteBuffer b = le(t.getData());
+      for (int i = 0; i < n; i++) {
+        out[i] = b.get(i) & 0xff;
+      }
+      return out;
+    }
+    le(t.getData()).asFloatBuffer().get(out);
+    for (int i = 0; i < n; i++) {
+      if (!Float.isFinite(out[i])) {
+        throw new InvalidUnrollException(name + "[" + i + "] is " + out[i] + " (not finite)");
+      }
+    }
+    return out;
+  }
+
+  private static int[] ints(String name, Tensor t, int... shape) throws InvalidUnrollException {
+    int n = checkShape(name, t, DType.INT32, shape);
+    int[] out = new int[n];
+    le(t.getData()).asIntBuffer().get(out);
+    return out;
+  }
+
+  private static long[] actions(String name, Tensor t, int min, int numActions, int... shape)
+      throws InvalidUnrollException {
+    int[] a = ints(name, t, shape);
+    long[] out = new long[a.length];
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] < min || a[i] >= numActions) {
+        throw new InvalidUnrollException(name + "[" + i + "] = " + a[i] + " outside [" + min + ", " + numActions + ")");
+      }
+      out[i] = a[i];
+    }
+    return out;
+  }
+}

@@ -1,0 +1,185 @@
+package mnemo.learner.config;
+
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import mnemo.learner.loss.LossConfig;
+import mnemo.learner.loss.RewardClipping;
+import mnemo.learner.optim.Adam;
+import mnemo.learner.optim.LinearDecay;
+import mnemo.learner.optim.RmsProp;
+import mnemo.learner.optim.StatefulOptimizer;
+import mnemo.learner.vtrace.VTraceParams;
+import mnemo.proto.config.v1.ExperimentConfig;
+
+/**
+ * The experiment config's defaults (IMPALA's, from the paper and its release), validation, and the
+ * learner objects built from it. {@link #resolve} fills every unset field, so a resolved config is
+ * complete and is what gets printed, saved in the run folder and sent to actors.
+ */
+public final class ExperimentConfigs {
+  private ExperimentConfigs() {}
+
+  public static final int UNROLL_LENGTH = 20;
+  public static final int BATCH_SIZE = 8;
+  public static final String OPTIMIZER = "rmsprop";
+  public static final double LEARNING_RATE = 6e-4;
+  public static final double RMSPROP_DECAY = 0.99;
+  public static final double RMSPROP_EPSILON = 0.1;
+  public static final double ADAM_BETA1 = 0.9;
+  public static final double ADAM_BETA2 = 0.999;
+  public static final double ADAM_EPSILON = 1e-8;
+  public static final double MAX_GRAD_NORM = 40;
+  public static final double DISCOUNT = 0.99;
+  public static final double BASELINE_COST = 0.5;
+  public static final double ENTROPY_COST = 0.01;
+  public static final String REWARD_CLIPPING = "abs_one";
+  public static final int TORSO_HIDDEN = 64;
+  public static final int ENVS_PER_ACTOR = 8;
+  public static final int NUM_ACTORS = 1;
+
+  /** {@code config} with every unset field given its default. */
+  public static ExperimentConfig resolve(ExperimentConfig config) {
+    ExperimentConfig.Builder b = config.toBuilder();
+    if (b.getUnrollLength() == 0) {
+      b.setUnrollLength(UNROLL_LENGTH);
+    }
+    if (b.getBatchSize() == 0) {
+      b.setBatchSize(BATCH_SIZE);
+    }
+    if (b.getEnvsPerActor() == 0) {
+      b.setEnvsPerActor(ENVS_PER_ACTOR);
+    }
+    if (b.getNumActors() == 0) {
+      b.setNumActors(NUM_ACTORS);
+    }
+    if (b.getOptimizer().isEmpty()) {
+      b.setOptimizer(OPTIMIZER);
+    }
+    if (b.getLearningRate() == 0) {
+      b.setLearningRate(LEARNING_RATE);
+    }
+    if (!b.hasLrLinearDecay()) {
+      b.setLrLinearDecay(true);
+    }
+    if (b.getRmspropDecay() == 0) {
+      b.setRmspropDecay(RMSPROP_DECAY);
+    }
+    if (b.getRmspropEpsilon() == 0) {
+      b.setRmspropEpsilon(RMSPROP_EPSILON);
+    }
+    if (!b.hasRmspropMomentum()) {
+      b.setRmspropMomentum(0);
+    }
+    if (b.getAdamBeta1() == 0) {
+      b.setAdamBeta1(ADAM_BETA1);
+    }
+    if (b.getAdamBeta2() == 0) {
+      b.setAdamBeta2(ADAM_BETA2);
+    }
+    if (b.getAdamEpsilon() == 0) {
+      b.setAdamEpsilon(ADAM_EPSILON);
+    }
+    if (!b.hasMaxGradNorm()) {
+      b.setMaxGradNorm(MAX_GRAD_NORM);
+    }
+    if (!b.hasDiscount()) {
+      b.setDiscount(DISCOUNT);
+    }
+    if (!b.hasBaselineCost()) {
+      b.setBaselineCost(BASELINE_COST);
+    }
+    if (!b.hasEntropyCost()) {
+      b.setEntropyCost(ENTROPY_COST);
+    }
+    if (b.getClipRhoThreshold() == 0) {
+      b.setClipRhoThreshold(1);
+    }
+    if (b.getClipPgRhoThreshold() == 0) {
+      b.setClipPgRhoThreshold(1);
+    }
+    if (b.getClipCThreshold() == 0) {
+      b.setClipCThreshold(1);
+    }
+    if (!b.hasLambda()) {
+      b.setLambda(1);
+    }
+    if (b.getRewardClipping().isEmpty()) {
+      b.setRewardClipping(REWARD_CLIPPING);
+    }
+    if (b.getTorsoHidden() == 0) {
+      b.setTorsoHidden(TORSO_HIDDEN);
+    }
+    return b.build();
+  }
+
+  /** Throws IllegalArgumentException listing every invalid field of a resolved config. */
+  public static void validate(ExperimentConfig c) {
+    List<String> errors = new ArrayList<>();
+    if (c.getTaskId().isBlank()) {
+      errors.add("task_id is empty");
+    }
+    if (c.getCoreSpec().isBlank()) {
+      errors.add("core_spec is empty");
+    }
+    if (c.getUnrollLength() < 1) {
+      errors.add("unroll_length must be >= 1");
+    }
+    if (c.getBatchSize() < 1) {
+      errors.add("batch_size must be >= 1");
+    }
+    if (c.getTotalFrames() < 0) {
+      errors.add("total_frames must be >= 0");
+    }
+    if (c.getLrLinearDecay() && c.getTotalFrames() <= 0) {
+      errors.add("lr_linear_decay needs total_frames > 0");
+    }
+    if (!c.getOptimizer().equals("rmsprop") && !c.getOptimizer().equals("adam")) {
+      errors.add("optimizer must be rmsprop or adam, got '" + c.getOptimizer() + "'");
+    }
+    if (!(c.getLearningRate() > 0)) {
+      errors.add("learning_rate must be > 0");
+    }
+    if (!(c.getDiscount() >= 0 && c.getDiscount() <= 1)) {
+      errors.add("discount must be in [0, 1]");
+    }
+    if (!(c.getMaxGradNorm() >= 0)) {
+      errors.add("max_grad_norm must be >= 0 (0 = off)");
+    }
+    try {
+      RewardClipping.parse(c.getRewardClipping());
+    } catch (IllegalArgumentException e) {
+      errors.add(e.getMessage());
+    }
+    try {
+      lossConfig(c);
+    } catch (IllegalArgumentException e) {
+      errors.add(e.getMessage());
+    }
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException("invalid experiment config: " + String.join("; ", errors));
+    }
+  }
+
+  public static LossConfig lossConfig(ExperimentConfig c) {
+    return new LossConfig(c.getDiscount(), c.getBaselineCost(), c.getEntropyCost(),
+        new VTraceParams(c.getClipRhoThreshold(), c.getClipPgRhoThreshold(), c.getClipCThreshold(), c.getLambda()),
+        RewardClipping.parse(c.getRewardClipping()));
+  }
+
+  /** The learning-rate schedule, reading the learner's frame counter. */
+  public static LinearDecay learningRate(ExperimentConfig c, LongSupplier frames) {
+    return new LinearDecay(c.getLearningRate(), c.getTotalFrames(), c.getLrLinearDecay(), frames);
+  }
+
+  /** The optimizer named by the config, its state in {@code stateManager}. */
+  public static StatefulOptimizer optimizer(ExperimentConfig c, LinearDecay learningRate, NDManager stateManager) {
+    return switch (c.getOptimizer()) {
+      case "rmsprop" -> new RmsProp(learningRate, c.getRmspropDecay(), c.getRmspropMomentum(), c.getRmspropEpsilon(),
+          stateManager);
+      case "adam" -> new Adam(learningRate, c.getAdamBeta1(), c.getAdamBeta2(), c.getAdamEpsilon(), stateManager);
+      default -> throw new IllegalArgumentException("optimizer must be rmsprop or adam, got '" + c.getOptimizer() + "'");
+    };
+  }
+}

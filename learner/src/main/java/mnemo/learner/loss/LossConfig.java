@@ -1,0 +1,25 @@
+package mnemo.learner.loss;
+
+import mnemo.learner.vtrace.VTraceParams;
+
+/**
+ * The loss's coefficients.
+ *
+ * @param discount γ
+ * @param baselineCost b, the weight of ½ Σ (v_t − V(x_t))²
+ * @param entropyCost e, the weight of the entropy bonus
+ * @param vtrace ρ̄, ρ̄_pg, c̄, λ
+ * @param rewardClipping applied to rewards before V-trace
+ */
+public record LossConfig(
+    double discount, double baselineCost, double entropyCost, VTraceParams vtrace, RewardClipping rewardClipping) {
+
+  public LossConfig {
+    if (!(discount >= 0 && discount <= 1)) {
+      throw new IllegalArgumentException("discount must be in [0, 1], got " + discount);
+    }
+    if (!(baselineCost >= 0) || !(entropyCost >= 0)) {
+      throw new IllegalArgumentException("loss costs must be >= 0: baseline " + baselineCost + ", entropy " + entropyCost);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package mnemo.learner.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+import mnemo.agent.AgentModel;
+import mnemo.agent.AgentOutput;
+import mnemo.learner.batch.Batch;
+import mnemo.learner.loss.ImpalaLoss;
+import mnemo.learner.loss.LossConfig;
+import mnemo.learner.loss.LossTerms;
+import mnemo.learner.optim.GlobalNormClip;
+import mnemo.learner.optim.StatefulOptimizer;
+
+/**
+ * One IMPALA update on a batch: re-run the network from the stored core states over the T+1 steps
+ * inside one GradientCollector, V-trace and the loss, backward, global-norm clip, optimizer update.
+ * A non-finite loss or gradient norm skips the update. Either way every parameter's gradient is zeroed
+ * at the end, so nothing leaks into the next step.
+ *
+ * <p>Only one thread may run steps (DJL allows one GradientCollector per process); it must have
+ * autograd off outside the collector ({@code JniUtils.setGradMode(false)}, done by {@link #run} itself),
+ * so that the optimizer's in-place updates are not recorded.
+ */
+public final class TrainingStep {
+  private final AgentModel model;
+  private final StatefulOptimizer optimizer;
+  private final LossConfig lossConfig;
+  private final double maxGradNorm;
+  private final DoubleSupplier learningRate;
+
+  /**
+   * @param maxGradNorm the global-norm clip; ≤ 0 turns it off
+   * @param learningRate reports the rate the optimizer will use (for the result and metrics)
+   */
+  public TrainingStep(AgentModel model, StatefulOptimizer optimizer, LossConfig lossConfig, double maxGradNorm,
+      DoubleSupplier learningRate) {
+    this.model = model;
+    this.optimizer = optimizer;
+    this.lossConfig = lossConfig;
+    this.maxGradNorm = maxGradNorm;
+    this.learningRate = learningRate;
+  }
+
+  public AgentModel model() {
+    return model;
+  }
+
+  public StatefulOptimizer optimizer() {
+    return optimizer;
+  }
+
+  /** Runs one step on {@code batch}; the batch's arrays and every intermediate belong to the caller's manager. */
+  public StepResult run(Batch batch) {
+    JniUtils.setGradMode(false);
+    double loss;
+    double policy;
+    double baseline;
+    double entropy;
+    long transitions;
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      AgentOutput out = model.unroll(batch.agentInput(), batch.coreState(), true);
+      LossTerms terms = ImpalaLoss.compute(out.policyLogits(), out.values(), batch.behaviourLogits(),
+          batch.actions(), batch.rewards(), batch.discounts(), batch.lastSteps(), lossConfig);
+      loss = terms.total().getFloat();
+      policy = terms.policy().getFloat();
+      baseline = terms.baseline().getFloat();
+      entropy = terms.entropy().getFloat();
+      transitions = terms.transitions();
+      if (Double.isFinite(loss)) {
+        collector.backward(terms.total());
+      }
+    }
+    double lr = learningRate.getAsDouble();
+    double norm = Double.NaN;
+    boolean applied = false;
+    List<NDArray> params = model.parameters();
+    List<String> names = model.parameterNames();
+    // Gradient handles and the optimizer's temporaries land in the model's manager: the scope closes them.
+    try (NDScope scope = new NDScope()) {
+      if (Double.isFinite(loss)) {
+        List<NDArray> grads = new ArrayList<>(params.size());
+        for (NDArray p : params) {
+          NDArray g = p.getGradient();
+          grads.add(g != null ? g : p.zerosLike());
+        }
+        norm = GlobalNormClip.clip(grads, maxGradNorm);
+        if (Double.isFinite(norm)) {
+          for (int i = 0; i < params.size(); i++) {
+            optimizer.update(names.get(i), params.get(i), grads.get(i));
+          }
+          applied = true;
+        }
+      }
+      for (NDArray p : params) {
+        JniUtils.zeroGrad((PtNDArray) p);
+      }
+    }
+    return new StepResult(applied, loss, policy, baseline, entropy, norm, lr, transitions);
+  }
+
+  /** A sub-manager of the model's for one step's arrays (on the model's device). */
+  public NDManager newStepManager() {
+    return model.manager().newSubManager();
+  }
+}

@@ -1,0 +1,69 @@
+package mnemo.learner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import mnemo.learner.checkpoint.Checkpoint;
+import mnemo.learner.testing.FakeActor;
+import mnemo.learner.testing.LinearAgentModel;
+import mnemo.learner.testing.TestLearners;
+import mnemo.proto.config.v1.ExperimentConfig;
+import mnemo.proto.learner.v1.Ack;
+import mnemo.proto.learner.v1.Unroll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LearnerTest {
+  @TempDir
+  Path runDir;
+
+  @Test
+  void trainingStopsAtTotalFramesWithAFinalCheckpointAndLaterUnrollsAreTurnedAway() throws Exception {
+    int frames = 2 * TestLearners.T * TestLearners.N; // one batch of two unrolls
+    ExperimentConfig config = TestLearners.config(2, frames);
+    try (NDManager root = NDManager.newBaseManager(); LinearAgentModel model = TestLearners.model(root, config);
+        FakeActor actor = new FakeActor(TestLearners.TASK, TestLearners.N, TestLearners.T, 1, List.of(new int[] {2}))) {
+      Learner learner = Learner.create(config, model, TestLearners.envSpec(),
+          Learner.Options.defaults().withRunDir(runDir));
+      assertThat(learner.config().getBatchSize()).isEqualTo(2);
+      assertThat(learner.config().getDiscount()).isEqualTo(0.99); // a default filled in
+      learner.start();
+      for (int i = 0; i < 2; i++) {
+        assertThat(learner.submit(actor.next("a", 0), () -> false).getAccepted()).isTrue();
+      }
+      assertThat(learner.awaitFinished(Duration.ofSeconds(60))).isTrue();
+      assertThat(learner.frames()).isEqualTo(frames);
+      assertThat(learner.updates()).isEqualTo(1);
+      Unroll late = actor.next("a", 1);
+      Ack ack = learner.submit(late, () -> false);
+      assertThat(ack.getAccepted()).isFalse();
+      assertThat(ack.getCode()).isEqualTo(9); // FAILED_PRECONDITION: training finished
+      learner.close();
+      learner.close(); // idempotent
+      assertThat(Checkpoint.read(Checkpoint.inRunDir(runDir)).frames()).isEqualTo(frames);
+      assertThat(learner.failure()).isNull();
+    }
+  }
+
+  @Test
+  void anInvalidConfigOrAMismatchedModelIsRefused() {
+    try (NDManager root = NDManager.newBaseManager()) {
+      ExperimentConfig config = TestLearners.config(2, 0);
+      LinearAgentModel model = TestLearners.model(root, config);
+      assertThatThrownBy(() -> Learner.create(config.toBuilder().setOptimizer("sgd").build(), model,
+          TestLearners.envSpec(), Learner.Options.defaults()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("optimizer");
+      assertThatThrownBy(() -> Learner.create(config.toBuilder().setDiscount(1.5).build(), model,
+          TestLearners.envSpec(), Learner.Options.defaults()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("discount");
+      LinearAgentModel threeActions = new LinearAgentModel(new mnemo.agent.AgentSpec(new int[] {3}, false, 3, "x", 8, 1),
+          root);
+      assertThatThrownBy(() -> Learner.create(config, threeActions, TestLearners.envSpec(), Learner.Options.defaults()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("actions");
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package mnemo.learner.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import mnemo.envs.EnvSpec;
+import mnemo.envs.registry.TaskRegistry;
+import mnemo.learner.testing.FakeActor;
+import mnemo.proto.env.v1.DType;
+import mnemo.proto.env.v1.Tensor;
+import mnemo.proto.learner.v1.EpisodeStats;
+import mnemo.proto.learner.v1.Unroll;
+import org.junit.jupiter.api.Test;
+
+class UnrollValidatorTest {
+  static final String TASK = "memory/cue-recall:length=3";
+  static final int T = 5;
+  static final int N = 3;
+  static final List<int[]> STATE = List.of(new int[] {2});
+
+  private final EnvSpec spec = TaskRegistry.builtin().make(TASK).spec();
+  private final UnrollValidator validator = new UnrollValidator(T, spec, STATE, () -> 7);
+
+  private static Unroll valid() {
+    try (FakeActor actor = new FakeActor(TASK, N, T, 1, STATE)) {
+      actor.next("a", 0);
+      return actor.next("a", 3);
+    }
+  }
+
+  private static Tensor floats(float[] values, int... shape) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (float v : values) {
+      b.putFloat(v);
+    }
+    return FakeActor.tensor(DType.FLOAT32, b, shape);
+  }
+
+  private static Tensor ints(int[] values, int... shape) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int v : values) {
+      b.putInt(v);
+    }
+    return FakeActor.tensor(DType.INT32, b, shape);
+  }
+
+  /** Overwrites element {@code i} of a float tensor. */
+  private static Tensor setFloat(Tensor t, int i, float v) {
+    ByteBuffer b = ByteBuffer.wrap(t.getData().toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
+    b.putFloat(i * 4, v);
+    return t.toBuilder().setData(ByteString.copyFrom(b.array())).build();
+  }
+
+  private static Tensor setInt(Tensor t, int i, int v) {
+    ByteBuffer b = ByteBuffer.wrap(t.getData().toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(i * 4, v);
+    return t.toBuilder().setData(ByteString.copyFrom(b.array())).build();
+  }
+
+  private void rejected(UnaryOperator<Unroll.Builder> breakIt, String messagePart) {
+    Unroll bad = breakIt.apply(valid().toBuilder()).build();
+    assertThatThrownBy(() -> validator.validate(bad)).isInstanceOf(InvalidUnrollException.class)
+        .hasMessageContaining(messagePart);
+  }
+
+  @Test
+  void decodesAValidUnroll() throws Exception {
+    Unroll u = valid();
+    DecodedUnroll d = validator.validate(u);
+    assertThat(d.frames()).isEqualTo((long) T * N);
+    assertThat(d.weightVersion()).isEqualTo(3);
+    assertThat(d.sequence()).isEqualTo(1);
+    assertThat(d.observations()).hasSize((T + 1) * N * spec.observation().size());
+    assertThat(d.behaviourLogits()).hasSize((T + 1) * N * 2);
+    assertThat(d.coreState()).hasSize(1);
+    assertThat(d.coreState().get(0)).hasSize(N * 2);
+    assertThat(d.bytes()).isEqualTo(u.getSerializedSize());
+    // cue-recall:length=3 has 4 actions per episode: with 2·T = 10 steps some episodes ended
+    for (int i = 0; i < d.lastSteps().length; i++) {
+      assertThat(d.firstSteps()[i] + d.lastSteps()[i]).isLessThanOrEqualTo(1);
+      if (d.firstSteps()[i] == 1) {
+        assertThat(d.prevActions()[i]).isEqualTo(-1);
+        assertThat(d.rewards()[i]).isZero();
+      }
+    }
+  }
+
+  @Test
+  void rejectsWrongUnrollLengthAndEnvCount() {
+    rejected(b -> b.setUnrollLength(T + 1), "unroll_length");
+    rejected(b -> b.setNumEnvs(0), "num_envs");
+    rejected(b -> b.setNumEnvs(N + 1), "shape");
+  }
+
+  @Test
+  void rejectsAWeightVersionTheLearnerNeverPublished() {
+    rejected(b -> b.setWeightVersion(8), "weight_version");
+    rejected(b -> b.setWeightVersion(-1), "weight_version");
+  }
+
+  @Test
+  void rejectsWrongShapesTypesAndPayloadSizes() {
+    int obs = spec.observation().size();
+    rejected(b -> b.setObservations(floats(new float[(T + 1) * N * (obs + 1)], T + 1, N, obs + 1)), "observations");
+    rejected(b -> b.setObservations(b.getObservations().toBuilder().setDtype(DType.UINT8)), "observations must be FLOAT32");
+    rejected(b -> b.setRewards(b.getRewards().toBuilder().setData(ByteString.copyFrom(new byte[3]))), "payload");
+    rejected(b -> b.setStepTypes(floats(new float[(T + 1) * N], T + 1, N)), "step_types must be INT32");
+    rejected(b -> b.setBehaviourLogits(floats(new float[(T + 1) * N * 3], T + 1, N, 3)), "behaviour_logits");
+    rejected(b -> b.setActions(ints(new int[T * N], T, N)), "actions must have shape");
+    rejected(Unroll.Builder::clearPrevActions, "prev_actions");
+    rejected(Unroll.Builder::clearCoreState, "core_state");
+    rejected(b -> b.setCoreState(0, floats(new float[N * 3], N, 3)), "core_state[0]");
+  }
+
+  @Test
+  void rejectsNonFiniteNumbers() {
+    rejected(b -> b.setBehaviourLogits(setFloat(b.getBehaviourLogits(), 5, Float.NaN)), "behaviour_logits[5]");
+    rejected(b -> b.setRewards(setFloat(b.getRewards(), 2, Float.POSITIVE_INFINITY)), "rewards[2]");
+    rejected(b -> b.setObservations(setFloat(b.getObservations(), 0, Float.NaN)), "observations[0]");
+    rejected(b -> b.setCoreState(0, setFloat(b.getCoreState(0), 1, Float.NaN)), "core_state[0][1]");
+    rejected(b -> b.addEpisodes(EpisodeStats.newBuilder().setEpisodeReturn(Float.NaN)), "episodes");
+  }
+
+  @Test
+  void rejectsOutOfRangeActionsStepTypesAndDiscounts() {
+    rejected(b -> b.setActions(setInt(b.getActions(), 4, 2)), "actions[4] = 2");
+    rejected(b -> b.setActions(setInt(b.getActions(), 4, -1)), "actions[4] = -1");
+    rejected(b -> b.setPrevActions(setInt(b.getPrevActions(), 0, -2)), "prev_actions[0]");
+    rejected(b -> b.setStepTypes(setInt(b.getStepTypes(), 1, 0)), "step_types[1]");
+    rejected(b -> b.setDiscounts(setFloat(b.getDiscounts(), 1, 1.5f)), "discounts[1]");
+  }
+
+  @Test
+  void neverThrowsAnythingButInvalidUnrollOnGarbage() {
+    rejected(b -> b.setObservations(Tensor.newBuilder().setDtype(DType.FLOAT32).addShape(Integer.MAX_VALUE)
+        .addShape(Integer.MAX_VALUE).addShape(Integer.MAX_VALUE)), "observations");
+    assertThatThrownBy(() -> validator.validate(Unroll.getDefaultInstance())).isInstanceOf(InvalidUnrollException.class);
+  }
+}

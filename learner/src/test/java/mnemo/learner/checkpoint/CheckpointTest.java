@@ -1,0 +1,114 @@
+package mnemo.learner.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import mnemo.agent.AgentModel;
+import mnemo.agent.network.AgentNetworks;
+import mnemo.envs.EnvSpec;
+import mnemo.learner.Learner;
+import mnemo.learner.batch.Batch;
+import mnemo.learner.testing.FakeActor;
+import mnemo.learner.testing.TestLearners;
+import mnemo.proto.config.v1.ExperimentConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+  @TempDir
+  Path runDir;
+
+  private static ExperimentConfig config(long seed) {
+    return TestLearners.config(2, 10_000).toBuilder().setCoreSpec("ur-lstm:hidden=8").setTorsoHidden(8)
+        .setSeed(seed).build();
+  }
+
+  private static void feed(Learner learner, FakeActor actor, int unrolls) {
+    for (int i = 0; i < unrolls; i++) {
+      assertThat(learner.submit(actor.next("a", learner.weightVersion()), () -> false).getAccepted()).isTrue();
+    }
+  }
+
+  private static void assertSameArrays(byte[] npzA, byte[] npzB) {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDList a = NDList.decode(m, new ByteArrayInputStream(npzA));
+      NDList b = NDList.decode(m, new ByteArrayInputStream(npzB));
+      assertThat(b.size()).isEqualTo(a.size()).isPositive();
+      for (int i = 0; i < a.size(); i++) {
+        NDArray x = a.get(i);
+        NDArray y = b.stream().filter(z -> x.getName().equals(z.getName())).findFirst().orElseThrow();
+        assertThat(y.getShape()).isEqualTo(x.getShape());
+        assertThat(y.toByteArray()).as(x.getName()).isEqualTo(x.toByteArray());
+      }
+    }
+  }
+
+  @Test
+  void saveAndResumeRestoreWeightsOptimizerStateAndCounters() throws Exception {
+    EnvSpec env = TestLearners.envSpec();
+    Path file = Checkpoint.inRunDir(runDir);
+    byte[] trainedWeights;
+    try (AgentModel model = AgentNetworks.create(Learner.agentSpec(config(1), env), Device.cpu());
+        NDManager m = model.manager().newSubManager();
+        FakeActor actor = new FakeActor(TestLearners.TASK, TestLearners.N, TestLearners.T, 4,
+            Batch.stateShapes(model.initialState(m, 1)))) {
+      Learner learner = Learner.create(config(1), model, env, Learner.Options.defaults().withRunDir(runDir));
+      learner.start();
+      feed(learner, actor, 6);
+      assertThat(learner.awaitUpdates(3, Duration.ofSeconds(60))).isTrue();
+      learner.close(); // the shutdown checkpoint
+      trainedWeights = model.weightsToNpz();
+      assertThat(file).exists();
+      try (Stream<Path> files = Files.list(runDir)) {
+        assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly(Checkpoint.FILE_NAME);
+      }
+    }
+
+    Checkpoint saved = Checkpoint.read(file);
+    assertThat(saved.frames()).isEqualTo(6L * TestLearners.T * TestLearners.N);
+    assertThat(saved.updates()).isEqualTo(3);
+    assertThat(saved.weightVersion()).isEqualTo(3);
+    assertThat(saved.config().getSeed()).isEqualTo(1);
+    assertSameArrays(trainedWeights, saved.weightsNpz());
+
+    // a fresh model with other initial weights, resumed from the checkpoint
+    try (AgentModel fresh = AgentNetworks.create(Learner.agentSpec(config(2), env), Device.cpu());
+        NDManager m = fresh.manager().newSubManager();
+        FakeActor actor = new FakeActor(TestLearners.TASK, TestLearners.N, TestLearners.T, 5,
+            Batch.stateShapes(fresh.initialState(m, 1)))) {
+      Learner resumed = Learner.resume(saved, fresh, env, Learner.Options.defaults().withRunDir(runDir));
+      assertSameArrays(trainedWeights, fresh.weightsToNpz());
+      Checkpoint again = resumed.snapshot();
+      assertSameArrays(saved.optimizerNpz(), again.optimizerNpz());
+      assertThat(List.of(again.frames(), again.updates(), again.weightVersion()))
+          .containsExactly(saved.frames(), saved.updates(), saved.weightVersion());
+      assertThat(resumed.config()).isEqualTo(saved.config());
+      assertThat(resumed.latestWeights().getVersion()).isEqualTo(3);
+      // and the schedule continues from there
+      resumed.start();
+      feed(resumed, actor, 2);
+      assertThat(resumed.awaitUpdates(4, Duration.ofSeconds(60))).isTrue();
+      resumed.close();
+      assertThat(Checkpoint.read(file).frames()).isEqualTo(8L * TestLearners.T * TestLearners.N);
+      assertThat(Checkpoint.read(file).weightVersion()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void aFileThatIsNoCheckpointIsReportedAsSuch() throws IOException {
+    Path bogus = runDir.resolve("bogus.zip");
+    Files.write(bogus, new byte[] {1, 2, 3});
+    assertThatThrownBy(() -> Checkpoint.read(bogus)).isInstanceOf(IOException.class);
+  }
+}

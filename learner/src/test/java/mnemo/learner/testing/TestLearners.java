@@ -1,0 +1,30 @@
+package mnemo.learner.testing;
+
+import ai.djl.ndarray.NDManager;
+import mnemo.envs.EnvSpec;
+import mnemo.envs.registry.TaskRegistry;
+import mnemo.learner.Learner;
+import mnemo.proto.config.v1.ExperimentConfig;
+
+/** Small learners on cue-recall with the linear test model. */
+public final class TestLearners {
+  private TestLearners() {}
+
+  public static final String TASK = "memory/cue-recall:length=3";
+  public static final int T = 5;
+  public static final int N = 3;
+
+  public static ExperimentConfig config(int batchSize, long totalFrames) {
+    return ExperimentConfig.newBuilder().setTaskId(TASK).setCoreSpec("linear").setUnrollLength(T)
+        .setBatchSize(batchSize).setTotalFrames(totalFrames).setLrLinearDecay(totalFrames > 0).setSeed(5)
+        .setOptimizer("rmsprop").setLearningRate(0.01).build();
+  }
+
+  public static EnvSpec envSpec() {
+    return TaskRegistry.builtin().make(TASK).spec();
+  }
+
+  public static LinearAgentModel model(NDManager root, ExperimentConfig config) {
+    return new LinearAgentModel(Learner.agentSpec(config, envSpec()), root);
+  }
+}
