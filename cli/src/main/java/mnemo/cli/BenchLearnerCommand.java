@@ -32,10 +32,11 @@ import picocli.CommandLine.Option;
 
 /** {@code mnemo bench learner}: the learner alone, on synthetic unrolls. */
 @Command(name = "learner", mixinStandardHelpOptions = true,
-    description = {"The learner alone: training steps (stack, forward + backward over T+1 steps, V-trace, loss,",
-      "clip, update) on B synthetic unrolls of N environments, no actors and no gRPC. Reports the median step,",
-      "samples (frames) per second, and the time to validate and decode the batch's unroll messages as a share",
-      "of the learner's time. Writes the Markdown section to --out."})
+    description = {"The learner alone: training steps (stack, forward + backward over T+1",
+      "steps, V-trace, loss, clip, update) on B synthetic unrolls of N environments,",
+      "no actors and no gRPC. Reports the median step, samples (frames) per second,",
+      "and the time to validate and decode the batch's unroll messages as a share of",
+      "the learner's time. Writes the Markdown section to --out."})
 final class BenchLearnerCommand implements Callable<Integer> {
 
   @Option(names = "--envs-list", defaultValue = "memory/cue-recall:length=5", split = ";",

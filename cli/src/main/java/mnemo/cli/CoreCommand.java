@@ -77,7 +77,16 @@ public final class CoreCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      CoreSpec spec = CoreSpec.parse(core);
+      CoreSpec spec;
+      try {
+        spec = CoreSpec.parse(core);
+        if (inputSize <= 0) {
+          throw new IllegalArgumentException("--input-size must be positive, got " + inputSize);
+        }
+      } catch (IllegalArgumentException e) {
+        System.err.println("mnemo core init: " + e.getMessage());
+        return 2;
+      }
       if (hidden != null) {
         spec = spec.withHidden(hidden);
       }

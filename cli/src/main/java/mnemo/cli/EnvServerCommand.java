@@ -20,12 +20,13 @@ import picocli.CommandLine.Option;
     name = "env-server",
     mixinStandardHelpOptions = true,
     description = {
-      "Serve environments over gRPC (mnemo.env.v1.Environment, see docs/protocols.md): every registered",
-      "task, or only the families given with --env. Also serves grpc.health.v1.Health and server",
-      "reflection, so 'grpcurl -plaintext HOST:PORT list' works. Runs until SIGTERM or Ctrl-C.",
+      "Serve environments over gRPC (mnemo.env.v1.Environment, see docs/protocols.md): every registered task, "
+          + "or only the families given with --env. Also serves grpc.health.v1.Health and server reflection, so "
+          + "'grpcurl -plaintext HOST:PORT list' works. Logs the bound address; runs until SIGTERM or Ctrl-C.",
       "",
       "Example: mnemo env-server --port 50051 --env memory/cue-recall",
-      "Wider than loopback: MNEMO_TOKEN=secret mnemo env-server --bind 0.0.0.0 --port 50051"
+      "Wider than loopback: MNEMO_TOKEN=secret mnemo env-server --bind 0.0.0.0 --port 50051",
+      ""
     })
 public final class EnvServerCommand implements Callable<Integer> {
 

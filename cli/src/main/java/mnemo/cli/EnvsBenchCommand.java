@@ -28,10 +28,11 @@ import picocli.CommandLine.Option;
     name = "envs",
     mixinStandardHelpOptions = true,
     description = {
-      "Steps/second of each task in process (one thread, random actions, after a warm-up) and through",
-      "the environment server on loopback (server and client in this JVM, one Session stream) at each",
-      "batch size, as the ratio remote / in-process measured in the same run. Prints a Markdown table",
-      "(docs/benchmarks/envs.md)."
+      "Environment steps per second of each task in process (one thread, random actions, after a warm-up) and "
+          + "through the environment server on loopback (server and client in this JVM, one Session stream) at "
+          + "each batch size, as the ratio remote / in process measured in the same run, in interleaved rounds; "
+          + "then the CPU cost per step of each. Prints Markdown tables (docs/benchmarks/envs.md).",
+      ""
     })
 public final class EnvsBenchCommand implements Callable<Integer> {
 
@@ -50,7 +51,7 @@ public final class EnvsBenchCommand implements Callable<Integer> {
 
   @Option(names = "--direct", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Run the server's handlers on the transport threads (default: ${DEFAULT-VALUE}); "
-          + "--no-direct uses a thread pool, as env-server does.")
+          + "--no-direct uses a thread pool (as env-server --no-direct).")
   boolean direct;
 
   @Option(names = "--rounds", defaultValue = "5", paramLabel = "R",

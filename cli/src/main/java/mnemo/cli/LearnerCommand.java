@@ -34,10 +34,12 @@ import picocli.CommandLine.Option;
     name = "learner",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the learner: serve mnemo.learner.v1.Learner to actors (`mnemo actor --learner HOST:PORT`), train the",
-      "agent with V-trace on one thread, publish versioned weights, checkpoint to DIR/checkpoint.zip every few",
-      "minutes and on shutdown (SIGTERM), and stop after --frames. The experiment comes from the flags, from",
-      "--config FILE (a run folder's config.json), or, with --resume, from DIR's checkpoint."
+      "Run the learner: serve mnemo.learner.v1.Learner to actors",
+      "(`mnemo actor --learner HOST:PORT`), train the agent with V-trace on one",
+      "thread, publish versioned weights, checkpoint to DIR/checkpoint.zip every few",
+      "minutes and on shutdown (SIGTERM), and stop after --frames.",
+      "The experiment comes from the flags, from --config FILE (a run folder's",
+      "config.json), or, with --resume, from DIR's checkpoint."
     })
 public final class LearnerCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(LearnerCommand.class);
@@ -85,6 +87,7 @@ public final class LearnerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Device dev = Devices.parse(device); // first: a missing GPU fails before anything is written
     RunFolder folder = new RunFolder(runDir).create();
     Checkpoint checkpoint = null;
     ExperimentConfig config;
@@ -110,7 +113,6 @@ public final class LearnerCommand implements Callable<Integer> {
     try (Environment env = TaskRegistry.builtin().make(config.getTaskId())) {
       envSpec = env.spec();
     }
-    Device dev = Devices.parse(device);
     log.info("learner on {}: {} with {}, T={}, B={}, {} frames", dev, config.getTaskId(), config.getCoreSpec(),
         config.getUnrollLength(), config.getBatchSize(), config.getTotalFrames());
 

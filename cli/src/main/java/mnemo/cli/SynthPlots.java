@@ -18,8 +18,18 @@ final class SynthPlots {
 
   /** Loss (moving average over 25 updates) against updates, with the memoryless baseline. */
   static void learningCurves(Path png, String title, double baseline, List<Series> series) throws IOException {
+    curves(png, title, 1, "loss", baseline, "memoryless baseline", series);
+  }
+
+  /** Score (moving average over 25 updates) against updates, with the chance level. */
+  static void scoreCurves(Path png, String title, double chance, List<Series> series) throws IOException {
+    curves(png, title, 2, "score", chance, "chance", series);
+  }
+
+  private static void curves(Path png, String title, int column, String what, double level, String levelName,
+      List<Series> series) throws IOException {
     XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle("update")
-        .yAxisTitle("loss (moving average of 25)").build();
+        .yAxisTitle(what + " (moving average of 25)").build();
     chart.getStyler().setMarkerSize(0);
     int maxStep = 1;
     for (Series s : series) {
@@ -31,9 +41,9 @@ final class SynthPlots {
       double[] y = new double[n];
       double sum = 0;
       for (int i = 0; i < n; i++) {
-        sum += s.rows().get(i)[1];
+        sum += s.rows().get(i)[column];
         if (i >= 25) {
-          sum -= s.rows().get(i - 25)[1];
+          sum -= s.rows().get(i - 25)[column];
         }
         x[i] = s.rows().get(i)[0];
         y[i] = sum / Math.min(i + 1, 25);
@@ -41,7 +51,7 @@ final class SynthPlots {
       maxStep = Math.max(maxStep, (int) x[n - 1]);
       chart.addSeries(s.name(), x, y).setMarker(SeriesMarkers.NONE);
     }
-    chart.addSeries("memoryless baseline", new double[] {1, maxStep}, new double[] {baseline, baseline})
+    chart.addSeries(levelName, new double[] {1, maxStep}, new double[] {level, level})
         .setMarker(SeriesMarkers.NONE);
     BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
   }

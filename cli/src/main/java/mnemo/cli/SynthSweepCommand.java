@@ -172,12 +172,14 @@ final class SynthSweepCommand implements Callable<Integer> {
           } else {
             for (int i = 0; i < Math.min(mean.size(), rows.size()); i++) {
               mean.get(i)[1] += rows.get(i)[1];
+              mean.get(i)[2] += rows.get(i)[2];
             }
           }
         }
         if (mean != null) {
           for (double[] r : mean) {
             r[1] /= done;
+            r[2] /= done;
           }
           curves.add(new SynthPlots.Series(core, mean));
         }
@@ -193,8 +195,14 @@ final class SynthSweepCommand implements Callable<Integer> {
         Path docPng = doc.toAbsolutePath().getParent().resolve("img").resolve("synth-" + task + "-" + length + ".png");
         Files.createDirectories(docPng.getParent());
         Files.copy(png, docPng, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path scorePng = dir.resolve(task + "-" + length + "-score.png");
+        SynthPlots.scoreCurves(scorePng, t.name() + ": " + t.scoreName() + " (mean over seeds)",
+            task.equals("copy") ? 1.0 / mnemo.agent.synth.CopyTask.ALPHABET : 0.0, curves);
+        Files.copy(scorePng, docPng.resolveSibling("synth-" + task + "-" + length + "-score.png"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         md.append("\n");
-        md.append("![").append(t.name()).append("](img/synth-").append(task).append("-").append(length).append(".png)\n\n");
+        md.append("![").append(t.name()).append(" loss](img/synth-").append(task).append("-").append(length).append(".png)\n");
+        md.append("![").append(t.name()).append(" score](img/synth-").append(task).append("-").append(length).append("-score.png)\n\n");
         md.append("| length | core | score per seed | mean score | loss / baseline (mean) | solved | updates to solve |\n");
         md.append("| --- | --- | --- | --- | --- | --- | --- |\n");
       }

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +25,21 @@ import java.util.zip.ZipOutputStream;
  */
 public final class NpzWeights {
 
+  private static final ThreadLocal<ByteBuffer> SCRATCH = new ThreadLocal<>();
+
   private NpzWeights() {}
+
+  /** A cleared little-endian direct buffer of at least {@code bytes}, limited to {@code bytes}. */
+  private static ByteBuffer scratch(int bytes) {
+    ByteBuffer b = SCRATCH.get();
+    if (b == null || b.capacity() < bytes) {
+      b = ByteBuffer.allocateDirect(Math.max(bytes, 1 << 16)).order(ByteOrder.LITTLE_ENDIAN);
+      SCRATCH.set(b);
+    }
+    b.clear();
+    b.limit(bytes);
+    return b;
+  }
 
   /** Writes {@code arrays} under {@code names} as an uncompressed .npz archive. */
   public static byte[] encode(List<String> names, List<NDArray> arrays) {
@@ -132,7 +148,13 @@ public final class NpzWeights {
       NDIndex all = new NDIndex("...");
       for (int i = 0; i < names.size(); i++) {
         NDArray t = targets.get(i);
-        t.set(all, src.get(names.get(i)).toNDArray(tmp).toType(t.getDataType(), false));
+        NpyArray a = src.get(names.get(i));
+        // Through one reused direct buffer per thread: no direct-memory churn waiting for the GC.
+        ByteBuffer buf = scratch(a.data().length);
+        buf.put(a.data()).flip();
+        try (NDArray staged = tmp.create(buf, a.ndShape(), a.dtype())) {
+          t.set(all, staged.toType(t.getDataType(), false));
+        }
       }
     } finally {
       JniUtils.setGradMode(grad);

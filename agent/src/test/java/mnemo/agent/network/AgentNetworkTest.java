@@ -196,9 +196,10 @@ class AgentNetworkTest {
       System.gc();
       long rss1 = rssKb();
       assertThat(((ai.djl.ndarray.BaseNDManager) dst.manager()).getManagedArrays()).hasSize(arrays);
-      // 200 refreshes of ~2.5 MB: a leak of the copies would add ~500 MB. RSS also holds the Java
-      // heap (the archive's byte buffers), which can grow until it settles: allow 80 MB.
-      assertThat(rss1 - rss0).as("RSS growth in kB").isLessThan(80_000);
+      // 200 refreshes of ~2.5 MB: leaking the copies would add ~500 MB. RSS also holds the Java heap
+      // (the archive's byte arrays), which grows and settles on its own schedule (up to ~90 MB seen on
+      // a loaded machine): allow 200 MB.
+      assertThat(rss1 - rss0).as("RSS growth in kB").isLessThan(200_000);
     }
   }
 

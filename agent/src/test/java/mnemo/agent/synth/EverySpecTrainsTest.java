@@ -7,7 +7,10 @@ import mnemo.agent.core.CoreSpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every spec in `core list` trains: 60 updates on a 3-step adding task bring the loss well below the baseline. */
+/**
+ * Every spec in `core list` trains: 100 updates on a 3-step adding task cut the loss by 4x and beat
+ * the memoryless baseline (1/6). Deterministic: weights and data come from the seed.
+ */
 class EverySpecTrainsTest {
 
   static Stream<String> specs() {
@@ -17,10 +20,11 @@ class EverySpecTrainsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("specs")
   void lossFallsBelowTheMemorylessBaseline(String name) {
-    SynthConfig cfg = new SynthConfig("adding", 3, name + ":hidden=8", 60, 32, 2e-2, 1.0, 1);
+    SynthConfig cfg = new SynthConfig("adding", 3, name + ":hidden=8", 100, 32, 2e-2, 1.0, 1);
     SynthTrainer.Result r = SynthTrainer.train(cfg, null, null);
     double first = r.rows().get(0)[1];
     assertThat(r.finalLoss()).as("final loss of %s (first %.3f, baseline %.3f)", name, first, r.baselineLoss())
-        .isLessThan(0.6 * r.baselineLoss());
+        .isLessThan(r.baselineLoss())
+        .isLessThan(0.25 * first);
   }
 }

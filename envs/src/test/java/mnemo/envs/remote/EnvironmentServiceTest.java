@@ -1,13 +1,14 @@
 package mnemo.envs.remote;
 
+import static mnemo.envs.remote.RawSession.create;
+import static mnemo.envs.remote.RawSession.reset;
+import static mnemo.envs.remote.RawSession.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusException;
-import io.grpc.stub.BlockingClientCall;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -20,13 +21,9 @@ import mnemo.envs.VectorEnvironment;
 import mnemo.envs.registry.TaskFamily;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.registry.UnknownTaskException;
-import mnemo.proto.env.v1.CreateRequest;
 import mnemo.proto.env.v1.EnvironmentGrpc;
 import mnemo.proto.env.v1.ListTasksRequest;
-import mnemo.proto.env.v1.ResetRequest;
 import mnemo.proto.env.v1.SessionRequest;
-import mnemo.proto.env.v1.SessionResponse;
-import mnemo.proto.env.v1.StepRequest;
 import mnemo.proto.env.v1.TaskInfo;
 import mnemo.transport.ClientChannels;
 import mnemo.transport.MnemoServer;
@@ -184,44 +181,8 @@ class EnvironmentServiceTest {
 
   // ---- errors: each ends its session with a status; the server keeps serving ----
 
-  private static SessionRequest create(String task, int n) {
-    return SessionRequest.newBuilder().setCreate(CreateRequest.newBuilder().setTaskId(task).setNumEnvs(n)).build();
-  }
-
-  private static SessionRequest reset(long seed) {
-    return SessionRequest.newBuilder().setReset(ResetRequest.newBuilder().setSeed(seed)).build();
-  }
-
-  private static SessionRequest step(int... actions) {
-    StepRequest.Builder s = StepRequest.newBuilder();
-    for (int a : actions) {
-      s.addActions(a);
-    }
-    return SessionRequest.newBuilder().setStep(s).build();
-  }
-
-  /** Sends {@code requests}, reads their answers, and returns the status the session ended with. */
   private static Status sessionStatus(SessionRequest... requests) throws Exception {
-    BlockingClientCall<SessionRequest, SessionResponse> call = EnvironmentGrpc.newBlockingV2Stub(channel).session();
-    try {
-      for (SessionRequest r : requests) {
-        if (!call.write(r)) {
-          break;
-        }
-        if (call.read() == null) {
-          return Status.OK;
-        }
-      }
-      call.halfClose();
-      while (call.read() != null) {
-        // drain
-      }
-      return Status.OK;
-    } catch (StatusException e) {
-      return e.getStatus();
-    } finally {
-      call.cancel("test done", null);
-    }
+    return RawSession.status(channel, requests);
   }
 
   private static void assertStillServing() throws Exception {

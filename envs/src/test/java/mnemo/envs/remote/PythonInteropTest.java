@@ -6,15 +6,12 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusException;
-import io.grpc.stub.BlockingClientCall;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,12 +20,7 @@ import java.util.regex.Pattern;
 import mnemo.envs.TimeStep;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.registry.UnknownTaskException;
-import mnemo.proto.env.v1.CreateRequest;
-import mnemo.proto.env.v1.EnvironmentGrpc;
-import mnemo.proto.env.v1.ResetRequest;
 import mnemo.proto.env.v1.SessionRequest;
-import mnemo.proto.env.v1.SessionResponse;
-import mnemo.proto.env.v1.StepRequest;
 import mnemo.transport.ClientChannels;
 import mnemo.transport.MnemoServer;
 import mnemo.transport.TransportSecurity;
@@ -89,12 +81,22 @@ class PythonInteropTest {
     javaServer = MnemoServer.builder("java-env-server", TransportSecurity.loopback())
         .addService(new EnvironmentService(TaskRegistry.builtin())).start();
 
+    pythonServer = startPythonServer();
+    pythonTarget = announcedTarget(pythonServer);
+    pythonChannel = ClientChannels.open(pythonTarget, TransportSecurity.loopback());
+  }
+
+  static Process startPythonServer() throws IOException {
     ProcessBuilder pb = new ProcessBuilder(PYTHON, "-m", "mnemo_env.server", "--port", "0")
         .directory(PYTHON_DIR.toFile())
         .redirectError(ProcessBuilder.Redirect.appendTo(STUBS.resolve("python-server.log").toFile()));
     pb.environment().put("MNEMO_PROTO_PY", STUBS.toString());
-    pythonServer = pb.start();
-    BufferedReader lines = new BufferedReader(new InputStreamReader(pythonServer.getInputStream(), StandardCharsets.UTF_8));
+    return pb.start();
+  }
+
+  /** The {@code host:port} the server prints on its first line. */
+  static String announcedTarget(Process server) throws Exception {
+    BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
     String first = CompletableFuture.supplyAsync(() -> {
       try {
         return lines.readLine();
@@ -105,8 +107,7 @@ class PythonInteropTest {
     Matcher m = Pattern.compile("on (\\S+:\\d+)$").matcher(first == null ? "" : first);
     assertThat(m.find()).as("python server did not announce its address (log: %s); said: %s",
         STUBS.resolve("python-server.log"), first).isTrue();
-    pythonTarget = m.group(1);
-    pythonChannel = ClientChannels.open(pythonTarget, TransportSecurity.loopback());
+    return m.group(1);
   }
 
   @AfterAll
@@ -209,51 +210,43 @@ class PythonInteropTest {
         .isInstanceOf(UnknownTaskException.class).hasMessageContaining("python/nope");
     assertThatThrownBy(() -> RemoteBatchedEnvironment.create(pythonChannel, "python/cue-recall:length=x", 1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("length");
-    assertThat(rawStatus(create(2), reset(), step(0)).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(rawStatus(create(2), reset(), step(0, 2)).getDescription()).contains("outside [0, 2)");
-    assertThat(rawStatus(step(0)).getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-    assertThat(rawStatus(create(1), step(0)).getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(rawStatus(create(2), reset(), RawSession.step(0)).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(rawStatus(create(2), reset(), RawSession.step(0, 2)).getDescription()).contains("outside [0, 2)");
+    assertThat(rawStatus(RawSession.step(0)).getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(rawStatus(create(1), RawSession.step(0)).getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     // Still serving.
     try (RemoteBatchedEnvironment envs = RemoteBatchedEnvironment.create(pythonChannel, "python/cue-recall", 2)) {
       assertThat(envs.reset(1)).hasSize(2);
     }
   }
 
+  @Test
+  void aKilledServerProcessGivesAClearException() throws Exception {
+    Process doomed = startPythonServer();
+    try {
+      String target = announcedTarget(doomed);
+      RemoteBatchedEnvironment envs = RemoteBatchedEnvironment.connect(target, TransportSecurity.loopback(),
+          "python/cue-recall", 2);
+      envs.reset(1);
+      doomed.destroyForcibly(); // SIGKILL: no goodbye
+      assertThat(doomed.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThatThrownBy(() -> envs.step(new int[] {0, 1})).isInstanceOf(EnvironmentUnavailableException.class)
+          .hasMessageContaining(target);
+      envs.close();
+    } finally {
+      doomed.destroyForcibly();
+    }
+  }
+
   private static SessionRequest create(int n) {
-    return SessionRequest.newBuilder().setCreate(CreateRequest.newBuilder().setTaskId("python/cue-recall").setNumEnvs(n)).build();
+    return RawSession.create("python/cue-recall", n);
   }
 
   private static SessionRequest reset() {
-    return SessionRequest.newBuilder().setReset(ResetRequest.newBuilder().setSeed(1)).build();
-  }
-
-  private static SessionRequest step(int... actions) {
-    StepRequest.Builder s = StepRequest.newBuilder();
-    for (int a : actions) {
-      s.addActions(a);
-    }
-    return SessionRequest.newBuilder().setStep(s).build();
+    return RawSession.reset(1);
   }
 
   private static Status rawStatus(SessionRequest... requests) throws Exception {
-    BlockingClientCall<SessionRequest, SessionResponse> call = EnvironmentGrpc.newBlockingV2Stub(pythonChannel).session();
-    List<SessionResponse> answers = new ArrayList<>();
-    try {
-      for (SessionRequest r : requests) {
-        if (!call.write(r)) {
-          break;
-        }
-        answers.add(call.read());
-      }
-      call.halfClose();
-      while (call.read() != null) {
-        // drain
-      }
-      return Status.OK;
-    } catch (StatusException e) {
-      return e.getStatus();
-    } finally {
-      call.cancel("done", null);
-    }
+    return RawSession.status(pythonChannel, requests);
   }
 }

@@ -32,7 +32,7 @@ public final class Adam extends StatefulOptimizer {
 
   @Override
   public void update(String parameterId, NDArray weight, NDArray grad) {
-    long t = nextStep(parameterId, weight);
+    long t = nextStep(parameterId);
     float lr = learningRate(parameterId, t);
     NDArray m = slot("m", parameterId, weight, 0f);
     NDArray v = slot("v", parameterId, weight, 0f);

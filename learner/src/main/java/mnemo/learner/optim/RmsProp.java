@@ -44,7 +44,7 @@ public final class RmsProp extends StatefulOptimizer {
 
   @Override
   public void update(String parameterId, NDArray weight, NDArray grad) {
-    long step = nextStep(parameterId, weight);
+    long step = nextStep(parameterId);
     float lr = learningRate(parameterId, step);
     NDArray ms = slot("ms", parameterId, weight, initialMeanSquare);
     ms.muli(decay).addi(grad.square().muli(1 - decay)); // ms ← decay·ms + (1−decay)·g²

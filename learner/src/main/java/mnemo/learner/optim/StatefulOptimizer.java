@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import java.util.LinkedHashMap;
@@ -21,7 +21,10 @@ import java.util.Map;
 public abstract class StatefulOptimizer extends Optimizer {
   /** State arrays by name ("<slot>/<parameter>"), in creation order. */
   private final Map<String, NDArray> state = new LinkedHashMap<>();
+  /** Updates applied per parameter (kept on the heap: no device read-back per update). */
+  private final Map<String, Long> steps = new LinkedHashMap<>();
   private final NDManager stateManager;
+  private static final String STEP = "step/";
   protected final ParameterTracker learningRate;
 
   protected StatefulOptimizer(ParameterTracker learningRate, NDManager stateManager) {
@@ -44,15 +47,9 @@ public abstract class StatefulOptimizer extends Optimizer {
     });
   }
 
-  /** A per-parameter step counter kept as a scalar array, so that it is checkpointed with the rest. */
-  protected long nextStep(String parameterId, NDArray weight) {
-    NDArray counter = state.computeIfAbsent("step/" + parameterId, k -> {
-      NDArray a = stateManager.zeros(new Shape(1), ai.djl.ndarray.types.DataType.FLOAT64, weight.getDevice());
-      NDScope.unregister(a);
-      return a;
-    });
-    counter.addi(1.0);
-    return (long) counter.getDouble();
+  /** Counts an update of {@code parameterId} and returns its number (1, 2, …); checkpointed with the state. */
+  protected long nextStep(String parameterId) {
+    return steps.merge(parameterId, 1L, Long::sum);
   }
 
   /** Copies of the state arrays, named, in {@code manager} (for a checkpoint). */
@@ -64,6 +61,11 @@ public abstract class StatefulOptimizer extends Optimizer {
       copy.setName(e.getKey());
       out.add(copy);
     }
+    for (Map.Entry<String, Long> e : steps.entrySet()) {
+      NDArray count = manager.create(new double[] {e.getValue()});
+      count.setName(STEP + e.getKey());
+      out.add(count);
+    }
     return out;
   }
 
@@ -73,9 +75,14 @@ public abstract class StatefulOptimizer extends Optimizer {
       a.close();
     }
     state.clear();
+    steps.clear();
     for (NDArray a : saved) {
       if (a.getName() == null || !a.getName().contains("/")) {
         throw new IllegalArgumentException("optimizer state array without a slot/parameter name: " + a.getName());
+      }
+      if (a.getName().startsWith(STEP)) {
+        steps.put(a.getName().substring(STEP.length()), (long) a.toType(DataType.FLOAT64, false).toDoubleArray()[0]);
+        continue;
       }
       NDArray copy = stateManager.create(a.getShape(), a.getDataType(), a.getDevice());
       copy.set(a.toByteBuffer());

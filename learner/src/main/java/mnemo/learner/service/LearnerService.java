@@ -52,8 +52,12 @@ public final class LearnerService extends LearnerGrpc.LearnerImplBase {
         if (call.isCancelled()) {
           return;
         }
-        call.onNext(ack);
-        call.request(1);
+        try {
+          call.onNext(ack);
+          call.request(1);
+        } catch (RuntimeException e) { // cancelled between the check and the send
+          log.debug("unroll stream gone: {}", e.toString());
+        }
       }
 
       @Override

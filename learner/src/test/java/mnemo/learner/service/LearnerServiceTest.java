@@ -39,7 +39,6 @@ import mnemo.transport.ClientChannels;
 import mnemo.transport.MetricsEndpoint;
 import mnemo.transport.TransportSecurity;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The learner service over real loopback gRPC, with a fake actor streaming real cue-recall unrolls. */
@@ -63,9 +62,6 @@ class LearnerServiceTest {
     server = LearnerServer.start(learner, security, 0, metrics.registry());
     channel = ClientChannels.open(server.target(), TransportSecurity.loopback());
   }
-
-  @BeforeEach
-  void nothing() {}
 
   @AfterEach
   void stop() throws Exception {

@@ -1,0 +1,45 @@
+package mnemo.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code mnemo learner}'s refusals; the learner itself is tested in the learner module and by FaultToleranceTest. */
+class LearnerCommandTest {
+  @TempDir Path dir;
+
+  private static String[] run(String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new String[] {Integer.toString(code), err.toString()};
+  }
+
+  @Test
+  void aGpuRequestWithoutAGpuSaysHowToGetCudaLibtorch() {
+    String[] r = run("learner", "--run-dir", dir.resolve("a").toString(), "--device", "gpu");
+    assertThat(r[0]).isNotEqualTo("0");
+    assertThat(r[1]).contains("PYTORCH_FLAVOR=cu128", "PYTORCH_LIBRARY_PATH");
+    assertThat(dir.resolve("a")).doesNotExist();
+  }
+
+  @Test
+  void resumeWithoutACheckpointIsRefused() {
+    String[] r = run("learner", "--run-dir", dir.toString(), "--resume", "--port", "0");
+    assertThat(r[0]).isNotEqualTo("0");
+    assertThat(r[1]).contains("no checkpoint");
+  }
+
+  @Test
+  void anInvalidExperimentIsRefusedNamingTheField() {
+    String[] r = run("learner", "--run-dir", dir.toString(), "--optimizer", "sgd", "--port", "0");
+    assertThat(r[0]).isNotEqualTo("0");
+    assertThat(r[1]).contains("optimizer must be rmsprop or adam");
+  }
+}
