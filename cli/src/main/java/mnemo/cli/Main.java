@@ -10,17 +10,17 @@ import picocli.CommandLine.Command;
     version = "mnemo 0.1.0",
     description = "Train memory agents with reinforcement learning: UR-LSTM cores, IMPALA, gRPC environments.",
     subcommands = {
-      CommandLine.HelpCommand.class,
+      mnemo.cli.train.TrainCommand.class,
+      EvalCommand.class,
+      LearnerCommand.class,
+      ActorCommand.class,
       EnvsCommand.class,
       EnvServerCommand.class,
-      DemoCommand.class,
-      BenchCommand.class,
-      ActorCommand.class,
-      LearnerCommand.class,
-      EvalCommand.class,
-      SynthCommand.class,
       CoreCommand.class,
-      mnemo.cli.train.TrainCommand.class,
+      SynthCommand.class,
+      BenchCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {
 
