@@ -29,7 +29,7 @@ public final class ProgressView implements AutoCloseable {
   /** Shows the latest figures. */
   public void update(long frames, double framesPerSecond, double meanReturn, double successRate, long updates) {
     bar.stepTo(frames);
-    bar.setExtraMessage(String.format(Locale.ROOT, "%.0f fps | return %s | success %s | %d updates", framesPerSecond,
+    bar.setExtraMessage(String.format(Locale.ROOT, " | now %.0f fps | return %s | success %s | %d updates", framesPerSecond,
         Double.isNaN(meanReturn) ? "-" : String.format(Locale.ROOT, "%.3f", meanReturn),
         Double.isNaN(successRate) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * successRate), updates));
   }
