@@ -38,10 +38,8 @@ public final class AgentPolicy implements Policy {
 
   /** The agent spec for a task and an experiment: observation shape and actions from the task. */
   public static AgentSpec specFor(EnvSpec env, ExperimentConfig config) {
-    int[] shape = env.observation().shape();
-    boolean image = env.observation().dtype() == mnemo.envs.DType.UINT8 && shape.length == 3;
-    int torso = config.getTorsoHidden() > 0 ? config.getTorsoHidden() : 64;
-    return new AgentSpec(shape, image, env.numActions(), config.getCoreSpec(), torso, config.getSeed());
+    return AgentSpec.forExperiment(env.observation().shape(), env.observation().dtype() == mnemo.envs.DType.UINT8,
+        env.numActions(), config);
   }
 
   public AgentModel model() {

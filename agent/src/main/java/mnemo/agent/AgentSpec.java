@@ -1,6 +1,7 @@
 package mnemo.agent;
 
 import java.util.Arrays;
+import mnemo.proto.config.v1.ExperimentConfig;
 
 /**
  * What the agent network is built for: the observation shape (a vector {@code [D]}, or an image
@@ -8,6 +9,19 @@ import java.util.Arrays;
  * recurrent core spec (e.g. {@code ur-lstm:hidden=128}), the torso width and the initialization seed.
  */
 public record AgentSpec(int[] observationShape, boolean image, int numActions, String coreSpec, int torsoHidden, long seed) {
+
+  /** The torso width when the experiment config leaves {@code torso_hidden} unset (0). */
+  public static final int DEFAULT_TORSO_HIDDEN = 64;
+
+  /**
+   * The network an experiment trains on a task: the one place the learner and the actors derive it, so
+   * both build identical weights. uint8 observations of rank 3 are images {@code [H, W, C]}.
+   */
+  public static AgentSpec forExperiment(int[] observationShape, boolean uint8, int numActions, ExperimentConfig config) {
+    int torso = config.getTorsoHidden() > 0 ? config.getTorsoHidden() : DEFAULT_TORSO_HIDDEN;
+    return new AgentSpec(observationShape, uint8 && observationShape.length == 3, numActions, config.getCoreSpec(),
+        torso, config.getSeed());
+  }
 
   public AgentSpec {
     observationShape = observationShape.clone();

@@ -186,9 +186,8 @@ public final class Learner implements AutoCloseable {
 
   /** The agent spec a config and task call for (what the model must be built with). */
   public static AgentSpec agentSpec(ExperimentConfig config, EnvSpec envSpec) {
-    ExperimentConfig c = ExperimentConfigs.resolve(config);
-    return new AgentSpec(envSpec.observation().shape(), envSpec.observation().dtype() == DType.UINT8,
-        envSpec.numActions(), c.getCoreSpec(), c.getTorsoHidden(), c.getSeed());
+    return AgentSpec.forExperiment(envSpec.observation().shape(), envSpec.observation().dtype() == DType.UINT8,
+        envSpec.numActions(), ExperimentConfigs.resolve(config));
   }
 
   /** Starts the training thread. */

@@ -35,7 +35,7 @@ public final class ExperimentConfigs {
   public static final double BASELINE_COST = 0.5;
   public static final double ENTROPY_COST = 0.01;
   public static final String REWARD_CLIPPING = "abs_one";
-  public static final int TORSO_HIDDEN = 64;
+  public static final int TORSO_HIDDEN = mnemo.agent.AgentSpec.DEFAULT_TORSO_HIDDEN;
   public static final int ENVS_PER_ACTOR = 8;
   public static final int NUM_ACTORS = 1;
 
