@@ -29,6 +29,18 @@ public record EnvSpec(
     }
   }
 
+  /**
+   * The {@link Environment#step} contract in one place: throws IllegalStateException unless the
+   * environment is {@code ready} (reset, and its episode not over), and IllegalArgumentException for an
+   * action outside [0, numActions).
+   */
+  public void checkStep(boolean ready, int action) {
+    if (!ready) {
+      throw new IllegalStateException("reset " + taskId + " before stepping it");
+    }
+    checkAction(action);
+  }
+
   public String actionName(int action) {
     return actionNames.isEmpty() ? Integer.toString(action) : actionNames.get(action);
   }

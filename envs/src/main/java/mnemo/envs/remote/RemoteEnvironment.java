@@ -48,10 +48,7 @@ public final class RemoteEnvironment implements Environment {
 
   @Override
   public TimeStep step(int action) {
-    if (!live) {
-      throw new IllegalStateException("reset " + spec().taskId() + " before stepping it");
-    }
-    spec().checkAction(action);
+    spec().checkStep(live, action);
     this.action[0] = action;
     TimeStep ts = vector.step(this.action)[0];
     live = !ts.isLast();

@@ -80,10 +80,7 @@ public final class CueRecall implements Environment, Oracle {
 
   @Override
   public TimeStep step(int action) {
-    if (t < 0 || done) {
-      throw new IllegalStateException("reset " + spec.taskId() + " before stepping it");
-    }
-    spec.checkAction(action);
+    spec.checkStep(t >= 0 && !done, action);
     if (t < length) {
       t++;
       return TimeStep.mid(0f, observe());

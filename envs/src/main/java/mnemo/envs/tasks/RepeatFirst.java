@@ -74,10 +74,7 @@ public final class RepeatFirst implements Environment, Oracle {
 
   @Override
   public TimeStep step(int action) {
-    if (t < 0 || t >= deck.size() - 1) {
-      throw new IllegalStateException("reset " + spec.taskId() + " before stepping it");
-    }
-    spec.checkAction(action);
+    spec.checkStep(t >= 0 && t < deck.size() - 1, action);
     boolean right = action == deck.suit(0);
     allRight &= right;
     float reward = right ? scale : -scale;

@@ -84,10 +84,7 @@ public final class RepeatPrevious implements Environment, Oracle {
 
   @Override
   public TimeStep step(int action) {
-    if (t < 0 || t >= deck.size() - 1) {
-      throw new IllegalStateException("reset " + spec.taskId() + " before stepping it");
-    }
-    spec.checkAction(action);
+    spec.checkStep(t >= 0 && t < deck.size() - 1, action);
     int target = target();
     float reward = 0f;
     if (target >= 0) {

@@ -117,10 +117,7 @@ public final class TMaze implements Environment, Oracle {
 
   @Override
   public TimeStep step(int action) {
-    if (t < 0 || done) {
-      throw new IllegalStateException("reset " + spec.taskId() + " before stepping it");
-    }
-    spec.checkAction(action);
+    spec.checkStep(t >= 0 && !done, action);
     t++;
     int nx = x + DX[action];
     int ny = y + DY[action];

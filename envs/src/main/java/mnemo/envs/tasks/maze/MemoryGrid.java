@@ -104,10 +104,7 @@ public final class MemoryGrid implements Environment, Oracle {
 
   @Override
   public TimeStep step(int action) {
-    if (agent < 0 || done) {
-      throw new IllegalStateException("reset " + spec.taskId() + " before stepping it");
-    }
-    spec.checkAction(action);
+    spec.checkStep(agent >= 0 && !done, action);
     int next = agent + maze.neighbourOffset(action);
     if (!maze.isWall(next)) {
       agent = next;

@@ -122,10 +122,7 @@ public final class MemoryMaze implements Environment, Oracle {
 
   @Override
   public TimeStep step(int action) {
-    if (!started || done) {
-      throw new IllegalStateException("reset " + spec.taskId() + " before stepping it");
-    }
-    spec.checkAction(action);
+    spec.checkStep(started && !done, action);
     if (action == 2 || action == 4) {
       theta -= TURN; // rows grow downward, so decreasing θ turns left on screen
     } else if (action == 3 || action == 5) {
