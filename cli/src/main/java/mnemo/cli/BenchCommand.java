@@ -14,8 +14,11 @@ import picocli.CommandLine.Command;
     subcommands = {BenchCoresCommand.class, EnvsBenchCommand.class, BenchLearnerCommand.class,
         mnemo.cli.bench.SystemBenchCommand.class})
 public final class BenchCommand implements Runnable {
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
   @Override
   public void run() {
-    CommandLine.usage(this, System.out);
+    spec.commandLine().usage(System.out); // with the width set on the root command line
   }
 }

@@ -32,9 +32,12 @@ import picocli.CommandLine.Option;
     subcommands = {CoreCommand.ListCores.class, CoreCommand.Init.class, CoreCommand.Run.class})
 public final class CoreCommand implements Runnable {
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public void run() {
-    CommandLine.usage(this, System.out);
+    spec.commandLine().usage(System.out); // with the width set on the root command line
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Print every core spec with its equations.")

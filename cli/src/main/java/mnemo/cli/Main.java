@@ -24,6 +24,9 @@ import picocli.CommandLine.Command;
     })
 public final class Main implements Runnable {
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   public static void main(String[] args) {
     // DJL must never try to download anything: libtorch comes from the native jar on the class path.
     if (System.getProperty("ai.djl.offline") == null) {
@@ -33,11 +36,12 @@ public final class Main implements Runnable {
   }
 
   public static CommandLine commandLine() {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    // descriptions are written as lines of up to ~110 characters: help is laid out 120 wide
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).setUsageHelpWidth(120);
   }
 
   @Override
   public void run() {
-    CommandLine.usage(this, System.out);
+    spec.commandLine().usage(System.out); // with the width set on the root command line
   }
 }

@@ -25,9 +25,12 @@ import picocli.CommandLine.Option;
     subcommands = {SynthCommand.Copy.class, SynthCommand.Adding.class, SynthSweepCommand.class})
 public final class SynthCommand implements Runnable {
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public void run() {
-    CommandLine.usage(this, System.out);
+    spec.commandLine().usage(System.out); // with the width set on the root command line
   }
 
   /** Options shared by the single-run commands. */
