@@ -129,7 +129,7 @@ public final class DeployChecks {
         Map<String, Object> pod = map(map(d.body(), "spec"), "template");
         checkWorkloadSelector(d, pod);
         for (Map<String, Object> spec : maps(map(pod, "spec").get("containers"))) {
-          Map<String, String> env = environment(spec);
+          Map<String, String> env = environment(image, spec);
           Container c = new Container(d, pod, spec, env, launch(d + " container " + spec.get("name"), spec, env));
           containers.add(c);
         }
@@ -203,7 +203,7 @@ public final class DeployChecks {
   }
 
   /** The container's environment: the image's ENV overridden by the container's env (secrets as placeholders). */
-  private Map<String, String> environment(Map<String, Object> container) {
+  static Map<String, String> environment(Dockerfile image, Map<String, Object> container) {
     Map<String, String> env = new LinkedHashMap<>(image.env());
     for (Map<String, Object> e : maps(container.get("env"))) {
       Object value = e.get("value");
@@ -729,7 +729,7 @@ public final class DeployChecks {
     return out;
   }
 
-  private static List<String> strings(Object list) {
+  static List<String> strings(Object list) {
     List<String> out = new ArrayList<>();
     if (list instanceof List<?> l) {
       for (Object o : l) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,9 +14,13 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * deploy/ checked against the code, offline: the manifests, Dockerfile and README agree with the CLI, the
@@ -167,6 +172,65 @@ class DeployManifestsTest {
   void theEntryPointPassesItsArgumentsThrough() {
     ShellScript.Reading r = ShellScript.read("exec java ${JAVA_OPTS} M \"$@\"", Map.of("JAVA_OPTS", ""), List.of("actor", "--a b"));
     assertThat(r.javaCommands()).containsExactly(List.of("java", "M", "actor", "--a b"));
+  }
+
+  /**
+   * The reader against the real thing: /bin/sh runs the image's entry point with the actors' args, and the
+   * learner's script without and with a checkpoint, with a fake {@code java} on PATH that prints its arguments.
+   */
+  @Test
+  void theShellReaderAgreesWithSh(@TempDir Path tmp) throws Exception {
+    Path java = tmp.resolve("java");
+    Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done\n");
+    assertThat(java.toFile().setExecutable(true)).isTrue();
+    Dockerfile image = Dockerfile.parse(files.get("Dockerfile"));
+
+    Map<String, Object> actor = container("actors.yaml");
+    List<String> process = new ArrayList<>(image.entrypoint());
+    process.addAll(DeployChecks.strings(actor.get("args")));
+    Map<String, String> env = DeployChecks.environment(image, actor);
+    assertThat(process.subList(0, 2)).containsExactly("/bin/sh", "-c");
+    ShellScript.Reading entry = ShellScript.read(process.get(2), env, process.subList(4, process.size()));
+    assertThat(entry.javaCommands()).containsExactly(sh(process, env, tmp));
+
+    Map<String, Object> learner = container("learner.yaml");
+    String script = DeployChecks.strings(learner.get("args")).get(0);
+    assertThat(script).contains("/data/run/checkpoint.zip");
+    Path checkpoint = tmp.resolve("checkpoint.zip");
+    script = script.replace("/data/run/checkpoint.zip", checkpoint.toString());
+    List<String> run = List.of("/bin/sh", "-c", script);
+    env = DeployChecks.environment(image, learner);
+    ShellScript.Reading reading = ShellScript.read(script, env, List.of());
+    List<String> fresh = sh(run, env, tmp);
+    Files.writeString(checkpoint, "");
+    List<String> resumed = sh(run, env, tmp);
+    assertThat(resumed).contains("--resume");
+    assertThat(reading.javaCommands()).containsExactly(fresh, resumed);
+  }
+
+  /** The words the fake java received when sh ran {@code process}: "java" and its arguments. */
+  private static List<String> sh(List<String> process, Map<String, String> env, Path fakeJavaDir) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(process).redirectErrorStream(true);
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    pb.environment().put("PATH", fakeJavaDir + ":/usr/bin:/bin");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    List<String> words = new ArrayList<>(List.of("java"));
+    words.addAll(List.of(out.split("\0")));
+    return words;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> container(String file) {
+    for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(files.get(file))) {
+      Map<String, Object> d = (Map<String, Object>) doc;
+      if (d.get("spec") instanceof Map<?, ?> spec && spec.get("template") instanceof Map<?, ?> template) {
+        return ((List<Map<String, Object>>) ((Map<String, Object>) template.get("spec")).get("containers")).get(0);
+      }
+    }
+    throw new AssertionError("no pod template in " + file);
   }
 
   @Test
