@@ -104,9 +104,13 @@ class KilledProcessesTest {
       double version = metric(scrape, "mnemo_learner_weight_version");
       double lr = metric(scrape, "mnemo_learner_learning_rate");
       double rejectedHere = metric(scrape, "mnemo_learner_unrolls_rejected_total");
+      // the actor's unrolls made with weights newer than the checkpoint were dropped by the actor, not refused
+      assertThat(rejectedHere).isZero();
       assertThat(version).isBetween(last.weightVersion() + updatesHere, last.weightVersion() + updatesHere + 1);
-      double lrFrames = budget * (1 - lr / 1e-3); // the frame count the last update's rate was computed from
-      assertThat(lrFrames).isBetween(last.frames() - 0.5, last.frames() + framesHere + 0.5);
+      // the frame count the last update's rate was computed from: the checkpoint's + those trained here
+      // before that update (one batch = 20 frames; a step may land between reading the two meters)
+      double lrFrames = budget * (1 - lr / 1e-3);
+      assertThat(lrFrames).isBetween(last.frames() + framesHere - 60, last.frames() + framesHere + 0.5);
 
       // 4. SIGTERM: the final checkpoint holds at least what the process had trained, then exit code 143
       learner2.destroy();
@@ -136,7 +140,7 @@ class KilledProcessesTest {
   void trainKilledOutrightTakesItsActorsAlongAndResumesFromItsLastPeriodicCheckpoint(@TempDir Path dir)
       throws Exception {
     Path run = dir.resolve("run");
-    long budget = 15_000;
+    long budget = 8_000; // the kill comes at the first periodic checkpoint, after a few hundred frames
     String actorJvm = String.join(" ", FaultToleranceTest.JVM);
     List<String> args = new ArrayList<>(List.of("train", "--run-dir=" + run, "--frames=" + budget,
         "--checkpoint-every=1", "--report-every=1", "--actor-jvm-options=" + actorJvm));
@@ -159,7 +163,7 @@ class KilledProcessesTest {
       }
       double exitSeconds = (System.nanoTime() - t0) / 1e9;
       assertThat(actors).as("actor JVMs %.1f s after the kill", exitSeconds).allMatch(KilledProcessesTest::gone);
-      assertThat(exitSeconds).isLessThan(15);
+      assertThat(exitSeconds).isLessThan(10);
       assertThat(Files.readString(run.resolve("logs/actor-0.log")))
           .contains("the parent process " + train.pid() + " is gone");
       Checkpoint last = Checkpoint.read(Checkpoint.inRunDir(run));
