@@ -78,7 +78,7 @@ public final class LearnerCommand implements Callable<Integer> {
 
   @Option(names = "--checkpoint-every", defaultValue = "300", paramLabel = "SECONDS",
       description = "Seconds between periodic checkpoints (default: ${DEFAULT-VALUE}); a learner killed outright "
-          + "(SIGKILL, power loss) loses at most this much training. One is always written on shutdown.")
+          + "(SIGKILL, the OOM killer) loses at most this much training. One is always written on shutdown.")
   double checkpointEvery;
 
   @Option(names = "--queue", defaultValue = "0", paramLabel = "UNROLLS",

@@ -13,9 +13,10 @@ import mnemo.transport.TransportSecurity;
 /**
  * K actor JVMs started from this distribution ({@link MnemoJvm}: {@code java -cp <this class path>
  * mnemo.cli.Main actor --learner ... --exit-with-parent=<this pid>}), each logging to {@code
- * logs/actor-k.log} in the run folder. A supervisor thread restarts an actor that dies with a non-zero exit code (and says so); {@link #close} — also run by a
- * shutdown hook — stops them all, and an actor whose launcher was killed outright (SIGKILL: no hook runs)
- * notices through {@code --exit-with-parent} and exits, so children never outlive the launcher.
+ * logs/actor-k.log} in the run folder. A supervisor thread restarts an actor that dies with a non-zero
+ * exit code (and says so); {@link #close} — also run by a shutdown hook — stops them all, and an actor
+ * whose launcher was killed outright (SIGKILL: no hook runs) notices through {@code --exit-with-parent}
+ * and exits, so children never outlive the launcher.
  */
 public final class ActorProcesses implements AutoCloseable {
   private final List<String> baseCommand;
