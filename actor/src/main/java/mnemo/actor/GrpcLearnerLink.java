@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import mnemo.proto.learner.v1.Ack;
 import mnemo.proto.learner.v1.LearnerGrpc;
 import mnemo.proto.learner.v1.RegisterRequest;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * unacknowledged unrolls (the learner delays acks when its queue is full, which stalls the actor:
  * backpressure), and GetWeights. When the learner goes away the stream fails; the next {@link #send}
  * waits with exponential backoff, registers again and opens a new stream (unacknowledged unrolls of the
- * old stream are dropped). Authentication failures are not retried.
+ * old stream are dropped; so is an unroll made with weights newer than those of a learner that came back
+ * from an older checkpoint). Authentication failures are not retried. {@link #close} wakes a caller
+ * waiting for the learner, which then fails with IllegalStateException.
  */
 public final class GrpcLearnerLink implements LearnerLink {
   private static final Logger log = LoggerFactory.getLogger(GrpcLearnerLink.class);
@@ -36,7 +39,8 @@ public final class GrpcLearnerLink implements LearnerLink {
   private final int maxInFlight;
   private final Object lock = new Object();
   private volatile boolean closed;
-  private volatile long learnerVersion = -1;
+  /** The newest version this learner announced since registering (acks, fetches); reset by register. */
+  private final AtomicLong learnerVersion = new AtomicLong(-1);
   private volatile boolean learnerFinished;
   private volatile String actorId;
   private String taskId;
@@ -74,7 +78,7 @@ public final class GrpcLearnerLink implements LearnerLink {
         }
         taskId = task;
         actorId = r.getActorId();
-        learnerVersion = r.getWeightVersion();
+        learnerVersion.set(r.getWeightVersion()); // may go down: a learner resumed from an older checkpoint
         backoff.reset();
         log.info("registered as {} (weight version {})", actorId, learnerVersion);
         return r;
@@ -84,7 +88,7 @@ public final class GrpcLearnerLink implements LearnerLink {
         }
         long d = backoff.nextMillis();
         log.warn("learner unreachable ({}); retrying in {} ms", e.getStatus().getCode(), d);
-        Thread.sleep(d);
+        pause(d);
       }
     }
   }
@@ -109,6 +113,15 @@ public final class GrpcLearnerLink implements LearnerLink {
           continue;
         }
         checkOpen();
+        long learner = learnerVersion.get();
+        if (unroll.getWeightVersion() > learner) {
+          // The learner restarted from a checkpoint older than the weights that made this unroll (it was
+          // killed after publishing them): it would refuse the unroll as claiming a version it never
+          // published. Drop it; the actor loads the learner's weights next (fetchWeights).
+          log.info("the learner is back at weight version {}, older than this unroll's {} (restarted from a "
+              + "checkpoint): dropping the unroll, taking the learner's weights", learner, unroll.getWeightVersion());
+          return;
+        }
         Unroll stamped = unroll.toBuilder().setActorId(actorId).build();
         try {
           s.requests.onNext(stamped);
@@ -137,7 +150,7 @@ public final class GrpcLearnerLink implements LearnerLink {
       metrics.reconnected();
       long d = backoff.nextMillis();
       log.warn("lost the learner; reconnecting in {} ms", d);
-      Thread.sleep(d);
+      pause(d);
     }
     if (s != null || actorId == null) {
       register();
@@ -152,16 +165,17 @@ public final class GrpcLearnerLink implements LearnerLink {
 
   @Override
   public long learnerVersion() {
-    return learnerVersion;
+    return learnerVersion.get();
   }
 
   @Override
   public Optional<Weights> fetchWeights(long have) {
     // A learner that restarted from scratch may be behind us: then ask for whatever it has.
-    long ask = learnerVersion < have ? -1 : have;
+    long ask = learnerVersion.get() < have ? -1 : have;
     try {
       Weights w = blocking.withDeadlineAfter(60, TimeUnit.SECONDS)
           .getWeights(WeightsRequest.newBuilder().setHaveVersion(ask).build());
+      learnerVersion.accumulateAndGet(w.getVersion(), Math::max); // it has published this one
       return w.getNpz().isEmpty() ? Optional.empty() : Optional.of(w);
     } catch (StatusRuntimeException e) {
       if (!retryable(e.getStatus())) {
@@ -180,6 +194,21 @@ public final class GrpcLearnerLink implements LearnerLink {
 
   public String actorId() {
     return actorId;
+  }
+
+  /** Waits {@code millis}, or less when the link is closed meanwhile (callers then fail in checkOpen). */
+  private void pause(long millis) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    synchronized (lock) {
+      for (long left = millis; !closed && left > 0; left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())) {
+        lock.wait(left);
+      }
+    }
+  }
+
+  /** True once {@link #close} was called. */
+  public boolean isClosed() {
+    return closed;
   }
 
   private void checkOpen() {
@@ -220,7 +249,8 @@ public final class GrpcLearnerLink implements LearnerLink {
 
     @Override
     public void onNext(Ack ack) {
-      learnerVersion = ack.getWeightVersion();
+      // max: an ack written before the weights fetched meanwhile may arrive after them
+      learnerVersion.accumulateAndGet(ack.getWeightVersion(), Math::max);
       if (!ack.getAccepted()) {
         Status.Code code = Status.fromCodeValue(ack.getCode()).getCode();
         if (code == Status.Code.FAILED_PRECONDITION) {

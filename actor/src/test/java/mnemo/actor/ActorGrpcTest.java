@@ -116,6 +116,81 @@ class ActorGrpcTest {
   }
 
   @Test
+  void aLearnerBackFromAnOlderCheckpointGetsNoUnrollFromWeightsItNeverPublished() throws Exception {
+    FakeLearner first = new FakeLearner(CONFIG, 1); // a new weight version after every unroll
+    ActorMetrics metrics = ActorMetrics.unregistered();
+    ScriptedPolicy policy = new ScriptedPolicy();
+    MnemoServer server = serve(first, 0, TransportSecurity.loopback());
+    int port = server.port();
+    try (GrpcLearnerLink link = link(server.target(), TransportSecurity.loopback(), metrics)) {
+      Actor actor = actor(link, policy, metrics);
+      Thread t = start(actor);
+      await().atMost(Duration.ofSeconds(20)).until(() -> actor.weightVersion() >= 3);
+      server.close(); // killed after publishing version >= 3 ...
+      FakeLearner second = new FakeLearner(CONFIG, 1000);
+      second.version.set(1); // ... and resumed from its checkpoint at version 1
+      try (MnemoServer again = serve(second, port, TransportSecurity.loopback())) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> second.unrolls.size() >= 3);
+        actor.stop();
+        t.join(5000);
+        assertThat(t.isAlive()).isFalse();
+        // without the drop the first unroll would claim version >= 3, which this learner never published
+        assertThat(second.unrolls).allSatisfy(u -> assertThat(u.getWeightVersion()).isEqualTo(1));
+        assertThat(actor.weightVersion()).isEqualTo(1);
+        assertThat(new String(policy.loaded.get(policy.loaded.size() - 1))).isEqualTo("w1");
+      }
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
+  void weightsFetchedAfterRegisteringCountAsPublished() throws Exception {
+    FakeLearner learner = new FakeLearner(CONFIG, 1000);
+    ActorMetrics metrics = ActorMetrics.unregistered();
+    try (MnemoServer server = serve(learner, 0, TransportSecurity.loopback());
+        GrpcLearnerLink link = link(server.target(), TransportSecurity.loopback(), metrics)) {
+      RegisterResponse r = link.register(); // version 0
+      learner.version.set(5); // the learner trains on before the actor fetches (as ActorSetup does)
+      long version = link.fetchWeights(-1).orElseThrow().getVersion();
+      assertThat(version).isEqualTo(5);
+      VectorEnvironment env = new VectorEnvironment(List.of(new CountdownEnv(2), new CountdownEnv(3)));
+      Actor actor = new Actor(env, new ScriptedPolicy(), link, metrics, r.getConfig().getUnrollLength(),
+          r.getActorSeed(), version);
+      Thread t = start(actor);
+      await().atMost(Duration.ofSeconds(20)).until(() -> learner.unrolls.size() >= 2);
+      actor.stop();
+      t.join(5000);
+      // the unrolls of version 5 go out: the learner announced it by serving it
+      assertThat(learner.unrolls).allSatisfy(u -> assertThat(u.getWeightVersion()).isEqualTo(5));
+    }
+  }
+
+  @Test
+  void closingTheLinkWakesACallerWaitingForTheLearner() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort(); // nobody listens there
+    }
+    GrpcLearnerLink link = new GrpcLearnerLink(ClientChannels.open("127.0.0.1:" + port, TransportSecurity.loopback()),
+        "waiting", 2, ActorMetrics.unregistered(), new Backoff(Duration.ofMinutes(10), Duration.ofMinutes(10)), 2);
+    java.util.concurrent.atomic.AtomicReference<Throwable> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread t = new Thread(() -> {
+      try {
+        link.register();
+      } catch (Throwable e) {
+        outcome.set(e);
+      }
+    });
+    t.start();
+    await().atMost(Duration.ofSeconds(20)).until(() -> t.getState() == Thread.State.TIMED_WAITING);
+    link.close(); // without the wake-up the caller would sleep out its 10-minute backoff
+    t.join(10_000);
+    assertThat(t.isAlive()).isFalse();
+    assertThat(outcome.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+  }
+
+  @Test
   void anActorWithoutTheTokenIsRefusedAndNotRetried() {
     FakeLearner learner = new FakeLearner(CONFIG, 1000);
     try (MnemoServer server = serve(learner, 0, TransportSecurity.withToken("127.0.0.1", "s3cret"));

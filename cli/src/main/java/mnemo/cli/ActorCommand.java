@@ -64,9 +64,13 @@ public final class ActorCommand implements Callable<Integer> {
       description = "Unrolls sent but not yet acknowledged, at most (default: ${DEFAULT-VALUE}).")
   int maxInFlight;
 
-  @Option(names = "--exit-with-parent", paramLabel = "PID", hidden = true,
-      description = "Exit when process PID ends (set by `mnemo train` for its actor processes).")
+  @Option(names = "--exit-with-parent", paramLabel = "PID",
+      description = "Exit (code 0) when process PID ends, also when it was killed with SIGKILL and could not "
+          + "stop this actor itself; `mnemo train` passes its own PID to its actor processes.")
   Long parentPid;
+
+  /** How often the actor looks for its parent (--exit-with-parent). */
+  static final Duration PARENT_POLL = Duration.ofMillis(500);
 
   @Mixin TransportOptions transport;
 
@@ -91,6 +95,7 @@ public final class ActorCommand implements Callable<Integer> {
           running[0].stop();
         }
       }
+      link.close(); // wakes the actor if it waits for the learner (backoff, acks): it stops at once
       try {
         if (!finished.await(3, TimeUnit.SECONDS)) {
           main.interrupt();
@@ -102,18 +107,17 @@ public final class ActorCommand implements Callable<Integer> {
     }, "actor-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     if (parentPid != null) {
-      // A launcher killed without running its shutdown hook (SIGKILL) must not leave its actors behind.
-      ProcessHandle.of(parentPid).ifPresentOrElse(
-          p -> p.onExit().thenRun(() -> {
-            log.warn("parent process {} ended; exiting", parentPid);
-            System.exit(0);
-          }),
-          () -> System.exit(0));
+      watchParent(parentPid);
     }
     try {
       Actor actor;
       try {
         actor = ActorSetup.create(link, envs, opener, Agents::create, metrics);
+      } catch (IllegalStateException e) {
+        if (link.isClosed()) { // stopped (SIGTERM, parent gone) while registering
+          return 0;
+        }
+        throw e;
       } catch (StatusRuntimeException e) {
         Status s = e.getStatus();
         System.err.println("actor: the learner at " + learner + " refused registration: " + s.getCode()
@@ -137,5 +141,32 @@ public final class ActorCommand implements Callable<Integer> {
       }
       finished.countDown();
     }
+  }
+
+  /**
+   * Exits this JVM (running the shutdown hook, which stops the actor) once process {@code pid} has ended.
+   * A daemon thread polls: the process is gone, or, when it was this JVM's parent, this JVM was handed
+   * to another parent (on Linux that happens at the parent's death, before anyone reaps it).
+   */
+  private static void watchParent(long pid) {
+    boolean isParent = ProcessHandle.current().parent().map(p -> p.pid() == pid).orElse(false);
+    Thread watch = new Thread(() -> {
+      while (true) {
+        boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        boolean orphaned = isParent && ProcessHandle.current().parent().map(p -> p.pid() != pid).orElse(true);
+        if (!alive || orphaned) {
+          log.warn("the parent process {} is gone (killed?); exiting", pid);
+          System.exit(0);
+          return;
+        }
+        try {
+          Thread.sleep(PARENT_POLL.toMillis());
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "parent-watch");
+    watch.setDaemon(true);
+    watch.start();
   }
 }

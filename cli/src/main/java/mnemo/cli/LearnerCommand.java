@@ -36,8 +36,9 @@ import picocli.CommandLine.Option;
     description = {
       "Run the learner: serve mnemo.learner.v1.Learner to actors",
       "(`mnemo actor --learner HOST:PORT`), train the agent with V-trace on one",
-      "thread, publish versioned weights, checkpoint to DIR/checkpoint.zip every few",
-      "minutes and on shutdown (SIGTERM), and stop after --frames.",
+      "thread, publish versioned weights, checkpoint to DIR/checkpoint.zip every",
+      "--checkpoint-every seconds and on shutdown (SIGTERM: final checkpoint, then exit",
+      "code 143), and stop after --frames (exit code 0).",
       "The experiment comes from the flags, from --config FILE (a run folder's",
       "config.json), or, with --resume, from DIR's checkpoint."
     })
@@ -75,9 +76,10 @@ public final class LearnerCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   String device;
 
-  @Option(names = "--checkpoint-minutes", defaultValue = "5", paramLabel = "M",
-      description = "Minutes between checkpoints (default: ${DEFAULT-VALUE}).")
-  double checkpointMinutes;
+  @Option(names = "--checkpoint-every", defaultValue = "300", paramLabel = "SECONDS",
+      description = "Seconds between periodic checkpoints (default: ${DEFAULT-VALUE}); a learner killed outright "
+          + "(SIGKILL, the OOM killer) loses at most this much training. One is always written on shutdown.")
+  double checkpointEvery;
 
   @Option(names = "--queue", defaultValue = "0", paramLabel = "UNROLLS",
       description = "Unrolls the learner queues before actors are slowed down (default: 2 x batch).")
@@ -88,6 +90,9 @@ public final class LearnerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Device dev = Devices.parse(device); // first: a missing GPU fails before anything is written
+    if (!(checkpointEvery > 0)) {
+      throw new IllegalArgumentException("--checkpoint-every must be positive, got " + checkpointEvery);
+    }
     RunFolder folder = new RunFolder(runDir).create();
     Checkpoint checkpoint = null;
     ExperimentConfig config;
@@ -120,7 +125,7 @@ public final class LearnerCommand implements Callable<Integer> {
     MeterRegistry registry = metrics != null ? metrics.registry() : new SimpleMeterRegistry();
     AgentModel model = AgentNetworks.create(Learner.agentSpec(config, envSpec), dev);
     Learner.Options options = Learner.Options.defaults().withRunDir(runDir).withRegistry(registry)
-        .withQueueCapacity(queue).withCheckpointInterval(Duration.ofMillis((long) (checkpointMinutes * 60_000)));
+        .withQueueCapacity(queue).withCheckpointInterval(Duration.ofMillis((long) (checkpointEvery * 1000)));
     Learner learner = checkpoint != null ? Learner.resume(checkpoint, model, envSpec, options)
         : Learner.create(config, model, envSpec, options);
     learner.start();

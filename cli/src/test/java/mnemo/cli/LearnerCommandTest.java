@@ -37,6 +37,14 @@ class LearnerCommandTest {
   }
 
   @Test
+  void aCheckpointIntervalThatIsNotPositiveIsRefused() {
+    String[] r = run("learner", "--run-dir", dir.resolve("a").toString(), "--checkpoint-every", "0", "--port", "0");
+    assertThat(r[0]).isNotEqualTo("0");
+    assertThat(r[1]).contains("--checkpoint-every must be positive, got 0.0");
+    assertThat(dir.resolve("a")).doesNotExist();
+  }
+
+  @Test
   void anInvalidExperimentIsRefusedNamingTheField() {
     String[] r = run("learner", "--run-dir", dir.toString(), "--optimizer", "sgd", "--port", "0");
     assertThat(r[0]).isNotEqualTo("0");

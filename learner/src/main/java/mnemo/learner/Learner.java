@@ -154,6 +154,15 @@ public final class Learner implements AutoCloseable {
     int capacity = options.queueCapacity() > 0 ? options.queueCapacity() : 2 * this.config.getBatchSize();
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.metrics = new LearnerMetrics(options.registry(), queue::size, version::get);
+    if (options.runDir() != null) {
+      try {
+        for (Path tmp : Checkpoint.removePartialWrites(options.runDir())) {
+          log.warn("removed {}, a checkpoint a killed learner did not finish writing", tmp);
+        }
+      } catch (IOException e) {
+        log.warn("could not clean up partial checkpoints in {}: {}", options.runDir(), e.toString());
+      }
+    }
   }
 
   /** A new learner for {@code config} (unset fields take their defaults) training {@code model}. */

@@ -11,10 +11,12 @@ import java.util.function.Consumer;
 import mnemo.transport.TransportSecurity;
 
 /**
- * K actor JVMs started from this distribution ({@code java -cp <this class path> mnemo.cli.Main actor
- * --learner ...}), each logging to {@code logs/actor-k.log} in the run folder. A supervisor thread
- * restarts an actor that dies with a non-zero exit code (and says so); {@link #close} — also run by a shutdown hook — stops them
- * all, so children never outlive the launcher.
+ * K actor JVMs started from this distribution ({@link MnemoJvm}: {@code java -cp <this class path>
+ * mnemo.cli.Main actor --learner ... --exit-with-parent=<this pid>}), each logging to {@code
+ * logs/actor-k.log} in the run folder. A supervisor thread restarts an actor that dies with a non-zero
+ * exit code (and says so); {@link #close} — also run by a shutdown hook — stops them all, and an actor
+ * whose launcher was killed outright (SIGKILL: no hook runs) notices through {@code --exit-with-parent}
+ * and exits, so children never outlive the launcher.
  */
 public final class ActorProcesses implements AutoCloseable {
   private final List<String> baseCommand;
@@ -45,21 +47,13 @@ public final class ActorProcesses implements AutoCloseable {
     if (count < 1) {
       throw new IllegalArgumentException("need at least one actor, got " + count);
     }
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java);
-    cmd.addAll(jvmOptions);
-    cmd.add("-Dai.djl.offline=true");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("mnemo.cli.Main");
-    cmd.add("actor");
-    cmd.add("--learner=" + learnerTarget);
-    cmd.add("--envs=" + envsPerActor);
-    cmd.add("--exit-with-parent=" + ProcessHandle.current().pid());
-    cmd.addAll(actorArgs);
-    this.baseCommand = List.copyOf(cmd);
+    List<String> args = new ArrayList<>();
+    args.add("actor");
+    args.add("--learner=" + learnerTarget);
+    args.add("--envs=" + envsPerActor);
+    args.add("--exit-with-parent=" + ProcessHandle.current().pid());
+    args.addAll(actorArgs);
+    this.baseCommand = MnemoJvm.command(jvmOptions, args);
     this.logDir = logDir;
     this.token = token;
     this.events = events;

@@ -72,8 +72,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--run-dir", paramLabel = "DIR", description = "The run folder (default: runs/<time>).")
   Path runDir;
 
-  @Option(names = "--resume", paramLabel = "DIR",
-      description = "Continue the run in DIR from its checkpoint (its config; --frames may extend the budget).")
+  @Option(names = "--resume", paramLabel = "DIR", arity = "0..1", fallbackValue = "",
+      description = "Continue the run in DIR (default: --run-dir) from its checkpoint: its config and counters "
+          + "(--frames may extend the budget).")
   Path resume;
 
   @Option(names = "--local", description = "Run the actors as threads in this JVM instead of child processes.")
@@ -92,8 +93,9 @@ public final class TrainCommand implements Callable<Integer> {
   double reportEvery;
 
   @Option(names = "--checkpoint-every", defaultValue = "120", paramLabel = "SECONDS",
-      description = "Seconds between checkpoints (default: ${DEFAULT-VALUE}; one is always written at the end).")
-  long checkpointEvery;
+      description = "Seconds between periodic checkpoints (default: ${DEFAULT-VALUE}; one is always written at the "
+          + "end and on SIGTERM / Ctrl-C); a run killed outright loses at most this much training.")
+  double checkpointEvery;
 
   @Option(names = "--actor-jvm-options", paramLabel = "OPTS",
       defaultValue = "-Xmx768m -XX:+UseSerialGC -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1",
@@ -112,6 +114,15 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ExperimentConfig config;
     Checkpoint checkpoint = null;
+    if (!(checkpointEvery > 0)) {
+      throw new IllegalArgumentException("--checkpoint-every must be positive, got " + checkpointEvery);
+    }
+    if (resume != null && resume.toString().isEmpty()) { // --resume without DIR: the --run-dir
+      if (runDir == null) {
+        throw new IllegalArgumentException("--resume needs a run folder: --resume DIR or --resume --run-dir DIR");
+      }
+      resume = runDir;
+    }
     if (resume != null) {
       RunFolder old = new RunFolder(resume);
       if (!Files.isRegularFile(old.checkpoint())) {
@@ -148,7 +159,7 @@ public final class TrainCommand implements Callable<Integer> {
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AgentModel model = models.apply(Learner.agentSpec(config, envSpec));
     Learner.Options options = Learner.Options.defaults().withRunDir(runDir).withRegistry(registry)
-        .withCheckpointInterval(Duration.ofSeconds(checkpointEvery));
+        .withCheckpointInterval(Duration.ofMillis((long) (checkpointEvery * 1000)));
     Learner learner = checkpoint != null ? Learner.resume(checkpoint, model, envSpec, options)
         : Learner.create(config, model, envSpec, options);
     learner.start();

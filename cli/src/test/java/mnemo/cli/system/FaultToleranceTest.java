@@ -12,13 +12,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import mnemo.agent.AgentModel;
 import mnemo.agent.network.AgentNetworks;
 import mnemo.cli.train.ActorProcesses;
+import mnemo.cli.train.MnemoJvm;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
 import mnemo.envs.registry.TaskRegistry;
@@ -41,7 +41,7 @@ class FaultToleranceTest {
   private static final ExperimentConfig CONFIG = ExperimentConfig.newBuilder()
       .setTaskId("memory/cue-recall:length=2").setCoreSpec("lstm:hidden=8").setUnrollLength(5).setBatchSize(2)
       .setEnvsPerActor(2).setNumActors(1).setTotalFrames(1_000_000_000L).setSeed(5).build();
-  private static final List<String> JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+  static final List<String> JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
       "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1");
 
   private static EnvSpec envSpec() {
@@ -54,13 +54,13 @@ class FaultToleranceTest {
     return AgentNetworks.create(Learner.agentSpec(CONFIG, spec), Device.cpu());
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
   }
 
-  private static String scrape(String url) throws Exception {
+  static String scrape(String url) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
@@ -99,7 +99,7 @@ class FaultToleranceTest {
       assertThat(actors.restarts(0)).isEqualTo(1);
       assertThat(actors.process(0).pid()).isNotEqualTo(first.pid());
       assertThat(events).anySatisfy(e -> assertThat(e).contains("exited with code").contains("restarting"));
-      assertThat(learner1.awaitFrames(atKill + 200, Duration.ofSeconds(120))).as("after restart; log: %s", log(dir))
+      assertThat(learner1.awaitFrames(atKill + 200, Duration.ofSeconds(120))).as("after restart; events %s; actor alive %s; log: %s", events, actors.process(0).isAlive(), log(dir))
           .isTrue();
 
       // 3. the learner goes away (final checkpoint); the actor waits
@@ -139,11 +139,7 @@ class FaultToleranceTest {
       Learner learner = Learner.create(CONFIG, model, spec, Learner.Options.defaults());
       try (LearnerServer server = LearnerServer.start(learner, TransportSecurity.withToken("127.0.0.1", "s3cret"), 0,
           new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JVM);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "mnemo.cli.Main", "actor",
-            "--learner=" + server.target()));
+        List<String> cmd = MnemoJvm.command(JVM, List.of("actor", "--learner=" + server.target()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
             .redirectOutput(dir.resolve("actor.log").toFile());
         pb.environment().remove(TransportSecurity.TOKEN_ENV);

@@ -8,10 +8,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.zip.ZipEntry;
@@ -43,6 +46,28 @@ public record Checkpoint(
   /** {@code runDir/checkpoint.zip}. */
   public static Path inRunDir(Path runDir) {
     return runDir.resolve(FILE_NAME);
+  }
+
+  /**
+   * Deletes the temporary files ({@code checkpoint.zip*.tmp}) that a learner killed while writing a
+   * checkpoint (SIGKILL: its clean-up never ran) left in {@code runDir}; the checkpoint itself is
+   * untouched. Call it only when no other learner writes to {@code runDir}.
+   *
+   * @return the files deleted
+   */
+  public static List<Path> removePartialWrites(Path runDir) throws IOException {
+    List<Path> removed = new ArrayList<>();
+    if (!Files.isDirectory(runDir)) {
+      return removed;
+    }
+    try (DirectoryStream<Path> tmps = Files.newDirectoryStream(runDir, FILE_NAME + "*.tmp")) {
+      for (Path tmp : tmps) {
+        if (Files.deleteIfExists(tmp)) {
+          removed.add(tmp);
+        }
+      }
+    }
+    return removed;
   }
 
   /** Writes atomically: {@code file} holds either the previous checkpoint or this one, never a mix. */

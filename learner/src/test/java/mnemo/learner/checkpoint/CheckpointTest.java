@@ -87,7 +87,11 @@ class CheckpointTest {
         NDManager m = fresh.manager().newSubManager();
         FakeActor actor = new FakeActor(TestLearners.TASK, TestLearners.N, TestLearners.T, 5,
             Batch.stateShapes(fresh.initialState(m, 1)))) {
+      // what a learner killed mid-write leaves behind is cleared by the next learner on the folder
+      Path partial = runDir.resolve(Checkpoint.FILE_NAME + "4711.tmp");
+      Files.write(partial, new byte[] {'P', 'K', 3, 4});
       Learner resumed = Learner.resume(saved, fresh, env, Learner.Options.defaults().withRunDir(runDir));
+      assertThat(partial).doesNotExist();
       assertSameArrays(trainedWeights, fresh.weightsToNpz());
       Checkpoint again = resumed.snapshot();
       assertSameArrays(saved.optimizerNpz(), again.optimizerNpz());
@@ -103,6 +107,29 @@ class CheckpointTest {
       assertThat(Checkpoint.read(file).frames()).isEqualTo(8L * TestLearners.T * TestLearners.N);
       assertThat(Checkpoint.read(file).weightVersion()).isEqualTo(4);
     }
+  }
+
+  @Test
+  void partialWritesOfAKilledWriterAreRemovedAndTheCheckpointKept() throws IOException {
+    Path file = Checkpoint.inRunDir(runDir);
+    Checkpoint c = new Checkpoint(config(1), 120, 6, 6, 0, 1, new byte[] {1, 2}, new byte[] {3});
+    c.write(file);
+    byte[] whole = Files.readAllBytes(file);
+    // a writer killed after writing part of its temporary file (as Checkpoint.write names it)
+    Path partial = runDir.resolve(Checkpoint.FILE_NAME + "123456.tmp");
+    Files.write(partial, java.util.Arrays.copyOf(whole, whole.length / 2));
+    Path other = runDir.resolve("config.json.tmp");
+    Files.writeString(other, "{}");
+
+    assertThat(Checkpoint.removePartialWrites(runDir)).containsExactly(partial);
+    assertThat(partial).doesNotExist();
+    assertThat(other).exists();
+    assertThat(Files.readAllBytes(file)).isEqualTo(whole);
+    Checkpoint back = Checkpoint.read(file);
+    assertThat(List.of(back.frames(), back.updates(), back.weightVersion(), back.rejectedUnrolls()))
+        .containsExactly(120L, 6L, 6L, 1L);
+    assertThat(Checkpoint.removePartialWrites(runDir)).isEmpty();
+    assertThat(Checkpoint.removePartialWrites(runDir.resolve("missing"))).isEmpty();
   }
 
   @Test
