@@ -42,6 +42,14 @@ final class LearnerThroughput {
     }
   }
 
+  /** The learner's counters and timer totals at one instant. */
+  private record Reading(long nanos, long frames, long updates, double stepMs, double decodeMs, long decodes) {
+    static Reading of(Learner learner, Timer step, Timer decode) {
+      return new Reading(System.nanoTime(), learner.frames(), learner.updates(), step.totalTime(TimeUnit.MILLISECONDS),
+          decode.totalTime(TimeUnit.MILLISECONDS), decode.count());
+    }
+  }
+
   static Result measure(ExperimentConfig config, EnvSpec spec, List<Unroll> unrolls, Device device, Window window)
       throws InterruptedException {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -60,30 +68,22 @@ final class LearnerThroughput {
       learner.awaitUpdates(3, Duration.ofMinutes(5)); // warm-up
       Timer step = registry.find("mnemo.learner.step").timer();
       Timer decode = registry.find("mnemo.learner.unroll.decode").timer();
-      long f0 = learner.frames();
-      long u0 = learner.updates();
-      double s0 = step.totalTime(TimeUnit.MILLISECONDS);
-      double d0 = decode.totalTime(TimeUnit.MILLISECONDS);
-      long n0 = decode.count();
-      long t0 = System.nanoTime();
+      Reading r0 = Reading.of(learner, step, decode);
       if (window.updates() > 0) {
-        learner.awaitUpdates(u0 + window.updates(), Duration.ofHours(1));
+        learner.awaitUpdates(r0.updates() + window.updates(), Duration.ofHours(1));
       } else {
         Thread.sleep((long) (window.seconds() * 1000));
       }
-      long f1 = learner.frames();
-      long u1 = learner.updates();
-      double s1 = step.totalTime(TimeUnit.MILLISECONDS);
-      double d1 = decode.totalTime(TimeUnit.MILLISECONDS);
-      long n1 = decode.count();
-      long t1 = System.nanoTime();
+      Reading r1 = Reading.of(learner, step, decode);
       feeder.interrupt();
       learner.close();
       feeder.join(5000);
-      double stepMs = (s1 - s0) / Math.max(1, u1 - u0);
-      double decodeMs = config.getBatchSize() * (d1 - d0) / Math.max(1, n1 - n0);
-      return new Result((f1 - f0) * 1e9 / (t1 - t0), stepMs, decodeMs,
-          (d1 - d0) / Math.max(1e-12, (d1 - d0) + (s1 - s0)));
+      double stepMs = r1.stepMs() - r0.stepMs();
+      double decodeMs = r1.decodeMs() - r0.decodeMs();
+      return new Result((r1.frames() - r0.frames()) * 1e9 / (r1.nanos() - r0.nanos()),
+          stepMs / Math.max(1, r1.updates() - r0.updates()),
+          config.getBatchSize() * decodeMs / Math.max(1, r1.decodes() - r0.decodes()),
+          decodeMs / Math.max(1e-12, decodeMs + stepMs));
     }
   }
 }
