@@ -1,11 +1,13 @@
 package mnemo.learner.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import mnemo.envs.DType;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.remote.ProtoCodec;
 import mnemo.proto.env.v1.StepType;
+import mnemo.proto.env.v1.Tensor;
 import mnemo.proto.learner.v1.Unroll;
 
 /**
@@ -71,6 +73,13 @@ public final class SyntheticUnrolls {
         .setActions(ProtoCodec.ints(actions, steps, n))
         .setPrevActions(ProtoCodec.ints(prev, steps, n))
         .setBehaviourLogits(ProtoCodec.floats(logits, steps, n, a));
+    u.addAllCoreState(zeroState(stateShapes, n));
+    return u.build();
+  }
+
+  /** A zero core state for {@code n} environments: one tensor [n, ...shape] per state shape. */
+  public static List<Tensor> zeroState(List<int[]> stateShapes, int n) {
+    List<Tensor> out = new ArrayList<>(stateShapes.size());
     for (int[] shape : stateShapes) {
       int size = n;
       int[] full = new int[shape.length + 1];
@@ -79,8 +88,8 @@ public final class SyntheticUnrolls {
         size *= shape[i];
         full[i + 1] = shape[i];
       }
-      u.addCoreState(ProtoCodec.floats(new float[size], full));
+      out.add(ProtoCodec.floats(new float[size], full));
     }
-    return u.build();
+    return out;
   }
 }

@@ -7,6 +7,7 @@ import mnemo.envs.TimeStep;
 import mnemo.envs.VectorEnvironment;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.ProtoCodec;
+import mnemo.learner.bench.SyntheticUnrolls;
 import mnemo.proto.env.v1.StepType;
 import mnemo.proto.learner.v1.EpisodeStats;
 import mnemo.proto.learner.v1.Unroll;
@@ -128,16 +129,7 @@ public final class FakeActor implements AutoCloseable {
         .setPrevActions(ProtoCodec.ints(prev, steps, n))
         .setBehaviourLogits(ProtoCodec.floats(logits, steps, n, a))
         .addAllEpisodes(episodes);
-    for (int[] shape : stateShapes) {
-      int size = n;
-      int[] full = new int[shape.length + 1];
-      full[0] = n;
-      for (int i = 0; i < shape.length; i++) {
-        size *= shape[i];
-        full[i + 1] = shape[i];
-      }
-      u.addCoreState(ProtoCodec.floats(new float[size], full));
-    }
+    u.addAllCoreState(SyntheticUnrolls.zeroState(stateShapes, n));
     return u.build();
   }
 

@@ -3,7 +3,6 @@ package mnemo.envs.tasks.maze;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.ToIntFunction;
@@ -186,17 +185,7 @@ class MemoryGridTest {
   }
 
   private static List<Object> trace(Environment env, long seed) {
-    List<Object> out = new ArrayList<>();
-    SplittableRandom rng = new SplittableRandom(1);
-    TimeStep ts = env.reset(seed);
-    out.add(ts.observation());
-    while (!ts.isLast()) {
-      ts = env.step(rng.nextInt(4));
-      out.add(ts.observation());
-      out.add(ts.reward());
-    }
-    out.add(env.renderText());
-    return out;
+    return GridEpisodes.trace(env, seed, 1);
   }
 
   @Test

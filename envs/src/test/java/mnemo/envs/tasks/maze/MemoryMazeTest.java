@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.ToIntFunction;
 import mnemo.envs.Tensor;
 import mnemo.envs.TimeStep;
@@ -240,18 +238,7 @@ class MemoryMazeTest {
   }
 
   private static List<Object> trace(long seed) {
-    MemoryMaze env = (MemoryMaze) REG.make("memory-maze:steps=60");
-    SplittableRandom rng = new SplittableRandom(3);
-    List<Object> out = new ArrayList<>();
-    TimeStep ts = env.reset(seed);
-    out.add(ts.observation());
-    while (!ts.isLast()) {
-      ts = env.step(rng.nextInt(6));
-      out.add(ts.observation());
-      out.add(ts.reward());
-    }
-    out.add(env.renderText());
-    return out;
+    return GridEpisodes.trace(REG.make("memory-maze:steps=60"), seed, 3);
   }
 
   @Test
