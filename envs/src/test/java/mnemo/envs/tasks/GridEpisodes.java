@@ -56,16 +56,4 @@ public final class GridEpisodes {
     }
     return r;
   }
-
-  /** Mean return and success rate over {@code n} episodes (seeds 0..n-1): {return, success}. */
-  public static double[] evaluate(Environment env, int n, boolean oracle) {
-    double ret = 0;
-    double success = 0;
-    for (int e = 0; e < n; e++) {
-      List<TimeStep> steps = play(env, e, oracle ? oracle(env) : random(env, 1000 + e));
-      ret += episodeReturn(steps);
-      success += steps.get(steps.size() - 1).info(TimeStep.SUCCESS);
-    }
-    return new double[] {ret / n, success / n};
-  }
 }
