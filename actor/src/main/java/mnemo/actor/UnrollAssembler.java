@@ -153,16 +153,16 @@ public final class UnrollAssembler {
         .setWeightVersion(weightVersion)
         .setUnrollLength(unrollLength)
         .setNumEnvs(numEnvs)
-        .setObservations(obsFloats != null ? ProtoTensors.floats(obsFloats, obsShape) : ProtoTensors.bytes(obsBytes, obsShape))
-        .setRewards(ProtoTensors.floats(rewards, tp1, numEnvs))
-        .setDiscounts(ProtoTensors.floats(discounts, tp1, numEnvs))
-        .setStepTypes(ProtoTensors.ints(stepTypes, tp1, numEnvs))
-        .setActions(ProtoTensors.ints(actions, tp1, numEnvs))
-        .setPrevActions(ProtoTensors.ints(prevActions, tp1, numEnvs))
-        .setBehaviourLogits(ProtoTensors.floats(logits, tp1, numEnvs, numActions))
+        .setObservations(obsFloats != null ? ProtoCodec.floats(obsFloats, obsShape) : ProtoCodec.bytes(obsBytes, obsShape))
+        .setRewards(ProtoCodec.floats(rewards, tp1, numEnvs))
+        .setDiscounts(ProtoCodec.floats(discounts, tp1, numEnvs))
+        .setStepTypes(ProtoCodec.ints(stepTypes, tp1, numEnvs))
+        .setActions(ProtoCodec.ints(actions, tp1, numEnvs))
+        .setPrevActions(ProtoCodec.ints(prevActions, tp1, numEnvs))
+        .setBehaviourLogits(ProtoCodec.floats(logits, tp1, numEnvs, numActions))
         .addAllEpisodes(episodes);
     for (int k = 0; k < startState.arrays().size(); k++) {
-      u.addCoreState(ProtoTensors.floats(startState.arrays().get(k), startState.shapes().get(k)));
+      u.addCoreState(ProtoCodec.floats(startState.arrays().get(k), startState.shapes().get(k)));
     }
     return u.build();
   }

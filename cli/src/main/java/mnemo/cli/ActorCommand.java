@@ -52,9 +52,7 @@ public final class ActorCommand implements Callable<Integer> {
       + "(default: actor@HOST-PID).")
   String name;
 
-  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
-      description = "Serve Prometheus metrics on this port (0: any free port; default: off).")
-  int metricsPort;
+  @Mixin MetricsOptions metricsOptions;
 
   @Option(names = "--metrics-bind", defaultValue = TransportSecurity.LOOPBACK, paramLabel = "ADDR",
       description = "Address of the metrics endpoint (default: ${DEFAULT-VALUE}).")
@@ -79,7 +77,7 @@ public final class ActorCommand implements Callable<Integer> {
     String actorName = name != null ? name : "actor@" + InetAddress.getLocalHost().getHostName() + "-"
         + ProcessHandle.current().pid();
     TransportSecurity security = transport.security();
-    MetricsEndpoint endpoint = metricsPort >= 0 ? MetricsEndpoint.start(metricsBind, metricsPort) : null;
+    MetricsEndpoint endpoint = metricsOptions.start(metricsBind);
     ActorMetrics metrics = new ActorMetrics(endpoint != null ? endpoint.registry() : new SimpleMeterRegistry(),
         actorName);
     GrpcLearnerLink link = new GrpcLearnerLink(ClientChannels.open(learner, security, MAX_WEIGHTS_BYTES), actorName,

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
       "Benchmarks whose results go to docs/benchmarks.md. Each measures the things it compares side by",
       "side in one run and reports ratios, since machines are shared and noisy."
     },
-    subcommands = {BenchCoresCommand.class, EnvsBenchCommand.class, BenchLearnerCommand.class,
+    subcommands = {BenchCoresCommand.class, EnvsBenchCommand.class, mnemo.cli.bench.BenchLearnerCommand.class,
         mnemo.cli.bench.SystemBenchCommand.class})
 public final class BenchCommand implements Runnable {
 

@@ -1,15 +1,13 @@
 package mnemo.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import mnemo.agent.AgentSpec;
 import mnemo.agent.core.CoreBenchmark;
+import mnemo.cli.bench.BenchReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,10 +34,8 @@ final class BenchCoresCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String threads = System.getProperty("ai.djl.pytorch.num_threads", "default");
     StringBuilder md = new StringBuilder("## Recurrent cores\n\n");
-    md.append("Measured ").append(Instant.now().truncatedTo(ChronoUnit.MINUTES)).append(" on ")
-        .append(Runtime.getRuntime().availableProcessors()).append(" CPUs (shared; intra-op threads: ").append(threads)
-        .append(") with\n\n```\n./mnemo bench cores --cores ").append(cores).append(" --iters ").append(iters)
-        .append("\n```\n\n");
+    md.append(BenchReport.measured(" (shared; intra-op threads: " + threads + ")",
+        "./mnemo bench cores --cores " + cores + " --iters " + iters));
     md.append("### Forward + backward of an unroll, against DJL's fused `LSTM`\n\n");
     md.append("Both run interleaved in the same process at the same shapes (T time steps, B batch, I input, H hidden); ")
         .append("the loss is the sum of all outputs. Median of ").append(iters).append(" iterations.\n\n");
@@ -74,9 +70,7 @@ final class BenchCoresCommand implements Callable<Integer> {
       System.out.print(row);
       md.append(row);
     }
-    Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.writeString(out, md.toString());
-    System.out.println("wrote " + out);
+    BenchReport.write(out, md);
     return 0;
   }
 }

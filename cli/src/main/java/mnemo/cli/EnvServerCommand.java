@@ -43,9 +43,7 @@ public final class EnvServerCommand implements Callable<Integer> {
       description = "Inbound messages larger than this fail with RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
   int maxMessageBytes;
 
-  @Option(names = "--metrics-port", paramLabel = "P", defaultValue = "-1",
-      description = "Serve Prometheus metrics on http://BIND:P/metrics (0 picks a port; default: off).")
-  int metricsPort;
+  @Mixin MetricsOptions metricsOptions;
 
   @Option(names = "--direct", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Step environments on the transport threads, saving a thread hand-off per step "
@@ -71,7 +69,7 @@ public final class EnvServerCommand implements Callable<Integer> {
       System.err.println("env-server: " + e.getMessage());
       return 2;
     }
-    MetricsEndpoint metrics = metricsPort >= 0 ? MetricsEndpoint.start(security.bind(), metricsPort) : null;
+    MetricsEndpoint metrics = metricsOptions.start(security.bind());
     if (metrics != null) {
       metrics.registry().gauge("mnemo.envserver.sessions", service, EnvironmentService::openSessions);
     }

@@ -2,19 +2,19 @@ package mnemo.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import mnemo.actor.AgentPolicy;
-import mnemo.actor.Evaluation;
-import mnemo.actor.SingleEnvPolicy;
+import mnemo.actor.SampledPolicy;
 import mnemo.cli.train.RunFolder;
 import mnemo.envs.Environment;
 import mnemo.envs.Seeds;
-import mnemo.envs.VectorEnvironment;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.render.FrameRecorder;
 import mnemo.envs.render.GifWriter;
-import mnemo.envs.rollout.EpisodeStats;
-import mnemo.envs.rollout.Rollout;
+import mnemo.envs.rollout.Evaluation;
+import mnemo.envs.rollout.RolloutStep;
 import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.proto.config.v1.ExperimentConfig;
 import picocli.CommandLine.Command;
@@ -56,10 +56,10 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Milliseconds per GIF frame (default: ${DEFAULT-VALUE}).")
   int gifDelay;
 
-  private Evaluation.Result result;
+  private Evaluation result;
 
   /** What the last {@link #call} measured (for tests and scripts embedding the command). */
-  public Evaluation.Result result() {
+  public Evaluation result() {
     return result;
   }
 
@@ -76,28 +76,36 @@ public final class EvalCommand implements Callable<Integer> {
     ExperimentConfig config = latest.config();
     TaskRegistry registry = TaskRegistry.builtin();
     int n = Math.min(envs, episodes);
-    try (VectorEnvironment env = VectorEnvironment.of(n, () -> registry.make(config.getTaskId()));
-        AgentPolicy policy = new AgentPolicy(Agents.create(AgentPolicy.specFor(env.spec(), config)))) {
-      policy.loadWeights(latest.weightsNpz());
-      System.out.printf("evaluating %s (%s) from %s: %s weights, version %d, %d frames trained%n", config.getTaskId(),
-          config.getCoreSpec(), run.checkpoint(), greedy ? "greedy" : "sampled", latest.weightVersion(), latest.frames());
-      Evaluation.Result r = Evaluation.run(policy, env, episodes, seed, greedy, null);
-      result = r;
-      System.out.println(r);
-      System.out.printf("mean_return=%.4f success_rate=%s%n", r.meanReturn(),
-          Double.isNaN(r.successRate()) ? "nan" : String.format("%.4f", r.successRate()));
-      if (gif != null) {
-        try (Environment one = registry.make(config.getTaskId()); GifWriter writer = new GifWriter(gif, gifDelay)) {
-          SingleEnvPolicy single = new SingleEnvPolicy(policy, Seeds.derive(seed, 1), greedy);
-          EpisodeStats s = Rollout.episode(one, single, Seeds.derive(seed, 2), 1, 0,
-              new FrameRecorder(one, 0, true, writer));
-          System.out.printf("recorded one episode (return %.2f, %d steps) to %s%n", s.episodeReturn(), s.length(),
-              gif);
-        }
-        if (!Files.isRegularFile(gif)) {
-          throw new IllegalStateException("no GIF was written to " + gif);
+    List<Environment> played = new ArrayList<>(n);
+    try (AutoCloseable closeAll = () -> played.forEach(Environment::close)) {
+      for (int i = 0; i < n; i++) {
+        played.add(registry.make(config.getTaskId()));
+      }
+      try (AgentPolicy policy = new AgentPolicy(Agents.create(AgentPolicy.specFor(played.get(0).spec(), config)));
+          GifWriter writer = gif == null ? null : new GifWriter(gif, gifDelay)) {
+        policy.loadWeights(latest.weightsNpz());
+        System.out.printf("evaluating %s (%s) from %s: %s weights, version %d, %d frames trained%n", config.getTaskId(),
+            config.getCoreSpec(), run.checkpoint(), greedy ? "greedy" : "sampled", latest.weightVersion(),
+            latest.frames());
+        // the first episode, recorded with captions when --gif is given
+        FrameRecorder recorder = writer == null ? null : new FrameRecorder(played.get(0), 0, true, writer);
+        RolloutStep[] lastRecorded = new RolloutStep[1];
+        result = Evaluation.run(played, new SampledPolicy(policy, n, Seeds.derive(seed, -1), greedy), episodes, seed,
+            done -> {}, recorder == null ? null : step -> {
+              recorder.onStep(step);
+              lastRecorded[0] = step;
+            });
+        System.out.println(result);
+        System.out.printf("mean_return=%.4f success_rate=%s%n", result.meanReturn(),
+            Double.isNaN(result.successRate()) ? "nan" : String.format("%.4f", result.successRate()));
+        if (writer != null) {
+          System.out.printf("recorded one episode (return %.2f, %d steps) to %s%n", lastRecorded[0].episodeReturn(),
+              lastRecorded[0].step(), gif);
         }
       }
+    }
+    if (gif != null && !Files.isRegularFile(gif)) {
+      throw new IllegalStateException("no GIF was written to " + gif);
     }
     return 0;
   }

@@ -63,9 +63,7 @@ public final class LearnerCommand implements Callable<Integer> {
       description = "gRPC port (0: any free port; default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "P",
-      description = "Serve Prometheus metrics on http://BIND:P/metrics (0: any free port; default: off).")
-  int metricsPort;
+  @Mixin MetricsOptions metricsOptions;
 
   @Option(names = "--metrics-bind", defaultValue = TransportSecurity.LOOPBACK, paramLabel = "ADDR",
       description = "Address of the metrics endpoint (default: ${DEFAULT-VALUE}).")
@@ -121,7 +119,7 @@ public final class LearnerCommand implements Callable<Integer> {
     log.info("learner on {}: {} with {}, T={}, B={}, {} frames", dev, config.getTaskId(), config.getCoreSpec(),
         config.getUnrollLength(), config.getBatchSize(), config.getTotalFrames());
 
-    MetricsEndpoint metrics = metricsPort >= 0 ? MetricsEndpoint.start(metricsBind, metricsPort) : null;
+    MetricsEndpoint metrics = metricsOptions.start(metricsBind);
     MeterRegistry registry = metrics != null ? metrics.registry() : new SimpleMeterRegistry();
     AgentModel model = AgentNetworks.create(Learner.agentSpec(config, envSpec), dev);
     Learner.Options options = Learner.Options.defaults().withRunDir(runDir).withRegistry(registry)

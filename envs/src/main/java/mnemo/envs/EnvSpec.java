@@ -31,12 +31,12 @@ public record EnvSpec(
 
   /**
    * The {@link Environment#step} contract in one place: throws IllegalStateException unless the
-   * environment is {@code ready} (reset, and its episode not over), and IllegalArgumentException for an
-   * action outside [0, numActions).
+   * environment was {@code reset} and its episode is not {@code over}, and IllegalArgumentException for
+   * an action outside [0, numActions).
    */
-  public void checkStep(boolean ready, int action) {
-    if (!ready) {
-      throw new IllegalStateException("reset " + taskId + " before stepping it");
+  public void checkStep(boolean reset, boolean over, int action) {
+    if (!reset || over) {
+      throw new IllegalStateException("reset " + taskId + " before stepping it" + (reset ? " (the episode ended)" : ""));
     }
     checkAction(action);
   }

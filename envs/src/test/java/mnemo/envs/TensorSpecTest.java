@@ -34,6 +34,18 @@ class TensorSpecTest {
   }
 
   @Test
+  void theStepContractSaysWhatIsWrong() {
+    EnvSpec spec = new EnvSpec("test/t", vec, 2, java.util.List.of(), 5, java.util.List.of());
+    spec.checkStep(true, false, 1);
+    assertThatThrownBy(() -> spec.checkStep(false, false, 0)).isInstanceOf(IllegalStateException.class)
+        .hasMessage("reset test/t before stepping it");
+    assertThatThrownBy(() -> spec.checkStep(true, true, 0)).isInstanceOf(IllegalStateException.class)
+        .hasMessage("reset test/t before stepping it (the episode ended)");
+    assertThatThrownBy(() -> spec.checkStep(true, false, 2)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("action 2 outside [0, 2) for test/t");
+  }
+
+  @Test
   void copyToWidensBytesUnsigned() {
     float[] dst = new float[4];
     Tensor.ofBytes(new byte[] {1, (byte) 255}, 2).copyTo(dst, 1);

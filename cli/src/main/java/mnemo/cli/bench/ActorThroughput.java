@@ -6,23 +6,29 @@ import mnemo.actor.ActorMetrics;
 import mnemo.actor.AgentPolicy;
 import mnemo.actor.DiscardingLink;
 import mnemo.agent.network.AgentNetworks;
+import java.util.List;
 import mnemo.envs.VectorEnvironment;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.proto.config.v1.ExperimentConfig;
 import mnemo.proto.learner.v1.RegisterResponse;
+import mnemo.proto.learner.v1.Unroll;
 
-/** Actors alone: one actor thread with N local environments, its unrolls serialized and dropped. */
+/**
+ * Actors alone: one actor thread with N local environments, its unrolls serialized and dropped (all but
+ * the first few, kept to feed the learner alone with real unrolls).
+ */
 final class ActorThroughput {
   private ActorThroughput() {}
 
-  /** What one measurement found. */
-  record Result(double stepsPerSecond, double unrollBytes, double inferenceShare) {}
+  /** What one measurement found; {@code kept}: the first unrolls, at most the number asked for. */
+  record Result(double stepsPerSecond, double unrollBytes, double inferenceShare, List<Unroll> kept) {}
 
-  static Result measure(ExperimentConfig config, int envs, double seconds) throws InterruptedException {
+  /** @param keep how many of the first unrolls to keep */
+  static Result measure(ExperimentConfig config, int envs, double seconds, int keep) throws InterruptedException {
     TaskRegistry registry = TaskRegistry.builtin();
     VectorEnvironment env = VectorEnvironment.of(envs, () -> registry.make(config.getTaskId()));
     AgentPolicy policy = new AgentPolicy(AgentNetworks.create(AgentPolicy.specFor(env.spec(), config), Device.cpu()));
-    DiscardingLink link = new DiscardingLink(RegisterResponse.newBuilder().setConfig(config).build());
+    DiscardingLink link = new DiscardingLink(RegisterResponse.newBuilder().setConfig(config).build()).keeping(keep);
     ActorMetrics metrics = ActorMetrics.unregistered();
     Actor actor = new Actor(env, policy, link, metrics, config.getUnrollLength(), config.getSeed(), 0);
     Thread t = new Thread(actor, "bench-actor");
@@ -40,6 +46,6 @@ final class ActorThroughput {
     t.join();
     actor.close();
     double unrollBytes = link.unrolls() == 0 ? 0 : link.bytes() / (double) link.unrolls();
-    return new Result((s1 - s0) * 1e9 / (t1 - t0), unrollBytes, (i1 - i0) / (double) (t1 - t0));
+    return new Result((s1 - s0) * 1e9 / (t1 - t0), unrollBytes, (i1 - i0) / (double) (t1 - t0), List.copyOf(link.kept()));
   }
 }

@@ -3,11 +3,8 @@ package mnemo.cli.bench;
 import ai.djl.Device;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -15,22 +12,17 @@ import java.util.concurrent.TimeUnit;
 import mnemo.actor.Actor;
 import mnemo.actor.ActorMetrics;
 import mnemo.actor.ActorSetup;
-import mnemo.actor.AgentPolicy;
 import mnemo.actor.Backoff;
-import mnemo.actor.DiscardingLink;
 import mnemo.actor.GrpcLearnerLink;
 import mnemo.agent.AgentModel;
 import mnemo.agent.network.AgentNetworks;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
-import mnemo.envs.VectorEnvironment;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.learner.Learner;
 import mnemo.learner.config.ExperimentConfigs;
 import mnemo.learner.service.LearnerServer;
 import mnemo.proto.config.v1.ExperimentConfig;
-import mnemo.proto.learner.v1.RegisterResponse;
-import mnemo.proto.learner.v1.Unroll;
 import mnemo.transport.ClientChannels;
 import mnemo.transport.TransportSecurity;
 import picocli.CommandLine.Command;
@@ -75,12 +67,9 @@ public final class SystemBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    StringBuilder md = new StringBuilder();
-    md.append("Measured ").append(Instant.now().truncatedTo(ChronoUnit.MINUTES)).append(" on ")
-        .append(Runtime.getRuntime().availableProcessors()).append(" CPUs with\n\n```\n./mnemo bench system --tasks '")
-        .append(String.join(";", tasks)).append("' --cores ").append(String.join(",", cores)).append(" --envs ")
-        .append(envs).append(" --unroll ").append(unroll).append(" --batch ").append(batch).append(" --seconds ")
-        .append(seconds).append("\n```\n\n");
+    StringBuilder md = new StringBuilder(BenchReport.measured("", "./mnemo bench system --tasks '"
+        + String.join(";", tasks) + "' --cores " + String.join(",", cores) + " --envs " + envs + " --unroll " + unroll
+        + " --batch " + batch + " --seconds " + seconds));
     md.append("| task | core | actor alone (frames/s) | learner alone (frames/s) | system (frames/s) | system / min(alone) "
         + "| decode share | unroll KiB |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (String task : tasks) {
@@ -89,9 +78,11 @@ public final class SystemBenchCommand implements Callable<Integer> {
             .setCoreSpec(core).setUnrollLength(unroll).setBatchSize(batch).setEnvsPerActor(envs).setNumActors(1)
             .setTotalFrames(1_000_000_000_000L).setLrLinearDecay(false).setSeed(3).build());
         System.out.printf("%s with %s: actor alone ...%n", task, core);
-        ActorThroughput.Result actor = ActorThroughput.measure(config, envs, seconds);
+        ActorThroughput.Result actor = ActorThroughput.measure(config, envs, seconds, 16);
         System.out.printf("  %.0f frames/s; learner alone ...%n", actor.stepsPerSecond());
-        double learner = learnerAlone(config);
+        // fed from memory with 16 real unrolls the actor made
+        double learner = LearnerThroughput.measure(config, spec(task), actor.kept(), Device.cpu(),
+            LearnerThroughput.Window.seconds(seconds)).framesPerSecond();
         System.out.printf("  %.0f frames/s; system ...%n", learner);
         double[] system = system(config);
         double ratio = system[0] / Math.min(actor.stepsPerSecond(), learner);
@@ -101,60 +92,13 @@ public final class SystemBenchCommand implements Callable<Integer> {
         md.append(row);
       }
     }
-    if (out.toAbsolutePath().getParent() != null) {
-      Files.createDirectories(out.toAbsolutePath().getParent());
-    }
-    Files.writeString(out, md.toString());
-    System.out.println("wrote " + out);
+    BenchReport.write(out, md);
     return 0;
   }
 
   private static EnvSpec spec(String task) {
     try (Environment e = TaskRegistry.builtin().make(task)) {
       return e.spec();
-    }
-  }
-
-  /** The learner fed from memory: real unrolls recorded from an actor, submitted as fast as it takes them. */
-  private double learnerAlone(ExperimentConfig config) throws Exception {
-    // record a few real unrolls
-    TaskRegistry registry = TaskRegistry.builtin();
-    DiscardingLink recorder = new DiscardingLink(RegisterResponse.newBuilder().setConfig(config).build()).keeping(16);
-    VectorEnvironment env = VectorEnvironment.of(envs, () -> registry.make(config.getTaskId()));
-    EnvSpec spec = env.spec();
-    Actor actor = new Actor(env, new AgentPolicy(AgentNetworks.create(AgentPolicy.specFor(spec, config),
-        Device.cpu())), recorder, ActorMetrics.unregistered(), unroll, 1, 0);
-    Thread t = new Thread(actor);
-    t.start();
-    while (recorder.kept().size() < 16) {
-      Thread.sleep(50);
-    }
-    actor.stop();
-    t.join();
-    actor.close();
-    List<Unroll> unrolls = recorder.kept();
-    try (AgentModel model = AgentNetworks.create(Learner.agentSpec(config, spec), Device.cpu())) {
-      Learner learner = Learner.create(config, model, spec, Learner.Options.defaults());
-      learner.start();
-      Thread feeder = new Thread(() -> {
-        for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
-          if (!learner.submit(unrolls.get(i % unrolls.size()), () -> Thread.currentThread().isInterrupted())
-              .getAccepted()) {
-            return;
-          }
-        }
-      }, "bench-feeder");
-      feeder.start();
-      learner.awaitUpdates(3, Duration.ofMinutes(5)); // warm-up
-      long f0 = learner.frames();
-      long t0 = System.nanoTime();
-      Thread.sleep((long) (seconds * 1000));
-      long f1 = learner.frames();
-      long t1 = System.nanoTime();
-      feeder.interrupt();
-      learner.close();
-      feeder.join(5000);
-      return (f1 - f0) * 1e9 / (t1 - t0);
     }
   }
 

@@ -84,9 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Learner gRPC port (default: a free one).")
   int port;
 
-  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
-      description = "Serve the learner's Prometheus metrics on this port (0: any; default: off).")
-  int metricsPort;
+  @Mixin mnemo.cli.MetricsOptions metricsOptions;
 
   @Option(names = "--report-every", defaultValue = "5", paramLabel = "SECONDS",
       description = "Seconds between metrics.csv rows (default: ${DEFAULT-VALUE}).")
@@ -154,7 +152,7 @@ public final class TrainCommand implements Callable<Integer> {
       envSpec = probe.spec();
     }
     TransportSecurity security = transport.security();
-    MetricsEndpoint endpoint = metricsPort >= 0 ? MetricsEndpoint.start(transport.security().bind(), metricsPort) : null;
+    MetricsEndpoint endpoint = metricsOptions.start(transport.security().bind());
     PrometheusMeterRegistry registry = endpoint != null ? endpoint.registry()
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AgentModel model = models.apply(Learner.agentSpec(config, envSpec));

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import mnemo.actor.Evaluation;
 import mnemo.cli.EvalCommand;
 import mnemo.cli.Main;
 import mnemo.cli.train.MetricsLog;
+import mnemo.envs.rollout.Evaluation;
 import mnemo.learner.checkpoint.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +40,7 @@ class LearningTest {
     double[] frames = log.get("frames");
     assertThat(frames[frames.length - 1]).isEqualTo(first.frames());
 
-    Evaluation.Result trained = eval(run, dir.resolve("episode.gif"));
+    Evaluation trained = eval(run, dir.resolve("episode.gif"));
     assertThat(trained.successRate()).as("greedy success after %d frames: %s", FRAMES, trained).isGreaterThanOrEqualTo(0.9);
     assertThat(Files.readString(dir.resolve("episode.gif"), java.nio.charset.StandardCharsets.ISO_8859_1))
         .startsWith("GIF89a");
@@ -59,7 +59,7 @@ class LearningTest {
     assertThat(eval(run, null).episodes()).isEqualTo(200);
   }
 
-  private static Evaluation.Result eval(Path run, Path gif) {
+  private static Evaluation eval(Path run, Path gif) {
     CommandLine cl = Main.commandLine();
     int code = gif == null ? cl.execute("eval", "--run-dir=" + run, "--episodes=200", "--greedy")
         : cl.execute("eval", "--run-dir=" + run, "--episodes=200", "--greedy", "--gif=" + gif);

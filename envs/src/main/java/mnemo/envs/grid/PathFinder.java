@@ -21,54 +21,33 @@ public final class PathFinder {
    * cell is entered even when not passable); -1 when no target is reachable or (x, y) is one.
    */
   public static int firstMove(Grid g, int x, int y, CellTest passable, CellTest target) {
-    int w = g.width();
-    int h = g.height();
-    if (target.test(x, y)) {
-      return -1;
-    }
-    int[] first = new int[w * h];
-    Arrays.fill(first, -2);
-    int[] queue = new int[w * h];
-    int head = 0;
-    int tail = 0;
-    first[y * w + x] = -1;
-    queue[tail++] = y * w + x;
-    while (head < tail) {
-      int cur = queue[head++];
-      int cx = cur % w;
-      int cy = cur / w;
-      for (int d = 0; d < 4; d++) {
-        int nx = cx + Direction.dx(d);
-        int ny = cy + Direction.dy(d);
-        if (!g.inBounds(nx, ny) || first[ny * w + nx] != -2) {
-          continue;
-        }
-        int move = first[cur] == -1 ? d : first[cur];
-        if (target.test(nx, ny)) {
-          return move;
-        }
-        if (!passable.test(nx, ny)) {
-          continue;
-        }
-        first[ny * w + nx] = move;
-        queue[tail++] = ny * w + nx;
-      }
-    }
-    return -1;
+    Walk walk = nearest(g, x, y, passable, target);
+    return walk == null ? -1 : walk.firstMove();
   }
 
   /** The number of four-way moves from (x, y) to the nearest target cell, or -1 when unreachable. */
   public static int distance(Grid g, int x, int y, CellTest passable, CellTest target) {
+    Walk walk = nearest(g, x, y, passable, target);
+    return walk == null ? -1 : walk.length();
+  }
+
+  /** A shortest walk to the nearest target: its first heading (-1 when it is empty) and its length. */
+  private record Walk(int firstMove, int length) {}
+
+  /** Breadth-first search of four-way walks (rules as in {@link #firstMove}); null when no target is reachable. */
+  private static Walk nearest(Grid g, int x, int y, CellTest passable, CellTest target) {
     int w = g.width();
     int h = g.height();
     if (target.test(x, y)) {
-      return 0;
+      return new Walk(-1, 0);
     }
-    int[] dist = new int[w * h];
+    int[] first = new int[w * h]; // first heading of the walk that reached each cell, -1 at the start
+    int[] dist = new int[w * h]; // -1: not reached yet
     Arrays.fill(dist, -1);
     int[] queue = new int[w * h];
     int head = 0;
     int tail = 0;
+    first[y * w + x] = -1;
     dist[y * w + x] = 0;
     queue[tail++] = y * w + x;
     while (head < tail) {
@@ -78,19 +57,21 @@ public final class PathFinder {
       for (int d = 0; d < 4; d++) {
         int nx = cx + Direction.dx(d);
         int ny = cy + Direction.dy(d);
-        if (!g.inBounds(nx, ny) || dist[ny * w + nx] >= 0) {
+        int next = ny * w + nx;
+        if (!g.inBounds(nx, ny) || dist[next] >= 0) {
           continue;
         }
-        dist[ny * w + nx] = dist[cur] + 1;
+        first[next] = first[cur] == -1 ? d : first[cur];
+        dist[next] = dist[cur] + 1;
         if (target.test(nx, ny)) {
-          return dist[ny * w + nx];
+          return new Walk(first[next], dist[next]);
         }
         if (passable.test(nx, ny)) {
-          queue[tail++] = ny * w + nx;
+          queue[tail++] = next;
         }
       }
     }
-    return -1;
+    return null;
   }
 
   /** MiniGrid's actions as numbered by the grid tasks. */

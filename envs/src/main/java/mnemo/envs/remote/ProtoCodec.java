@@ -55,32 +55,71 @@ public final class ProtoCodec {
 
   /** A single tensor, packed little-endian. */
   public static mnemo.proto.env.v1.Tensor toProto(Tensor t) {
-    mnemo.proto.env.v1.Tensor.Builder b = mnemo.proto.env.v1.Tensor.newBuilder().setDtype(toProto(t.dtype()));
-    for (int d : t.shapeView()) {
-      b.addShape(d);
-    }
-    if (t.dtype() == DType.FLOAT32) {
-      byte[] data = new byte[t.size() * 4];
-      ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(t.floats());
-      b.setData(UnsafeByteOperations.unsafeWrap(data));
-    } else {
-      b.setData(ByteString.copyFrom(t.bytes()));
-    }
-    return b.build();
+    return t.dtype() == DType.FLOAT32 ? floats(t.floats(), t.shapeView()) : bytes(t.bytes(), t.shapeView());
   }
 
   /** A single tensor; throws when the payload length does not match the shape. */
   public static Tensor fromProto(mnemo.proto.env.v1.Tensor t) {
     DType dtype = fromProto(t.getDtype());
     int[] shape = t.getShapeList().stream().mapToInt(Integer::intValue).toArray();
-    int n = elements(shape);
-    checkPayload(t, dtype, n);
-    if (dtype == DType.FLOAT32) {
-      float[] f = new float[n];
-      t.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
-      return Tensor.ofFloats(f, shape);
+    checkPayload(t, dtype, elements(shape));
+    return dtype == DType.FLOAT32 ? Tensor.ofFloats(toFloats(t), shape) : Tensor.ofBytes(t.getData().toByteArray(), shape);
+  }
+
+  /** A FLOAT32 tensor message of row-major {@code data}; throws when the shape does not hold its length. */
+  public static mnemo.proto.env.v1.Tensor floats(float[] data, int... shape) {
+    byte[] le = new byte[checkLength(data.length, shape) * 4];
+    ByteBuffer.wrap(le).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(data);
+    // No copy: nobody else holds le.
+    return message(mnemo.proto.env.v1.DType.FLOAT32, UnsafeByteOperations.unsafeWrap(le), shape);
+  }
+
+  /** An INT32 tensor message of row-major {@code data} (actions, step types). */
+  public static mnemo.proto.env.v1.Tensor ints(int[] data, int... shape) {
+    byte[] le = new byte[checkLength(data.length, shape) * 4];
+    ByteBuffer.wrap(le).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(data);
+    return message(mnemo.proto.env.v1.DType.INT32, UnsafeByteOperations.unsafeWrap(le), shape);
+  }
+
+  /** A UINT8 tensor message of row-major {@code data} (copied). */
+  public static mnemo.proto.env.v1.Tensor bytes(byte[] data, int... shape) {
+    checkLength(data.length, shape);
+    return message(mnemo.proto.env.v1.DType.UINT8, ByteString.copyFrom(data), shape);
+  }
+
+  /** A FLOAT32 tensor message's elements. */
+  public static float[] toFloats(mnemo.proto.env.v1.Tensor t) {
+    if (t.getDtype() != mnemo.proto.env.v1.DType.FLOAT32) {
+      throw new IllegalArgumentException("expected FLOAT32, got " + t.getDtype());
     }
-    return Tensor.ofBytes(t.getData().toByteArray(), shape);
+    float[] out = new float[t.getData().size() / 4];
+    t.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+    return out;
+  }
+
+  /** An INT32 tensor message's elements. */
+  public static int[] toInts(mnemo.proto.env.v1.Tensor t) {
+    if (t.getDtype() != mnemo.proto.env.v1.DType.INT32) {
+      throw new IllegalArgumentException("expected INT32, got " + t.getDtype());
+    }
+    int[] out = new int[t.getData().size() / 4];
+    t.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(out);
+    return out;
+  }
+
+  private static mnemo.proto.env.v1.Tensor message(mnemo.proto.env.v1.DType dtype, ByteString data, int... shape) {
+    mnemo.proto.env.v1.Tensor.Builder b = mnemo.proto.env.v1.Tensor.newBuilder().setDtype(dtype).setData(data);
+    for (int d : shape) {
+      b.addShape(d);
+    }
+    return b.build();
+  }
+
+  private static int checkLength(int length, int... shape) {
+    if (elements(shape) != length) {
+      throw new IllegalArgumentException(length + " elements do not fill shape " + Arrays.toString(shape));
+    }
+    return length;
   }
 
   private static int elements(int[] shape) {

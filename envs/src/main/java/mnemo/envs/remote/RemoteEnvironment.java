@@ -16,6 +16,7 @@ import mnemo.transport.TransportSecurity;
 public final class RemoteEnvironment implements Environment {
   private final RemoteBatchedEnvironment vector;
   private final int[] action = new int[1];
+  private boolean reset;
   private boolean live;
 
   public RemoteEnvironment(RemoteBatchedEnvironment vector) {
@@ -42,13 +43,14 @@ public final class RemoteEnvironment implements Environment {
   @Override
   public TimeStep reset(long seed) {
     TimeStep ts = vector.reset(seed)[0];
+    reset = true;
     live = true;
     return ts;
   }
 
   @Override
   public TimeStep step(int action) {
-    spec().checkStep(live, action);
+    spec().checkStep(reset, !live, action);
     this.action[0] = action;
     TimeStep ts = vector.step(this.action)[0];
     live = !ts.isLast();

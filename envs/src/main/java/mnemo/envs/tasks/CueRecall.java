@@ -80,7 +80,7 @@ public final class CueRecall implements Environment, Oracle {
 
   @Override
   public TimeStep step(int action) {
-    spec.checkStep(t >= 0 && !done, action);
+    spec.checkStep(t >= 0, done, action);
     if (t < length) {
       t++;
       return TimeStep.mid(0f, observe());

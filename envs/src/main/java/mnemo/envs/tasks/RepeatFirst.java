@@ -1,14 +1,7 @@
 package mnemo.envs.tasks;
 
 import java.util.List;
-import java.util.Map;
-import mnemo.envs.DType;
-import mnemo.envs.EnvSpec;
-import mnemo.envs.Environment;
 import mnemo.envs.Frame;
-import mnemo.envs.Oracle;
-import mnemo.envs.TensorSpec;
-import mnemo.envs.TimeStep;
 import mnemo.envs.registry.Param;
 import mnemo.envs.registry.Params;
 import mnemo.envs.registry.TaskFamily;
@@ -26,7 +19,7 @@ import mnemo.envs.registry.TaskFamily;
  * suits. {@code success} is 1 when every answer was right (return 1). Oracle: the first suit, return
  * 1; random: −0.5 on average.
  */
-public final class RepeatFirst implements Environment, Oracle {
+public final class RepeatFirst extends CardGame {
   public static final TaskFamily FAMILY = new TaskFamily(
       "popgym/repeat-first",
       "POPGym RepeatFirst: name the first card's suit at every step (return in [-1, 1])",
@@ -35,73 +28,38 @@ public final class RepeatFirst implements Environment, Oracle {
           new Param("is_first", "false", "append POPGym's Antialias is-first flag to the observation")),
       RepeatFirst::new);
 
-  private final CardDeck deck;
-  private final boolean isFirstFlag;
-  private final float scale;
-  private final EnvSpec spec;
-  private int t = -1;
-  private boolean allRight;
-
   public RepeatFirst(Params p) {
+    this(p, decks(p));
+  }
+
+  private RepeatFirst(Params p, int decks) {
+    super(p, decks, decks * CardDeck.CARDS_PER_DECK - 1);
+  }
+
+  private static int decks(Params p) {
     String difficulty = p.getChoice("difficulty", "easy", "medium", "hard");
-    int decks = p.getString("decks").equals("auto")
+    return p.getString("decks").equals("auto")
         ? switch (difficulty) {
           case "easy" -> 1;
           case "medium" -> 8;
           default -> 16;
         }
         : p.getInt("decks", 1, 10_000);
-    this.deck = new CardDeck(decks);
-    this.isFirstFlag = p.getBoolean("is_first");
-    this.scale = 1f / (deck.size() - 1);
-    this.spec = new EnvSpec(p.canonicalId(),
-        new TensorSpec("obs", new int[] {isFirstFlag ? 5 : 4}, DType.FLOAT32, 0, 1),
-        4, CardDeck.SUIT_NAMES, deck.size() - 1, List.of(TimeStep.SUCCESS));
   }
 
   @Override
-  public EnvSpec spec() {
-    return spec;
-  }
-
-  @Override
-  public TimeStep reset(long seed) {
-    deck.shuffle(seed);
-    t = 0;
-    allRight = true;
-    return TimeStep.first(CardDeck.observe(deck.suit(0), isFirstFlag, true));
-  }
-
-  @Override
-  public TimeStep step(int action) {
-    spec.checkStep(t >= 0 && t < deck.size() - 1, action);
-    boolean right = action == deck.suit(0);
-    allRight &= right;
-    float reward = right ? scale : -scale;
-    t++;
-    var obs = CardDeck.observe(deck.suit(t), isFirstFlag, false);
-    if (t == deck.size() - 1) {
-      return TimeStep.terminal(reward, obs, Map.of(TimeStep.SUCCESS, allRight ? 1f : 0f));
-    }
-    return TimeStep.mid(reward, obs);
-  }
-
-  @Override
-  public int oracleAction() {
-    if (t < 0) {
-      throw new IllegalStateException("reset " + spec.taskId() + " before asking its oracle");
-    }
+  int target() {
     return deck.suit(0);
   }
 
   @Override
   public String renderText() {
-    return "card " + (t + 1) + "/" + deck.size() + "  shown " + CardDeck.symbol(deck.suit(Math.max(t, 0)))
+    return "card " + count() + "  shown " + CardDeck.symbol(deck.suit(Math.max(t, 0)))
         + "  first " + CardDeck.symbol(deck.suit(0));
   }
 
   @Override
   public Frame render() {
-    return CardDeck.render(deck.suit(Math.max(t, 0)), deck.suit(0), "FIRST", (t + 1) + "/" + deck.size());
+    return CardDeck.render(deck.suit(Math.max(t, 0)), deck.suit(0), "FIRST", count());
   }
 }

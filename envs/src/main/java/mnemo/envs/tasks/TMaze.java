@@ -117,7 +117,7 @@ public final class TMaze implements Environment, Oracle {
 
   @Override
   public TimeStep step(int action) {
-    spec.checkStep(t >= 0 && !done, action);
+    spec.checkStep(t >= 0, done, action);
     t++;
     int nx = x + DX[action];
     int ny = y + DY[action];

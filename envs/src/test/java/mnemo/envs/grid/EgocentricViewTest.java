@@ -20,10 +20,9 @@ class EgocentricViewTest {
 
   /**
    * MiniGrid's gen_obs_grid written out literally: slice from get_view_exts (walls outside the grid),
-   * rotate_left (dir + 1) times, no occlusion. Returns object codes [i][j].
+   * rotate_left (dir + 1) times, no occlusion. Returns {@code cell(x, y)} of each view cell [i][j].
    */
-  private static int[][] referenceObjects(World w) {
-    int v = 7;
+  private static int[][] referenceSlice(World w, int v, java.util.function.IntBinaryOperator cell) {
     int ax = w.x();
     int ay = w.y();
     int topX;
@@ -37,7 +36,7 @@ class EgocentricViewTest {
     int[][] grid = new int[v][v];
     for (int j = 0; j < v; j++) {
       for (int i = 0; i < v; i++) {
-        grid[i][j] = w.grid().object(topX + i, topY + j);
+        grid[i][j] = cell.applyAsInt(topX + i, topY + j);
       }
     }
     for (int r = 0; r < w.dir() + 1; r++) {
@@ -50,6 +49,11 @@ class EgocentricViewTest {
       grid = rot;
     }
     return grid;
+  }
+
+  /** The object codes of the 7x7 view, unoccluded. */
+  private static int[][] referenceObjects(World w) {
+    return referenceSlice(w, 7, w.grid()::object);
   }
 
   @Test
@@ -215,31 +219,7 @@ class EgocentricViewTest {
 
   /** MiniGridEnv.gen_obs_grid + Grid.encode, literally, on packed cells [x][y]. */
   private static byte[] referenceGenObs(World w, int v, boolean seeThroughWalls) {
-    int ax = w.x();
-    int ay = w.y();
-    int topX;
-    int topY;
-    switch (w.dir()) {
-      case 0 -> { topX = ax; topY = ay - v / 2; }
-      case 1 -> { topX = ax - v / 2; topY = ay; }
-      case 2 -> { topX = ax - v + 1; topY = ay - v / 2; }
-      default -> { topX = ax - v / 2; topY = ay - v + 1; }
-    }
-    int[][] grid = new int[v][v];
-    for (int j = 0; j < v; j++) {
-      for (int i = 0; i < v; i++) {
-        grid[i][j] = w.grid().packed(topX + i, topY + j);
-      }
-    }
-    for (int r = 0; r < w.dir() + 1; r++) {
-      int[][] rot = new int[v][v];
-      for (int i = 0; i < v; i++) {
-        for (int j = 0; j < v; j++) {
-          rot[j][v - 1 - i] = grid[i][j];
-        }
-      }
-      grid = rot;
-    }
+    int[][] grid = referenceSlice(w, v, w.grid()::packed);
     boolean[][] mask = new boolean[v][v];
     if (seeThroughWalls) {
       for (boolean[] col : mask) {

@@ -72,6 +72,66 @@ class RolloutTest {
   }
 
   @Test
+  void evaluationOfOneEnvironmentReplaysSeededEpisodesOneAfterAnother() throws Exception {
+    Environment env = REGISTRY.make("memory/tmaze:length=3");
+    Evaluation e = Evaluation.run(env, "random", 40, 7, n -> {});
+    // the reference: episode k reset with Seeds.derive(7, k), one random policy over all of them
+    Policy p = Policy.random(env.spec(), 7);
+    double sum = 0;
+    double success = 0;
+    double length = 0;
+    for (int k = 0; k < 40; k++) {
+      EpisodeStats s = Rollout.episode(env, p, mnemo.envs.Seeds.derive(7, k), k + 1, 0, step -> {});
+      sum += s.episodeReturn();
+      success += s.success();
+      length += s.length();
+    }
+    assertThat(e.meanReturn()).isEqualTo(sum / 40);
+    assertThat(e.successRate()).isEqualTo(success / 40);
+    assertThat(e.meanLength()).isEqualTo(length / 40);
+  }
+
+  @Test
+  void evaluationSideBySidePlaysTheSameEpisodesAndRecordsTheFirst() throws Exception {
+    List<Environment> envs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      envs.add(REGISTRY.make("minigrid/memory:size=7"));
+    }
+    BatchPolicy oracles = steps -> {
+      int[] a = new int[steps.length];
+      for (int i = 0; i < steps.length; i++) {
+        a[i] = steps[i].isLast() ? 0 : ((mnemo.envs.Oracle) envs.get(i)).oracleAction();
+      }
+      return a;
+    };
+    List<RolloutStep> first = new ArrayList<>();
+    List<Integer> progress = new ArrayList<>();
+    Evaluation three = Evaluation.run(envs, oracles, 10, 5, progress::add, first::add);
+    // the oracle is deterministic and episode e is seeded Seeds.derive(5, e) however many play side by side
+    Evaluation one = Evaluation.run(envs.get(0), "oracle", 10, 5, n -> {});
+    assertThat(three).isEqualTo(one);
+    assertThat(progress).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+    Environment solo = REGISTRY.make("minigrid/memory:size=7");
+    List<RolloutStep> reference = new ArrayList<>();
+    Rollout.episode(solo, Policy.oracle(solo), mnemo.envs.Seeds.derive(5, 0), 1, 0, reference::add);
+    assertThat(first).isEqualTo(reference);
+  }
+
+  @Test
+  void evaluationErrors() {
+    Environment env = REGISTRY.make("memory/cue-recall:length=2");
+    assertThatThrownBy(() -> Evaluation.run(List.of(env, env), steps -> new int[2], 1, 0, n -> {}, null))
+        .hasMessageContaining("need 1 to 1 environments");
+    assertThatThrownBy(() -> Evaluation.run(List.of(), steps -> new int[0], 1, 0, n -> {}, null))
+        .hasMessageContaining("got 0");
+    assertThatThrownBy(() -> Evaluation.run(List.of(env), steps -> new int[2], 1, 0, n -> {}, null))
+        .hasMessageContaining("2 actions for 1 environments");
+    assertThatThrownBy(() -> BatchPolicy.of(ts -> 0).act(new TimeStep[2])).hasMessageContaining("got 2 time steps");
+    assertThat(new Evaluation(2, 0.5, 0, Double.NaN, 3).toString())
+        .isEqualTo("2 episodes: mean return 0.500, success rate n/a, mean length 3.0");
+  }
+
+  @Test
   void policyErrors() {
     Environment noOracle = new Environment() {
       @Override

@@ -24,6 +24,22 @@ public final class GridEpisodes {
     return steps;
   }
 
+  /**
+   * A random episode as data, for determinism tests: the first observation, then each step's observation
+   * and reward, then the text picture of the end.
+   */
+  public static List<Object> trace(Environment env, long seed, long policySeed) {
+    List<TimeStep> steps = play(env, seed, random(env, policySeed));
+    List<Object> out = new ArrayList<>();
+    out.add(steps.get(0).observation());
+    for (TimeStep ts : steps.subList(1, steps.size())) {
+      out.add(ts.observation());
+      out.add(ts.reward());
+    }
+    out.add(env.renderText());
+    return out;
+  }
+
   public static ToIntFunction<TimeStep> oracle(Environment env) {
     return ts -> ((Oracle) env).oracleAction();
   }
@@ -39,17 +55,5 @@ public final class GridEpisodes {
       r += ts.reward();
     }
     return r;
-  }
-
-  /** Mean return and success rate over {@code n} episodes (seeds 0..n-1): {return, success}. */
-  public static double[] evaluate(Environment env, int n, boolean oracle) {
-    double ret = 0;
-    double success = 0;
-    for (int e = 0; e < n; e++) {
-      List<TimeStep> steps = play(env, e, oracle ? oracle(env) : random(env, 1000 + e));
-      ret += episodeReturn(steps);
-      success += steps.get(steps.size() - 1).info(TimeStep.SUCCESS);
-    }
-    return new double[] {ret / n, success / n};
   }
 }

@@ -8,6 +8,7 @@ import mnemo.envs.Environment;
 import mnemo.envs.Frame;
 import mnemo.envs.TimeStep;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.rollout.Evaluation;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -93,13 +94,13 @@ class GridTaskContractTest {
   @ParameterizedTest
   @ValueSource(strings = {"gridworld/empty", "gridworld/four-rooms", "minigrid/memory:size=17,random=true",
       "memory/visual-match", "memory/visual-match:mode=active", "memory/key-to-door"})
-  void theOracleAlwaysSucceedsAndRandomDoesWorse(String id) {
+  void theOracleAlwaysSucceedsAndRandomDoesWorse(String id) throws Exception {
     Environment env = make(id);
-    double[] oracle = GridEpisodes.evaluate(env, 100, true);
-    double[] random = GridEpisodes.evaluate(env, 100, false);
-    assertThat(oracle[1]).as("oracle success").isEqualTo(1.0);
-    assertThat(random[1]).as("random success").isLessThan(0.6);
-    assertThat(random[0]).as("random return").isLessThan(oracle[0]);
+    Evaluation oracle = Evaluation.run(env, "oracle", 100, 0, n -> {});
+    Evaluation random = Evaluation.run(env, "random", 100, 0, n -> {});
+    assertThat(oracle.successRate()).as("oracle success").isEqualTo(1.0);
+    assertThat(random.successRate()).as("random success").isLessThan(0.6);
+    assertThat(random.meanReturn()).as("random return").isLessThan(oracle.meanReturn());
   }
 
   @ParameterizedTest

@@ -1,12 +1,11 @@
 package mnemo.learner.bench;
 
-import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import mnemo.envs.DType;
 import mnemo.envs.EnvSpec;
+import mnemo.envs.remote.ProtoCodec;
 import mnemo.proto.env.v1.StepType;
 import mnemo.proto.env.v1.Tensor;
 import mnemo.proto.learner.v1.Unroll;
@@ -29,33 +28,35 @@ public final class SyntheticUnrolls {
     boolean bytes = spec.observation().dtype() == DType.UINT8;
     double lo = spec.observation().minimum();
     double hi = spec.observation().maximum();
-    ByteBuffer obs = le(steps * n * obsSize * (bytes ? 1 : 4));
-    ByteBuffer rewards = le(steps * n * 4);
-    ByteBuffer discounts = le(steps * n * 4);
-    ByteBuffer types = le(steps * n * 4);
-    ByteBuffer actions = le(steps * n * 4);
-    ByteBuffer prev = le(steps * n * 4);
-    ByteBuffer logits = le(steps * n * a * 4);
+    byte[] obsBytes = bytes ? new byte[steps * n * obsSize] : null;
+    float[] obsFloats = bytes ? null : new float[steps * n * obsSize];
+    float[] rewards = new float[steps * n];
+    float[] discounts = new float[steps * n];
+    int[] types = new int[steps * n];
+    int[] actions = new int[steps * n];
+    int[] prev = new int[steps * n];
+    float[] logits = new float[steps * n * a];
     for (int t = 0; t < steps; t++) {
       for (int i = 0; i < n; i++) {
+        int ti = t * n + i;
         int phase = (t + i) % episodeLength; // 0: FIRST, episodeLength−1: LAST
         boolean first = phase == 0;
         boolean last = phase == episodeLength - 1;
         for (int k = 0; k < obsSize; k++) {
           double v = lo + rng.nextDouble() * (hi - lo);
           if (bytes) {
-            obs.put((byte) Math.round(v));
+            obsBytes[ti * obsSize + k] = (byte) Math.round(v);
           } else {
-            obs.putFloat((float) v);
+            obsFloats[ti * obsSize + k] = (float) v;
           }
         }
-        rewards.putFloat(first ? 0f : (float) rng.nextGaussian());
-        discounts.putFloat(last && rng.nextBoolean() ? 0f : 1f);
-        types.putInt(first ? StepType.FIRST_VALUE : last ? StepType.LAST_VALUE : StepType.MID_VALUE);
-        actions.putInt(rng.nextInt(a));
-        prev.putInt(first ? -1 : rng.nextInt(a));
+        rewards[ti] = first ? 0f : (float) rng.nextGaussian();
+        discounts[ti] = last && rng.nextBoolean() ? 0f : 1f;
+        types[ti] = first ? StepType.FIRST_VALUE : last ? StepType.LAST_VALUE : StepType.MID_VALUE;
+        actions[ti] = rng.nextInt(a);
+        prev[ti] = first ? -1 : rng.nextInt(a);
         for (int k = 0; k < a; k++) {
-          logits.putFloat((float) rng.nextGaussian());
+          logits[ti * a + k] = (float) rng.nextGaussian();
         }
       }
     }
@@ -65,13 +66,20 @@ public final class SyntheticUnrolls {
     fullObs[1] = n;
     System.arraycopy(obsShape, 0, fullObs, 2, obsShape.length);
     Unroll.Builder u = Unroll.newBuilder().setActorId("synthetic").setUnrollLength(unrollLength).setNumEnvs(n)
-        .setObservations(tensor(bytes ? mnemo.proto.env.v1.DType.UINT8 : mnemo.proto.env.v1.DType.FLOAT32, obs, fullObs))
-        .setRewards(tensor(mnemo.proto.env.v1.DType.FLOAT32, rewards, steps, n))
-        .setDiscounts(tensor(mnemo.proto.env.v1.DType.FLOAT32, discounts, steps, n))
-        .setStepTypes(tensor(mnemo.proto.env.v1.DType.INT32, types, steps, n))
-        .setActions(tensor(mnemo.proto.env.v1.DType.INT32, actions, steps, n))
-        .setPrevActions(tensor(mnemo.proto.env.v1.DType.INT32, prev, steps, n))
-        .setBehaviourLogits(tensor(mnemo.proto.env.v1.DType.FLOAT32, logits, steps, n, a));
+        .setObservations(bytes ? ProtoCodec.bytes(obsBytes, fullObs) : ProtoCodec.floats(obsFloats, fullObs))
+        .setRewards(ProtoCodec.floats(rewards, steps, n))
+        .setDiscounts(ProtoCodec.floats(discounts, steps, n))
+        .setStepTypes(ProtoCodec.ints(types, steps, n))
+        .setActions(ProtoCodec.ints(actions, steps, n))
+        .setPrevActions(ProtoCodec.ints(prev, steps, n))
+        .setBehaviourLogits(ProtoCodec.floats(logits, steps, n, a));
+    u.addAllCoreState(zeroState(stateShapes, n));
+    return u.build();
+  }
+
+  /** A zero core state for {@code n} environments: one tensor [n, ...shape] per state shape. */
+  public static List<Tensor> zeroState(List<int[]> stateShapes, int n) {
+    List<Tensor> out = new ArrayList<>(stateShapes.size());
     for (int[] shape : stateShapes) {
       int size = n;
       int[] full = new int[shape.length + 1];
@@ -80,20 +88,8 @@ public final class SyntheticUnrolls {
         size *= shape[i];
         full[i + 1] = shape[i];
       }
-      u.addCoreState(tensor(mnemo.proto.env.v1.DType.FLOAT32, le(size * 4), full));
+      out.add(ProtoCodec.floats(new float[size], full));
     }
-    return u.build();
-  }
-
-  private static ByteBuffer le(int bytes) {
-    return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  private static Tensor tensor(mnemo.proto.env.v1.DType dtype, ByteBuffer data, int... shape) {
-    Tensor.Builder b = Tensor.newBuilder().setDtype(dtype).setData(ByteString.copyFrom(data.array()));
-    for (int d : shape) {
-      b.addShape(d);
-    }
-    return b.build();
+    return out;
   }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.testing.FakeActor;
 import mnemo.proto.env.v1.DType;
 import mnemo.proto.env.v1.Tensor;
@@ -31,22 +32,6 @@ class UnrollValidatorTest {
       actor.next("a", 0);
       return actor.next("a", 3);
     }
-  }
-
-  private static Tensor floats(float[] values, int... shape) {
-    ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    for (float v : values) {
-      b.putFloat(v);
-    }
-    return FakeActor.tensor(DType.FLOAT32, b, shape);
-  }
-
-  private static Tensor ints(int[] values, int... shape) {
-    ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    for (int v : values) {
-      b.putInt(v);
-    }
-    return FakeActor.tensor(DType.INT32, b, shape);
   }
 
   /** Overwrites element {@code i} of a float tensor. */
@@ -106,15 +91,15 @@ class UnrollValidatorTest {
   @Test
   void rejectsWrongShapesTypesAndPayloadSizes() {
     int obs = spec.observation().size();
-    rejected(b -> b.setObservations(floats(new float[(T + 1) * N * (obs + 1)], T + 1, N, obs + 1)), "observations");
+    rejected(b -> b.setObservations(ProtoCodec.floats(new float[(T + 1) * N * (obs + 1)], T + 1, N, obs + 1)), "observations");
     rejected(b -> b.setObservations(b.getObservations().toBuilder().setDtype(DType.UINT8)), "observations must be FLOAT32");
     rejected(b -> b.setRewards(b.getRewards().toBuilder().setData(ByteString.copyFrom(new byte[3]))), "payload");
-    rejected(b -> b.setStepTypes(floats(new float[(T + 1) * N], T + 1, N)), "step_types must be INT32");
-    rejected(b -> b.setBehaviourLogits(floats(new float[(T + 1) * N * 3], T + 1, N, 3)), "behaviour_logits");
-    rejected(b -> b.setActions(ints(new int[T * N], T, N)), "actions must have shape");
+    rejected(b -> b.setStepTypes(ProtoCodec.floats(new float[(T + 1) * N], T + 1, N)), "step_types must be INT32");
+    rejected(b -> b.setBehaviourLogits(ProtoCodec.floats(new float[(T + 1) * N * 3], T + 1, N, 3)), "behaviour_logits");
+    rejected(b -> b.setActions(ProtoCodec.ints(new int[T * N], T, N)), "actions must have shape");
     rejected(Unroll.Builder::clearPrevActions, "prev_actions");
     rejected(Unroll.Builder::clearCoreState, "core_state");
-    rejected(b -> b.setCoreState(0, floats(new float[N * 3], N, 3)), "core_state[0]");
+    rejected(b -> b.setCoreState(0, ProtoCodec.floats(new float[N * 3], N, 3)), "core_state[0]");
   }
 
   @Test

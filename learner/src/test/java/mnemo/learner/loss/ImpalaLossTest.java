@@ -121,8 +121,13 @@ class ImpalaLossTest {
     return out;
   }
 
-  /** {policy, baseline, entropy, total} in doubles from the oracle. */
-  static double[] oracle(Case c, LossConfig cfg) {
+  /**
+   * The double oracle's V-trace on a case: values V(x_t) and masks (1 − last_t), [T][B], and its
+   * result.
+   */
+  record OracleVTrace(double[][] v, double[][] masks, VTraceOracle.Result result) {}
+
+  static OracleVTrace oracleVTrace(Case c, LossConfig cfg) {
     int T = c.T1 - 1;
     double[][] logRhos = new double[T][c.B];
     double[][] gammas = new double[T][c.B];
@@ -142,8 +147,17 @@ class ImpalaLossTest {
       }
     }
     VTraceParams p = cfg.vtrace();
-    VTraceOracle.Result vt = VTraceOracle.compute(logRhos, gammas, r, v, boot, masks, p.rhoBar(), p.pgRhoBar(),
-        p.cBar(), p.lambda());
+    return new OracleVTrace(v, masks, VTraceOracle.compute(logRhos, gammas, r, v, boot, masks, p.rhoBar(),
+        p.pgRhoBar(), p.cBar(), p.lambda()));
+  }
+
+  /** {policy, baseline, entropy, total} in doubles from the oracle. */
+  static double[] oracle(Case c, LossConfig cfg) {
+    int T = c.T1 - 1;
+    OracleVTrace o = oracleVTrace(c, cfg);
+    double[][] v = o.v();
+    double[][] masks = o.masks();
+    VTraceOracle.Result vt = o.result();
     double policy = 0;
     double baseline = 0;
     double entropy = 0;
@@ -247,24 +261,10 @@ class ImpalaLossTest {
     }
     // dL/dV(x_t) = −b (v_t − V(x_t)) · mask_t
     int T = c.T1 - 1;
-    double[][] logRhos = new double[T][c.B];
-    double[][] gammas = new double[T][c.B];
-    double[][] r = new double[T][c.B];
-    double[][] v = new double[T][c.B];
-    double[][] masks = new double[T][c.B];
-    double[] boot = new double[c.B];
-    for (int b = 0; b < c.B; b++) {
-      boot[b] = c.values[T][b];
-      for (int t = 0; t < T; t++) {
-        int a = (int) c.actions[t][b];
-        logRhos[t][b] = logSoftmax(c.logits[t][b])[a] - logSoftmax(c.behaviour[t][b])[a];
-        gammas[t][b] = 0.9 * c.discounts[t + 1][b];
-        r[t][b] = c.rewards[t + 1][b];
-        v[t][b] = c.values[t][b];
-        masks[t][b] = 1 - c.last[t][b];
-      }
-    }
-    VTraceOracle.Result want = VTraceOracle.compute(logRhos, gammas, r, v, boot, masks, 1, 1, 1, 1);
+    OracleVTrace o = oracleVTrace(c, cfg);
+    double[][] v = o.v();
+    double[][] masks = o.masks();
+    VTraceOracle.Result want = o.result();
     for (int t = 0; t < T; t++) {
       for (int b = 0; b < c.B; b++) {
         double expected = -0.5 * (want.vs()[t][b] - v[t][b]) * masks[t][b];

@@ -1,17 +1,14 @@
 package mnemo.learner.testing;
 
-import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import mnemo.envs.TimeStep;
 import mnemo.envs.VectorEnvironment;
 import mnemo.envs.registry.TaskRegistry;
-import mnemo.proto.env.v1.DType;
+import mnemo.envs.remote.ProtoCodec;
+import mnemo.learner.bench.SyntheticUnrolls;
 import mnemo.proto.env.v1.StepType;
-import mnemo.proto.env.v1.Tensor;
 import mnemo.proto.learner.v1.EpisodeStats;
 import mnemo.proto.learner.v1.Unroll;
 
@@ -77,32 +74,31 @@ public final class FakeActor implements AutoCloseable {
   /** The next unroll of T+1 steps. */
   public Unroll next(String actorId, long weightVersion) {
     int steps = t + 1;
-    ByteBuffer obs = le(steps * n * obsSize * 4);
-    ByteBuffer rewards = le(steps * n * 4);
-    ByteBuffer discounts = le(steps * n * 4);
-    ByteBuffer types = le(steps * n * 4);
-    ByteBuffer actions = le(steps * n * 4);
-    ByteBuffer prev = le(steps * n * 4);
-    ByteBuffer logits = le(steps * n * a * 4);
+    float[] obs = new float[steps * n * obsSize];
+    float[] rewards = new float[steps * n];
+    float[] discounts = new float[steps * n];
+    int[] types = new int[steps * n];
+    int[] actions = new int[steps * n];
+    int[] prev = new int[steps * n];
+    float[] logits = new float[steps * n * a];
     List<EpisodeStats> episodes = new ArrayList<>();
     for (int s = 0; s < steps; s++) {
       for (int i = 0; i < n; i++) {
+        int si = s * n + i;
         TimeStep ts = current[i];
         for (int k = 0; k < obsSize; k++) {
-          obs.putFloat(ts.observation().get(k));
+          obs[si * obsSize + k] = ts.observation().get(k);
         }
-        rewards.putFloat(ts.reward());
-        discounts.putFloat(ts.discount());
-        types.putInt(switch (ts.type()) {
+        rewards[si] = ts.reward();
+        discounts[si] = ts.discount();
+        types[si] = switch (ts.type()) {
           case FIRST -> StepType.FIRST_VALUE;
           case MID -> StepType.MID_VALUE;
           case LAST -> StepType.LAST_VALUE;
-        });
-        actions.putInt(currentAction[i]);
-        prev.putInt(prevAction[i]);
-        for (int k = 0; k < a; k++) {
-          logits.putFloat(currentLogits[i][k]);
-        }
+        };
+        actions[si] = currentAction[i];
+        prev[si] = prevAction[i];
+        System.arraycopy(currentLogits[i], 0, logits, si * a, a);
       }
       if (s < t) {
         TimeStep[] next = envs.step(currentAction);
@@ -125,37 +121,16 @@ public final class FakeActor implements AutoCloseable {
     }
     Unroll.Builder u = Unroll.newBuilder().setActorId(actorId).setSequence(sequence++).setWeightVersion(weightVersion)
         .setUnrollLength(t).setNumEnvs(n)
-        .setObservations(tensor(DType.FLOAT32, obs, steps, n, obsSize))
-        .setRewards(tensor(DType.FLOAT32, rewards, steps, n))
-        .setDiscounts(tensor(DType.FLOAT32, discounts, steps, n))
-        .setStepTypes(tensor(DType.INT32, types, steps, n))
-        .setActions(tensor(DType.INT32, actions, steps, n))
-        .setPrevActions(tensor(DType.INT32, prev, steps, n))
-        .setBehaviourLogits(tensor(DType.FLOAT32, logits, steps, n, a))
+        .setObservations(ProtoCodec.floats(obs, steps, n, obsSize))
+        .setRewards(ProtoCodec.floats(rewards, steps, n))
+        .setDiscounts(ProtoCodec.floats(discounts, steps, n))
+        .setStepTypes(ProtoCodec.ints(types, steps, n))
+        .setActions(ProtoCodec.ints(actions, steps, n))
+        .setPrevActions(ProtoCodec.ints(prev, steps, n))
+        .setBehaviourLogits(ProtoCodec.floats(logits, steps, n, a))
         .addAllEpisodes(episodes);
-    for (int[] shape : stateShapes) {
-      int size = n;
-      int[] full = new int[shape.length + 1];
-      full[0] = n;
-      for (int i = 0; i < shape.length; i++) {
-        size *= shape[i];
-        full[i + 1] = shape[i];
-      }
-      u.addCoreState(tensor(DType.FLOAT32, le(size * 4), full));
-    }
+    u.addAllCoreState(SyntheticUnrolls.zeroState(stateShapes, n));
     return u.build();
-  }
-
-  private static ByteBuffer le(int bytes) {
-    return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  public static Tensor tensor(DType dtype, ByteBuffer data, int... shape) {
-    Tensor.Builder b = Tensor.newBuilder().setDtype(dtype).setData(ByteString.copyFrom(data.array()));
-    for (int d : shape) {
-      b.addShape(d);
-    }
-    return b.build();
   }
 
   @Override

@@ -1,7 +1,6 @@
 package mnemo.envs.tasks.maze;
 
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import mnemo.envs.DType;
 import mnemo.envs.EnvSpec;
@@ -52,13 +51,10 @@ public final class MemoryGrid implements Environment, Oracle {
   private final int side;
   private final EnvSpec spec;
 
+  private final TargetEpisode episode;
   private SplittableRandom rng;
   private Maze maze;
   private int agent = -1;
-  private int current;
-  private int t;
-  private boolean done;
-  private int[] distToCurrent;
 
   public MemoryGrid(Params p) {
     this.size = p.getInt("size", MazeGenerator.MIN_SIZE, MazeGenerator.MAX_SIZE);
@@ -67,6 +63,7 @@ public final class MemoryGrid implements Environment, Oracle {
     this.view = p.getInt("view", 0, 32);
     this.steps = auto(p, "steps", 100 * (size - 5) / 2, 1, 100_000_000);
     this.side = 2 * view + 3;
+    this.episode = new TargetEpisode(steps);
     this.spec = new EnvSpec(p.canonicalId(), new TensorSpec("rgb", new int[] {side, side, 3}, DType.UINT8, 0, 255),
         4, List.of("up", "right", "down", "left"), steps, List.of());
   }
@@ -95,43 +92,23 @@ public final class MemoryGrid implements Environment, Oracle {
     }
     maze = m;
     agent = agentCell;
-    current = firstTarget;
-    distToCurrent = null;
-    t = 0;
-    done = false;
+    episode.start(m, rng, firstTarget);
     return TimeStep.first(observe());
   }
 
   @Override
   public TimeStep step(int action) {
-    spec.checkStep(agent >= 0 && !done, action);
+    spec.checkStep(episode.started(), episode.done(), action);
     int next = agent + maze.neighbourOffset(action);
     if (!maze.isWall(next)) {
       agent = next;
     }
-    float reward = 0f;
-    if (agent == maze.target(current)) {
-      reward = 1f;
-      current = nextTarget(current, numTargets, rng);
-      distToCurrent = null;
-    }
-    t++;
-    if (t >= steps) {
-      done = true;
-      return TimeStep.truncated(reward, observe(), Map.of());
-    }
-    return TimeStep.mid(reward, observe());
-  }
-
-  /** A target index drawn uniformly from [0, n) without {@code touched}. */
-  static int nextTarget(int touched, int n, SplittableRandom rng) {
-    int k = rng.nextInt(n - 1);
-    return k >= touched ? k + 1 : k;
+    return episode.step(agent == maze.target(episode.current()), this::observe);
   }
 
   private Tensor observe() {
     byte[] rgb = new byte[side * side * 3];
-    int border = TargetColors.rgb(current);
+    int border = TargetColors.rgb(episode.current());
     int ac = maze.col(agent);
     int ar = maze.row(agent);
     for (int y = 0; y < side; y++) {
@@ -166,10 +143,7 @@ public final class MemoryGrid implements Environment, Oracle {
   /** Full knowledge: a first move on a shortest path to the current target. */
   @Override
   public int oracleAction() {
-    if (distToCurrent == null) {
-      distToCurrent = maze.distancesFrom(maze.target(current));
-    }
-    int next = maze.downhill(distToCurrent, agent);
+    int next = maze.downhill(episode.distances(), agent);
     for (int d = 0; d < 4; d++) {
       if (agent + maze.neighbourOffset(d) == next) {
         return d;
@@ -188,12 +162,14 @@ public final class MemoryGrid implements Environment, Oracle {
   }
 
   public int currentTarget() {
-    return current;
+    return episode.current();
   }
 
   @Override
   public String renderText() {
-    return "t=" + t + "/" + steps + " target=" + TargetColors.NAMES[current] + "\n" + maze.toText(agent, '@', current);
+    int current = episode.current();
+    return "t=" + episode.t() + "/" + steps + " target=" + TargetColors.NAMES[current] + "\n"
+        + maze.toText(agent, '@', current);
   }
 
   /**
@@ -205,6 +181,7 @@ public final class MemoryGrid implements Environment, Oracle {
     int cell = 16;
     int w = maze.width * cell + 8;
     Frame f = Frame.blank(w, w);
+    int current = episode.current();
     int border = TargetColors.rgb(current);
     for (int y = 0; y < w; y++) {
       for (int x = 0; x < w; x++) {

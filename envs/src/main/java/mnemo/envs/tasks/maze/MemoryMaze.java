@@ -1,7 +1,6 @@
 package mnemo.envs.tasks.maze;
 
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import mnemo.envs.DType;
 import mnemo.envs.EnvSpec;
@@ -64,16 +63,12 @@ public final class MemoryMaze implements Environment, Oracle {
   private final double[] targetX = new double[TargetColors.MAX];
   private final double[] targetY = new double[TargetColors.MAX];
 
+  private final TargetEpisode episode;
   private SplittableRandom rng;
   private Maze maze;
   private double x;
   private double y;
   private double theta;
-  private int current;
-  private int t;
-  private boolean started;
-  private boolean done;
-  private int[] distToCurrent;
 
   public MemoryMaze(Params p) {
     this.size = p.getInt("size", MazeGenerator.MIN_SIZE, MazeGenerator.MAX_SIZE);
@@ -82,6 +77,7 @@ public final class MemoryMaze implements Environment, Oracle {
     this.steps = MemoryGrid.auto(p, "steps", Math.max(500, 500 * (size - 7)), 1, 100_000_000);
     this.spec = new EnvSpec(p.canonicalId(), new TensorSpec("rgb", new int[] {IMAGE, IMAGE, 3}, DType.UINT8, 0, 255),
         ACTIONS.size(), ACTIONS, steps, List.of());
+    this.episode = new TargetEpisode(steps);
   }
 
   @Override
@@ -112,17 +108,13 @@ public final class MemoryMaze implements Environment, Oracle {
     x = px;
     y = py;
     theta = heading;
-    current = firstTarget;
-    distToCurrent = null;
-    t = 0;
-    started = true;
-    done = false;
+    episode.start(m, rng, firstTarget);
     return TimeStep.first(observe());
   }
 
   @Override
   public TimeStep step(int action) {
-    spec.checkStep(started && !done, action);
+    spec.checkStep(episode.started(), episode.done(), action);
     if (action == 2 || action == 4) {
       theta -= TURN; // rows grow downward, so decreasing θ turns left on screen
     } else if (action == 3 || action == 5) {
@@ -132,20 +124,9 @@ public final class MemoryMaze implements Environment, Oracle {
     if (action == 1 || action == 4 || action == 5) {
       move(SPEED * Math.cos(theta), SPEED * Math.sin(theta));
     }
-    float reward = 0f;
-    double dx = x - targetX[current];
-    double dy = y - targetY[current];
-    if (dx * dx + dy * dy <= TOUCH_RADIUS * TOUCH_RADIUS) {
-      reward = 1f;
-      current = MemoryGrid.nextTarget(current, maze.numTargets(), rng);
-      distToCurrent = null;
-    }
-    t++;
-    if (t >= steps) {
-      done = true;
-      return TimeStep.truncated(reward, observe(), Map.of());
-    }
-    return TimeStep.mid(reward, observe());
+    double dx = x - targetX[episode.current()];
+    double dy = y - targetY[episode.current()];
+    return episode.step(dx * dx + dy * dy <= TOUCH_RADIUS * TOUCH_RADIUS, this::observe);
   }
 
   /** Moves by (dx, dy), x then y; along each axis stops the agent's square at the first wall. */
@@ -191,7 +172,7 @@ public final class MemoryMaze implements Environment, Oracle {
 
   private Tensor observe() {
     byte[] rgb = new byte[IMAGE * IMAGE * 3];
-    caster.render(x, y, theta, targetX, targetY, maze.numTargets(), current, rgb);
+    caster.render(x, y, theta, targetX, targetY, maze.numTargets(), episode.current(), rgb);
     return Tensor.ofBytes(rgb, IMAGE, IMAGE, 3);
   }
 
@@ -205,12 +186,10 @@ public final class MemoryMaze implements Environment, Oracle {
    */
   @Override
   public int oracleAction() {
-    if (distToCurrent == null) {
-      distToCurrent = maze.distancesFrom(maze.target(current));
-    }
+    int[] distToCurrent = episode.distances();
     int cell = maze.cell((int) x, (int) y);
-    double aimX = targetX[current];
-    double aimY = targetY[current];
+    double aimX = targetX[episode.current()];
+    double aimY = targetY[episode.current()];
     int c = cell;
     boolean first = true;
     while (distToCurrent[c] > 0) {
@@ -274,13 +253,14 @@ public final class MemoryMaze implements Environment, Oracle {
   }
 
   public int currentTarget() {
-    return current;
+    return episode.current();
   }
 
   @Override
   public String renderText() {
     char arrow = ">v<^".charAt((int) Math.round(theta / (Math.PI / 2)) % 4);
-    return String.format("t=%d/%d target=%s x=%.2f y=%.2f heading=%.0f°%n", t, steps, TargetColors.NAMES[current], x, y,
+    int current = episode.current();
+    return String.format("t=%d/%d target=%s x=%.2f y=%.2f heading=%.0f°%n", episode.t(), steps, TargetColors.NAMES[current], x, y,
         Math.toDegrees(theta)) + maze.toText(maze.cell((int) x, (int) y), arrow, current);
   }
 
@@ -293,6 +273,7 @@ public final class MemoryMaze implements Environment, Oracle {
     int view = 4 * IMAGE;
     Frame f = Frame.blank(2 * view, view);
     byte[] rgb = new byte[IMAGE * IMAGE * 3];
+    int current = episode.current();
     caster.render(x, y, theta, targetX, targetY, maze.numTargets(), current, rgb);
     for (int py = 0; py < view; py++) {
       for (int px = 0; px < view; px++) {

@@ -108,10 +108,7 @@ public abstract class MiniGridTask implements Environment, Oracle {
 
   @Override
   public TimeStep step(int action) {
-    if (!started || done) {
-      throw new IllegalStateException(spec.taskId() + ": call reset before step" + (done ? " (the episode ended)" : ""));
-    }
-    spec.checkAction(action);
+    spec.checkStep(started, done, action);
     stepCount++;
     switch (action) {
       case LEFT -> world.turnLeft();

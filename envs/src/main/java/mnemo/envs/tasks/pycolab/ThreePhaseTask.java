@@ -186,10 +186,7 @@ public abstract class ThreePhaseTask implements Environment, Oracle {
 
   @Override
   public TimeStep step(int action) {
-    if (!started || done) {
-      throw new IllegalStateException(spec.taskId() + ": call reset before step" + (done ? " (the episode ended)" : ""));
-    }
-    spec.checkAction(action);
+    spec.checkStep(started, done, action);
     frame++;
     world.move(HEADING[action], this::blocks);
     float reward = 0f;

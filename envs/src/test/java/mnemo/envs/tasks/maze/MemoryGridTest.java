@@ -3,17 +3,25 @@ package mnemo.envs.tasks.maze;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.ToIntFunction;
 import mnemo.envs.Environment;
 import mnemo.envs.Tensor;
 import mnemo.envs.TimeStep;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.tasks.GridEpisodes;
 import org.junit.jupiter.api.Test;
 
 class MemoryGridTest {
   private static final TaskRegistry REG = TaskRegistry.builtin();
+  /** A 3x3 interior with a pillar, the agent at (1, 3), target 0 at (2, 1), target 1 at (3, 3). */
+  private static final String[] TWO_TARGETS = {
+      "#####",
+      "#.0.#",
+      "#.#.#",
+      "#@.1#",
+      "#####"};
 
   private static MemoryGrid make(String params) {
     return (MemoryGrid) REG.make("memory-grid" + (params.isEmpty() ? "" : ":" + params));
@@ -46,12 +54,7 @@ class MemoryGridTest {
   void handBuiltCropShowsWallsFloorTargetsAgentAndTargetBorder() {
     MemoryGrid env = make("view=1");
     env.reset(0);
-    Maze m = HandMaze.of(
-        "#####",
-        "#.0.#",
-        "#.#.#",
-        "#@.1#",
-        "#####");
+    Maze m = HandMaze.of(TWO_TARGETS);
     Tensor obs = env.place(m, m.start, 1).observation();
     int b = TargetColors.rgb(1);
     int W = MemoryGrid.WALL_RGB;
@@ -78,12 +81,7 @@ class MemoryGridTest {
   void rewardExactlyOnTheCurrentTargetThenADifferentOne() {
     MemoryGrid env = make("view=1");
     env.reset(0);
-    Maze m = HandMaze.of(
-        "#####",
-        "#.0.#",
-        "#.#.#",
-        "#@.1#",
-        "#####");
+    Maze m = HandMaze.of(TWO_TARGETS);
     env.place(m, m.start, 0);
     assertThat(env.step(0).reward()).isZero(); // up to (1, 2)
     TimeStep ts = env.step(0); // up to (1, 1)
@@ -100,12 +98,7 @@ class MemoryGridTest {
   void wallsBlockMoves() {
     MemoryGrid env = make("");
     env.reset(0);
-    Maze m = HandMaze.of(
-        "#####",
-        "#.0.#",
-        "#.#.#",
-        "#@.1#",
-        "#####");
+    Maze m = HandMaze.of(TWO_TARGETS);
     env.place(m, m.start, 0);
     env.step(3); // left into the outer wall
     assertThat(env.agentCell()).isEqualTo(m.start);
@@ -192,36 +185,18 @@ class MemoryGridTest {
   }
 
   private static List<Object> trace(Environment env, long seed) {
-    List<Object> out = new ArrayList<>();
-    SplittableRandom rng = new SplittableRandom(1);
-    TimeStep ts = env.reset(seed);
-    out.add(ts.observation());
-    while (!ts.isLast()) {
-      ts = env.step(rng.nextInt(4));
-      out.add(ts.observation());
-      out.add(ts.reward());
-    }
-    out.add(env.renderText());
-    return out;
+    return GridEpisodes.trace(env, seed, 1);
   }
 
   @Test
   void oracleCollectsManyTargetsAndBeatsRandom() {
     double oracle = 0;
     double random = 0;
-    SplittableRandom rng = new SplittableRandom(2);
     MemoryGrid env = make("");
+    ToIntFunction<TimeStep> randomPolicy = GridEpisodes.random(env, 2);
     for (long seed = 0; seed < 5; seed++) {
-      TimeStep ts = env.reset(seed);
-      while (!ts.isLast()) {
-        ts = env.step(env.oracleAction());
-        oracle += ts.reward();
-      }
-      ts = env.reset(seed);
-      while (!ts.isLast()) {
-        ts = env.step(rng.nextInt(4));
-        random += ts.reward();
-      }
+      oracle += GridEpisodes.episodeReturn(GridEpisodes.play(env, seed, GridEpisodes.oracle(env)));
+      random += GridEpisodes.episodeReturn(GridEpisodes.play(env, seed, randomPolicy));
     }
     assertThat(oracle / 5).isGreaterThan(15);
     assertThat(random / 5).isLessThan(oracle / 5 / 4);

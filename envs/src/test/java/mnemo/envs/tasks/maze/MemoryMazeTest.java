@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.function.ToIntFunction;
 import mnemo.envs.Tensor;
 import mnemo.envs.TimeStep;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.tasks.GridEpisodes;
 import org.junit.jupiter.api.Test;
 
 class MemoryMazeTest {
@@ -238,37 +238,18 @@ class MemoryMazeTest {
   }
 
   private static List<Object> trace(long seed) {
-    MemoryMaze env = (MemoryMaze) REG.make("memory-maze:steps=60");
-    SplittableRandom rng = new SplittableRandom(3);
-    List<Object> out = new ArrayList<>();
-    TimeStep ts = env.reset(seed);
-    out.add(ts.observation());
-    while (!ts.isLast()) {
-      ts = env.step(rng.nextInt(6));
-      out.add(ts.observation());
-      out.add(ts.reward());
-    }
-    out.add(env.renderText());
-    return out;
+    return GridEpisodes.trace(REG.make("memory-maze:steps=60"), seed, 3);
   }
 
   @Test
   void oracleCollectsManyTargetsAndBeatsRandom() {
     double oracle = 0;
     double random = 0;
-    SplittableRandom rng = new SplittableRandom(4);
     MemoryMaze env = (MemoryMaze) REG.make("memory-maze");
+    ToIntFunction<TimeStep> randomPolicy = GridEpisodes.random(env, 4);
     for (long seed = 0; seed < 3; seed++) {
-      TimeStep ts = env.reset(seed);
-      while (!ts.isLast()) {
-        ts = env.step(env.oracleAction());
-        oracle += ts.reward();
-      }
-      ts = env.reset(seed);
-      while (!ts.isLast()) {
-        ts = env.step(rng.nextInt(6));
-        random += ts.reward();
-      }
+      oracle += GridEpisodes.episodeReturn(GridEpisodes.play(env, seed, GridEpisodes.oracle(env)));
+      random += GridEpisodes.episodeReturn(GridEpisodes.play(env, seed, randomPolicy));
     }
     assertThat(oracle / 3).isGreaterThan(25);
     assertThat(random / 3).isLessThan(oracle / 3 / 5);
