@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Validates every document of deploy/*.yaml (or the files given as arguments) against the Kubernetes
 // OpenAPI schemas bundled in the kubernetes-models package, offline: each document is looked up by its
-// apiVersion and kind (apps/v1 Deployment -> kubernetes-models/apps/v1/Deployment) and checked with
+// apiVersion and kind (batch/v1 Job -> kubernetes-models/batch/v1/Job, v1 PersistentVolumeClaim -> .../v1/...) and checked with
 // validate(), which reports wrong types, missing required fields and out-of-range values. The schemas
 // allow unknown fields, so this script also refuses any field the schema does not define (a misspelled
 // `containerPorts` would otherwise pass and be dropped by the API server).
@@ -17,7 +17,7 @@ import { loadAll } from "js-yaml";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const deployDir = path.resolve(here, "..");
 
-/** kubernetes-models module of a kind: "v1" -> "v1/Service", "apps/v1" -> "apps/v1/Deployment". */
+/** kubernetes-models module of a kind: "v1" -> "v1/Service", "batch/v1" -> "batch/v1/Job". */
 function modelModule(apiVersion, kind) {
   if (typeof apiVersion !== "string" || !/^([a-z0-9.-]+\/)?v[0-9]+((alpha|beta)[0-9]+)?$/.test(apiVersion)) {
     throw new Error(`apiVersion ${JSON.stringify(apiVersion)} is not GROUP/VERSION or VERSION`);

@@ -31,7 +31,9 @@ import picocli.CommandLine.ParseResult;
 /**
  * Checks deploy/'s Kubernetes manifests, Dockerfile and README against the code they run: the commands
  * parse with the real CLI, ports, Service selectors and targets, the learner address the actors dial, the
- * token Secret, the image's environment, resources, Prometheus annotations and the run folder's volume.
+ * token Secret, the image's environment, resources, Prometheus annotations, the run folder's volume, and
+ * the run's lifecycle (learner and actors are Jobs that end when training has finished and resume or
+ * restart after a crash).
  * {@link #problems} lists every disagreement, one sentence each naming the file and object.
  */
 public final class DeployChecks {
@@ -153,9 +155,13 @@ public final class DeployChecks {
     checkToken(containers);
     for (Container l : learners) {
       checkLearner(l);
+      checkLearnerJob(l);
     }
     for (Container a : actors) {
       checkActor(a, learners);
+    }
+    for (Doc d : actors.stream().map(Container::workload).distinct().toList()) {
+      checkActorJob(d);
     }
     checkPrometheus(containers);
     checkReadme(containers, version);
@@ -194,7 +200,16 @@ public final class DeployChecks {
   // ---- pods and containers
 
   private void checkWorkloadSelector(Doc d, Map<String, Object> pod) {
-    Map<String, Object> selector = map(map(map(d.body(), "spec"), "selector"), "matchLabels");
+    Map<String, Object> spec = map(d.body(), "spec");
+    if (d.kind().equals("Job") && !Boolean.TRUE.equals(spec.get("manualSelector"))) {
+      // The Job controller makes the selector (and its pod labels); one given by hand needs manualSelector.
+      if (spec.containsKey("selector")) {
+        problem(d + ": spec.selector without manualSelector: true (the API server refuses it; leave the selector "
+            + "out and the Job controller makes one)");
+      }
+      return;
+    }
+    Map<String, Object> selector = map(map(spec, "selector"), "matchLabels");
     Map<String, Object> labels = map(map(pod, "metadata"), "labels");
     if (selector.isEmpty() || !labels.entrySet().containsAll(selector.entrySet())) {
       problem(d + ": spec.selector.matchLabels " + selector + " does not match the pod template's labels " + labels
@@ -427,14 +442,6 @@ public final class DeployChecks {
         }
       }
     }
-    for (Doc d : docs) {
-      if (d.kind().equals("StatefulSet")) {
-        Object serviceName = map(d.body(), "spec").get("serviceName");
-        if (docs.stream().noneMatch(s -> s.kind().equals("Service") && s.name().equals(serviceName))) {
-          problem(d + ": serviceName " + serviceName + " names no Service in deploy/*.yaml");
-        }
-      }
-    }
   }
 
   private static List<Container> selectedBy(Map<String, Object> selector, List<Container> containers) {
@@ -473,6 +480,11 @@ public final class DeployChecks {
     for (Map<String, Object> v : maps(learner.podSpec().get("volumes"))) {
       if (v.containsKey("persistentVolumeClaim")) {
         persistent.add(String.valueOf(v.get("name")));
+        Object claim = map(v, "persistentVolumeClaim").get("claimName");
+        if (docs.stream().noneMatch(d -> d.kind().equals("PersistentVolumeClaim") && d.name().equals(claim))) {
+          problem(where + ": volume " + v.get("name") + " claims PersistentVolumeClaim " + claim
+              + ", which deploy/*.yaml does not define (the pod would stay Pending)");
+        }
       }
     }
     boolean kept = false;
@@ -521,6 +533,87 @@ public final class DeployChecks {
             + ", but the learner serves gRPC on --port " + grpcPort);
       }
     }
+  }
+
+  // ---- the run's lifecycle: learner and actors end with the run, a crash resumes
+
+  /**
+   * The learner ends a run by exiting 0 at --frames; a controller that restarts exited pods (restartPolicy
+   * Always) starts it again, it resumes with its budget spent, and the run loops. It must be a Job of one pod
+   * whose crashes are retried (so it resumes from its checkpoint) and never overlap on the run folder.
+   */
+  private void checkLearnerJob(Container learner) {
+    Doc d = learner.workload();
+    if (!requireJob(d, "learner", "it exits 0 when --frames is reached")) {
+      return;
+    }
+    Map<String, Object> spec = map(d.body(), "spec");
+    long parallelism = number(spec.get("parallelism"), 1);
+    long completions = number(spec.get("completions"), 1);
+    if (parallelism != 1) {
+      problem(d + ": parallelism " + parallelism + ": more than one learner on one run folder (and the actors split "
+          + "between them)");
+    }
+    if (completions != 1) {
+      problem(d + ": completions " + completions + ": the learner would run again after it finished, resume with its "
+          + "budget spent and train past --frames");
+    }
+    if (number(spec.get("backoffLimit"), 6) < 1) {
+      problem(d + ": backoffLimit " + spec.get("backoffLimit") + ": a crashed learner is not restarted to resume "
+          + "from its checkpoint");
+    }
+    if (!"Failed".equals(spec.get("podReplacementPolicy"))) {
+      problem(d + ": podReplacementPolicy " + spec.getOrDefault("podReplacementPolicy", "TerminatingOrFailed (default)")
+          + ", not Failed: a replacement learner may start on the run folder while the deleted pod still writes "
+          + "its final checkpoint");
+    }
+  }
+
+  /**
+   * An actor exits 0 only when the learner said training has finished (SIGTERM gives 143, a refused token 2);
+   * an actor that lost the learner just before the end waits for it forever. So the actors' Job must be
+   * done as soon as one actor exits 0: an Indexed Job whose success policy needs one succeeded index, with
+   * completions = parallelism (all actors run at once, and both are patched together to scale it).
+   */
+  private void checkActorJob(Doc d) {
+    if (!requireJob(d, "actor", "it exits 0 when the learner says training has finished")) {
+      return;
+    }
+    Map<String, Object> spec = map(d.body(), "spec");
+    List<Map<String, Object>> rules = maps(map(spec, "successPolicy").get("rules"));
+    boolean endsWithFirst = "Indexed".equals(spec.get("completionMode")) && rules.stream()
+        .anyMatch(r -> Objects.equals(r.get("succeededCount"), 1) && r.get("succeededIndexes") == null);
+    if (!endsWithFirst) {
+      problem(d + ": no success policy ending the Job when one actor exits 0 (completionMode: Indexed, successPolicy "
+          + "rule succeededCount: 1): it waits for every actor to exit 0, and an actor that lost the learner just "
+          + "before the end waits for it forever");
+    }
+    long parallelism = number(spec.get("parallelism"), 1);
+    long completions = number(spec.get("completions"), 1);
+    if (completions != parallelism) {
+      problem(d + ": completions " + completions + " and parallelism " + parallelism + " differ: " + Math.min(
+          completions, parallelism) + " actors run, and an Indexed Job is scaled by patching both to the same value");
+    }
+  }
+
+  /** True when {@code d} is a Job whose pods are not restarted once they exit 0; a problem otherwise. */
+  private boolean requireJob(Doc d, String command, String why) {
+    if (!d.kind().equals("Job")) {
+      problem(d + ": `mnemo " + command + "` runs in a " + d.kind() + ", which restarts its pods whenever they exit "
+          + "(restartPolicy Always); " + why + ", so a finished run loops: run it as a Job");
+      return false;
+    }
+    Object restart = map(map(map(d.body(), "spec"), "template"), "spec").get("restartPolicy");
+    if (!"OnFailure".equals(restart) && !"Never".equals(restart)) {
+      problem(d + ": restartPolicy " + (restart == null ? "unset (Always)" : restart) + " in a Job: the API server "
+          + "accepts only OnFailure or Never");
+      return false;
+    }
+    return true;
+  }
+
+  private static long number(Object value, long absent) {
+    return value instanceof Number n ? n.longValue() : absent;
   }
 
   /** The token the servers require and the clients send: from one Secret key, never written in a manifest. */
@@ -647,6 +740,21 @@ public final class DeployChecks {
       if (keys == null || !keys.contains(secret.group(2))) {
         problem("README.md creates Secret " + secret.group(1) + " with key " + secret.group(2)
             + ", the pods read " + secrets);
+      }
+    }
+    // Objects the README's kubectl commands name (job/mnemo-learner, pvc mnemo-run, ...) are in the manifests.
+    Map<String, String> kinds = Map.of("job", "Job", "deployment", "Deployment", "statefulset", "StatefulSet",
+        "pvc", "PersistentVolumeClaim", "service", "Service", "svc", "Service");
+    for (String line : readme.lines().filter(l -> l.contains("kubectl ")).toList()) {
+      Matcher ref = Pattern.compile("\\b(job|deployment|statefulset|pvc|service|svc)[/ ](mnemo-[a-z0-9-]*[a-z0-9])")
+          .matcher(line.substring(line.indexOf("kubectl ")));
+      while (ref.find()) {
+        String kind = kinds.get(ref.group(1));
+        String name = ref.group(2);
+        if (docs.stream().noneMatch(d -> d.kind().equals(kind) && d.name().equals(name))) {
+          problem("README.md: `kubectl ... " + ref.group() + "` names a " + kind + " " + name
+              + " that deploy/*.yaml does not define");
+        }
       }
     }
   }

@@ -54,7 +54,8 @@ class DeployManifestsTest {
 
   @Test
   void theManifestsAgreeWithTheCode() {
-    assertThat(files).containsKeys("learner.yaml", "actors.yaml", "secret.yaml", "Dockerfile", "README.md");
+    assertThat(files).containsKeys("learner.yaml", "actors.yaml", "secret.yaml", "run-volume.yaml", "Dockerfile",
+        "README.md");
     assertThat(DeployChecks.problems(files)).isEmpty();
   }
 
@@ -94,7 +95,6 @@ class DeployManifestsTest {
             "selector: {app.kubernetes.io/part-of: mnemo}", "selects pods running different commands"),
         Arguments.of("learner.yaml", "selector: {app.kubernetes.io/name: mnemo-learner}",
             "selector: {app.kubernetes.io/name: mnemo-lerner}", "selects no pod template"),
-        Arguments.of("learner.yaml", "serviceName: mnemo-learner", "serviceName: mnemo-learners", "names no Service"),
         Arguments.of("learner.yaml", "--bind=0.0.0.0", "--bind=127.0.0.1", "--bind 127.0.0.1 is loopback"),
         // the actors reach the learner through its Service
         Arguments.of("actors.yaml", "--learner=mnemo-learner:50051", "--learner=mnemo-learner:50052",
@@ -102,8 +102,11 @@ class DeployManifestsTest {
         Arguments.of("actors.yaml", "--learner=mnemo-learner:50051", "--learner=mnemo-lerner:50051", "names no Service"),
         Arguments.of("actors.yaml", "--learner=mnemo-learner:50051", "--learner=mnemo-learner:9090",
             "but the learner serves gRPC on --port 50051"),
-        Arguments.of("actors.yaml", "matchLabels: {app.kubernetes.io/name: mnemo-actor}",
-            "matchLabels: {app.kubernetes.io/name: mnemo-actors}", "does not match the pod template's labels"),
+        Arguments.of("actors.yaml", "  completionMode: Indexed\n",
+            "  completionMode: Indexed\n  selector: {matchLabels: {app.kubernetes.io/name: mnemo-actor}}\n",
+            "spec.selector without manualSelector: true"),
+        Arguments.of("actors.yaml", "  completionMode: Indexed\n", "  completionMode: Indexed\n  manualSelector: true\n"
+            + "  selector: {matchLabels: {app.kubernetes.io/name: mnemo-actors}}\n", "does not match the pod template's labels"),
         // the token
         Arguments.of("secret.yaml", "  token: change-me", "  tokn: change-me", "reads key token of Secret mnemo-token"),
         Arguments.of("actors.yaml", "{secretKeyRef: {name: mnemo-token, key: token}}",
@@ -127,6 +130,29 @@ class DeployManifestsTest {
         Arguments.of("learner.yaml", "if [ -f /data/run/checkpoint.zip ]; then RESUME=--resume; fi;", "RESUME=--resume;",
             "always passes --resume"),
         Arguments.of("learner.yaml", "mountPath: /data}", "mountPath: /mnt}", "is not on a persistent volume mount"),
+        Arguments.of("learner.yaml", "{claimName: mnemo-run}", "{claimName: mnemo-runs}",
+            "claims PersistentVolumeClaim mnemo-runs, which deploy/*.yaml does not define"),
+        // the run's lifecycle: Jobs that end with the run, a learner that resumes after a crash
+        Arguments.of("learner.yaml", "apiVersion: batch/v1\nkind: Job", "apiVersion: apps/v1\nkind: StatefulSet",
+            "`mnemo learner` runs in a StatefulSet, which restarts its pods whenever they exit"),
+        Arguments.of("actors.yaml", "apiVersion: batch/v1\nkind: Job", "apiVersion: apps/v1\nkind: Deployment",
+            "`mnemo actor` runs in a Deployment, which restarts its pods whenever they exit"),
+        Arguments.of("learner.yaml", "      restartPolicy: OnFailure", "      restartPolicy: Always",
+            "restartPolicy Always in a Job"),
+        Arguments.of("actors.yaml", "      restartPolicy: OnFailure\n", "", "restartPolicy unset (Always) in a Job"),
+        Arguments.of("learner.yaml", "  parallelism: 1\n", "  parallelism: 2\n", "more than one learner on one run folder"),
+        Arguments.of("learner.yaml", "  completions: 1\n", "  completions: 2\n", "would run again after it finished"),
+        Arguments.of("learner.yaml", "backoffLimit: 6", "backoffLimit: 0", "a crashed learner is not restarted"),
+        Arguments.of("learner.yaml", "  podReplacementPolicy: Failed", "  podReplacementPolicy: TerminatingOrFailed",
+            "a replacement learner may start on the run folder"),
+        Arguments.of("actors.yaml", "      - succeededCount: 1", "      - succeededCount: 2",
+            "no success policy ending the Job when one actor exits 0"),
+        Arguments.of("actors.yaml", "  completionMode: Indexed\n", "", "no success policy ending the Job"),
+        Arguments.of("actors.yaml", "  parallelism: 4\n", "  parallelism: 8\n", "completions 4 and parallelism 8 differ"),
+        Arguments.of("README.md", "kubectl logs -f job/mnemo-learner", "kubectl logs -f statefulset/mnemo-learner",
+            "names a StatefulSet mnemo-learner that deploy/*.yaml does not define"),
+        Arguments.of("README.md", "kubectl patch job mnemo-actor", "kubectl patch job mnemo-actors",
+            "names a Job mnemo-actors that deploy/*.yaml does not define"),
         // Prometheus
         Arguments.of("actors.yaml", "prometheus.io/port: \"9091\"", "prometheus.io/port: \"9092\"",
             "prometheus.io/port 9092 is no container's --metrics-port"),
