@@ -160,8 +160,11 @@ public final class LearnerCommand implements Callable<Integer> {
       metrics.close();
     }
     Learner.Progress p = learner.progress();
-    System.out.printf("learner done: %d frames, %d updates, weight version %d, mean return %.3f, success %.2f%n",
-        p.frames(), p.updates(), p.weightVersion(), p.meanEpisodeReturn(), p.successRate());
+    // no episode ended in this process (e.g. a run resumed with its budget spent): say so rather than NaN
+    String episodes = Double.isNaN(p.meanEpisodeReturn()) ? "no episodes in this process"
+        : String.format("mean return %.3f, success %.2f", p.meanEpisodeReturn(), p.successRate());
+    System.out.printf("learner done: %d frames, %d updates, weight version %d, %s%n",
+        p.frames(), p.updates(), p.weightVersion(), episodes);
     if (learner.failure() != null) {
       log.error("the training thread failed", learner.failure());
       return 1;

@@ -190,6 +190,14 @@ public final class Learner implements AutoCloseable {
     l.publishWeights();
     log.info("resumed at {} frames, {} updates, weight version {}", checkpoint.frames(), checkpoint.updates(),
         checkpoint.weightVersion());
+    long total = l.config.getTotalFrames();
+    if (total > 0 && checkpoint.frames() >= total) {
+      // a finished run stays finished: no extra batch past the budget, actors are told at once
+      log.info("the checkpoint already holds the whole budget ({} of {} frames): training is finished",
+          checkpoint.frames(), total);
+      l.finished = true;
+      l.finishedLatch.countDown();
+    }
     return l;
   }
 
@@ -223,14 +231,17 @@ public final class Learner implements AutoCloseable {
   /**
    * Validates {@code unroll} and queues it, waiting while the queue is full (backpressure). Never
    * throws on bad input: an invalid unroll is answered with accepted=false, code INVALID_ARGUMENT, and
-   * counted. Returns UNAVAILABLE when the learner stops (or {@code cancelled} turns true) while waiting,
-   * FAILED_PRECONDITION once training has finished.
+   * counted. Returns UNAVAILABLE when the learner stops or its training thread failed (actors retry, and
+   * a restarted learner takes them back) or {@code cancelled} turns true while waiting; FAILED_PRECONDITION
+   * only once the frame budget is reached (actors stop for good).
    */
   public Ack submit(Unroll unroll, BooleanSupplier cancelled) {
     Ack.Builder ack = Ack.newBuilder().setSequence(unroll.getSequence());
     if (finished || closing) {
-      return ack.setAccepted(false).setCode(finished ? 9 : 14)
-          .setMessage(finished ? "training finished" : "learner stopping").setWeightVersion(version.get()).build();
+      boolean done = finished && failure == null;
+      return ack.setAccepted(false).setCode(done ? 9 : 14)
+          .setMessage(done ? "training finished" : failure != null ? "learner failed" : "learner stopping")
+          .setWeightVersion(version.get()).build();
     }
     long t0 = System.nanoTime();
     DecodedUnroll decoded;

@@ -50,6 +50,43 @@ class LearnerTest {
   }
 
   @Test
+  void aFailedTrainingThreadTellsActorsToRetryNotThatTrainingFinished() throws Exception {
+    ExperimentConfig config = TestLearners.config(2, 1_000_000);
+    try (NDManager root = NDManager.newBaseManager(); LinearAgentModel linear = TestLearners.model(root, config);
+        FakeActor actor = new FakeActor(TestLearners.TASK, TestLearners.N, TestLearners.T, 1, List.of(new int[] {2}))) {
+      // a model whose training forward breaks (as a native error would)
+      mnemo.agent.AgentModel broken = new mnemo.agent.AgentModel() {
+        public mnemo.agent.AgentSpec spec() { return linear.spec(); }
+        public ai.djl.ndarray.NDList initialState(NDManager m, int b) { return linear.initialState(m, b); }
+        public mnemo.agent.AgentOutput unroll(mnemo.agent.AgentInput in, ai.djl.ndarray.NDList s, boolean training) {
+          if (training) {
+            throw new IllegalStateException("native failure");
+          }
+          return linear.unroll(in, s, false);
+        }
+        public List<ai.djl.ndarray.NDArray> parameters() { return linear.parameters(); }
+        public List<String> parameterNames() { return linear.parameterNames(); }
+        public byte[] weightsToNpz() { return linear.weightsToNpz(); }
+        public void loadWeightsFromNpz(byte[] npz) { linear.loadWeightsFromNpz(npz); }
+        public NDManager manager() { return linear.manager(); }
+        public void close() {}
+      };
+      Learner learner = Learner.create(config, broken, TestLearners.envSpec(), Learner.Options.defaults());
+      learner.start();
+      for (int i = 0; i < 2; i++) {
+        assertThat(learner.submit(actor.next("a", 0), () -> false).getAccepted()).isTrue();
+      }
+      assertThat(learner.awaitFinished(Duration.ofSeconds(60))).isTrue();
+      assertThat(learner.failure()).hasMessage("native failure");
+      Ack ack = learner.submit(actor.next("a", 0), () -> false);
+      assertThat(ack.getAccepted()).isFalse();
+      assertThat(ack.getCode()).isEqualTo(14); // UNAVAILABLE: retry, a restarted learner resumes the run
+      assertThat(ack.getMessage()).isEqualTo("learner failed");
+      learner.close();
+    }
+  }
+
+  @Test
   void anInvalidConfigOrAMismatchedModelIsRefused() {
     try (NDManager root = NDManager.newBaseManager()) {
       ExperimentConfig config = TestLearners.config(2, 0);

@@ -110,6 +110,42 @@ class CheckpointTest {
   }
 
   @Test
+  void aRunResumedWithItsBudgetSpentIsFinishedAtOnceAndTrainsNothingMore() throws Exception {
+    EnvSpec env = TestLearners.envSpec();
+    long budget = 6L * TestLearners.T * TestLearners.N; // three updates of two unrolls
+    ExperimentConfig cfg = config(1).toBuilder().setTotalFrames(budget).build();
+    try (AgentModel model = AgentNetworks.create(Learner.agentSpec(cfg, env), Device.cpu());
+        NDManager m = model.manager().newSubManager();
+        FakeActor actor = new FakeActor(TestLearners.TASK, TestLearners.N, TestLearners.T, 4,
+            Batch.stateShapes(model.initialState(m, 1)))) {
+      Learner learner = Learner.create(cfg, model, env, Learner.Options.defaults().withRunDir(runDir));
+      learner.start();
+      feed(learner, actor, 6);
+      assertThat(learner.awaitFinished(Duration.ofSeconds(60))).isTrue();
+      learner.close();
+    }
+    Checkpoint spent = Checkpoint.read(Checkpoint.inRunDir(runDir));
+    assertThat(spent.frames()).isEqualTo(budget);
+
+    try (AgentModel fresh = AgentNetworks.create(Learner.agentSpec(cfg, env), Device.cpu());
+        NDManager m = fresh.manager().newSubManager();
+        FakeActor actor = new FakeActor(TestLearners.TASK, TestLearners.N, TestLearners.T, 5,
+            Batch.stateShapes(fresh.initialState(m, 1)))) {
+      Learner resumed = Learner.resume(spent, fresh, env, Learner.Options.defaults().withRunDir(runDir));
+      resumed.start();
+      assertThat(resumed.awaitFinished(Duration.ofSeconds(10))).isTrue();
+      // actors are told to stop for good, and nothing is trained past the budget
+      var ack = resumed.submit(actor.next("a", resumed.weightVersion()), () -> false);
+      assertThat(ack.getAccepted()).isFalse();
+      assertThat(ack.getCode()).isEqualTo(9);
+      assertThat(ack.getMessage()).isEqualTo("training finished");
+      resumed.close();
+      assertThat(resumed.updates()).isEqualTo(spent.updates());
+      assertThat(Checkpoint.read(Checkpoint.inRunDir(runDir)).frames()).isEqualTo(budget);
+    }
+  }
+
+  @Test
   void partialWritesOfAKilledWriterAreRemovedAndTheCheckpointKept() throws IOException {
     Path file = Checkpoint.inRunDir(runDir);
     Checkpoint c = new Checkpoint(config(1), 120, 6, 6, 0, 1, new byte[] {1, 2}, new byte[] {3});
