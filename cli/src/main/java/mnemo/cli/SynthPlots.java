@@ -31,6 +31,8 @@ final class SynthPlots {
     XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle("update")
         .yAxisTitle(what + " (moving average of 25)").build();
     chart.getStyler().setMarkerSize(0);
+    // round update numbers, spaced so that 4- and 5-digit labels do not run into each other
+    chart.getStyler().setXAxisDecimalPattern("#").setXAxisTickMarkSpacingHint(90);
     int maxStep = 1;
     for (Series s : series) {
       int n = s.rows().size();
