@@ -2,23 +2,16 @@ package mnemo.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code mnemo learner}'s refusals; the learner itself is tested in the learner module and by FaultToleranceTest. */
 class LearnerCommandTest {
   @TempDir Path dir;
 
   private static String[] run(String... args) {
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new String[] {Integer.toString(code), err.toString()};
+    return CliRuns.exitAndErr(args);
   }
 
   @Test

@@ -2,24 +2,17 @@ package mnemo.cli.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import mnemo.cli.Main;
+import mnemo.cli.CliRuns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code mnemo train}'s refusals; training itself is tested by LearningTest and the other system tests. */
 class TrainCommandTest {
   @TempDir Path dir;
 
   private static String[] run(String... args) {
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new String[] {Integer.toString(code), err.toString()};
+    return CliRuns.exitAndErr(args);
   }
 
   @Test
