@@ -190,13 +190,12 @@ public final class Learner implements AutoCloseable {
     l.publishWeights();
     log.info("resumed at {} frames, {} updates, weight version {}", checkpoint.frames(), checkpoint.updates(),
         checkpoint.weightVersion());
-    long total = l.config.getTotalFrames();
-    if (total > 0 && checkpoint.frames() >= total) {
-      // a finished run stays finished: no extra batch past the budget, actors are told at once
+    if (l.budgetSpent(checkpoint.frames())) {
+      // a finished run stays finished: no extra batch past the budget, actors are told at once (the
+      // training thread, once started, ends straight away)
       log.info("the checkpoint already holds the whole budget ({} of {} frames): training is finished",
-          checkpoint.frames(), total);
+          checkpoint.frames(), l.config.getTotalFrames());
       l.finished = true;
-      l.finishedLatch.countDown();
     }
     return l;
   }
@@ -344,11 +343,16 @@ public final class Learner implements AutoCloseable {
       }
       metrics.step(r, batchFrames, total, Duration.ofNanos(System.nanoTime() - t0));
       progressLock.notifyAll();
-      if (config.getTotalFrames() > 0 && total >= config.getTotalFrames()) {
+      if (budgetSpent(total)) {
         log.info("reached {} frames (total_frames {})", total, config.getTotalFrames());
         finished = true;
       }
     }
+  }
+
+  /** Whether {@code frames} reach the frame budget (total_frames; 0 is no budget). */
+  private boolean budgetSpent(long frames) {
+    return config.getTotalFrames() > 0 && frames >= config.getTotalFrames();
   }
 
   private void publishWeights() {
