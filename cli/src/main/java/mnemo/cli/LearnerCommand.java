@@ -85,6 +85,12 @@ public final class LearnerCommand implements Callable<Integer> {
 
   @Mixin TransportOptions transport;
 
+  private static int maxEpisodeSteps(String taskId) {
+    try (Environment probe = TaskRegistry.builtin().make(taskId)) {
+      return probe.spec().maxEpisodeSteps();
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     Device dev = Devices.parse(device); // first: a missing GPU fails before anything is written
@@ -106,9 +112,10 @@ public final class LearnerCommand implements Callable<Integer> {
       JsonFormat.parser().merge(Files.readString(configFile), b);
       config = b.build();
     } else {
-      config = experiment.toConfig();
+      config = experiment.toConfig(maxEpisodeSteps(experiment.task()));
+      experiment.unrollWarning(maxEpisodeSteps(experiment.task())).ifPresent(System.err::println);
     }
-    config = ExperimentConfigs.resolve(config);
+    config = ExperimentConfigs.resolve(config, maxEpisodeSteps(config.getTaskId()));
     ExperimentConfigs.validate(config);
     folder.writeConfig(config);
 

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Train memory agents with reinforcement learning: UR-LSTM cores, IMPALA, gRPC environments.",
     subcommands = {
       mnemo.cli.train.TrainCommand.class,
+      mnemo.cli.sweep.SweepCommand.class,
       EvalCommand.class,
       LearnerCommand.class,
       ActorCommand.class,

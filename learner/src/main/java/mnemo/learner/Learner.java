@@ -145,7 +145,7 @@ public final class Learner implements AutoCloseable {
     this.learningRate = ExperimentConfigs.learningRate(this.config, frames::get);
     this.optimizer = ExperimentConfigs.optimizer(this.config, learningRate, stateManager);
     this.step = new TrainingStep(model, optimizer, ExperimentConfigs.lossConfig(this.config),
-        this.config.getMaxGradNorm(), learningRate::value);
+        this.config.getMaxGradNorm(), learningRate::value, ExperimentConfigs.entropyCost(this.config, frames::get));
     List<int[]> stateShapes;
     try (NDManager tmp = model.manager().newSubManager()) {
       stateShapes = Batch.stateShapes(model.initialState(tmp, 1));

@@ -34,9 +34,11 @@ public final class ExperimentOptions {
       description = "Environments each actor steps (default: ${DEFAULT-VALUE}).")
   int envsPerActor;
 
-  @Option(names = "--unroll", defaultValue = "10", paramLabel = "T",
-      description = "Unroll length T; each unroll carries T+1 steps (default: ${DEFAULT-VALUE}).")
-  int unroll;
+  @Option(names = "--unroll", paramLabel = "T",
+      description = "Unroll length T; each unroll carries T+1 steps (default: one whole episode, T = E+1 for a task "
+          + "whose episodes take at most E <= " + ExperimentConfigs.MAX_EPISODE_UNROLL + " actions, else "
+          + ExperimentConfigs.UNROLL_LENGTH + "). A T shorter than an episode is warned about.")
+  Integer unroll;
 
   @Option(names = "--batch", defaultValue = "4", paramLabel = "B",
       description = "Unrolls per learner update (default: ${DEFAULT-VALUE}).")
@@ -52,6 +54,14 @@ public final class ExperimentOptions {
   @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "LR", description = "Learning rate (default: ${DEFAULT-VALUE}).")
   double lr;
 
+  @Option(names = "--adam-epsilon", paramLabel = "EPS",
+      description = "Adam's ε, added to √v̂ (default: " + ExperimentConfigs.ADAM_EPSILON + ").")
+  Double adamEpsilon;
+
+  @Option(names = "--rmsprop-epsilon", paramLabel = "EPS",
+      description = "RMSProp's ε (default: " + ExperimentConfigs.RMSPROP_EPSILON + ").")
+  Double rmspropEpsilon;
+
   @Option(names = "--lr-decay", negatable = true, description = "Decay the learning rate linearly to 0 over the "
       + "run (default: on).")
   Boolean lrDecay;
@@ -62,6 +72,15 @@ public final class ExperimentOptions {
   @Option(names = "--entropy-cost", paramLabel = "E",
       description = "Entropy bonus weight (default: " + ExperimentConfigs.ENTROPY_COST + ").")
   Double entropyCost;
+
+  @Option(names = "--entropy-cost-final", paramLabel = "E1",
+      description = "Entropy bonus weight at the end of the run, reached linearly from --entropy-cost (default: none, "
+          + "constant).")
+  Double entropyCostFinal;
+
+  @Option(names = "--normalize-advantages", negatable = true,
+      description = "Standardise the policy-gradient advantages over each batch (default: off).")
+  Boolean normalizeAdvantages;
 
   @Option(names = "--baseline-cost", paramLabel = "B",
       description = "Value loss weight (default: " + ExperimentConfigs.BASELINE_COST + ").")
@@ -79,15 +98,29 @@ public final class ExperimentOptions {
       description = "Width of the torso (default: " + ExperimentConfigs.TORSO_HIDDEN + ").")
   Integer torsoHidden;
 
-  /** The experiment these flags describe, every unset field resolved to the learner's default. */
-  public ExperimentConfig toConfig() {
-    if (frames <= 0 || actors <= 0 || envsPerActor <= 0 || unroll <= 0 || batch <= 0) {
+  /** The task id given (--env). */
+  public String task() {
+    return task;
+  }
+
+  /** The warning for an explicit --unroll shorter than one episode, if any. */
+  public java.util.Optional<String> unrollWarning(int maxEpisodeSteps) {
+    return unroll == null ? java.util.Optional.empty()
+        : ExperimentConfigs.unrollWarning(unroll, maxEpisodeSteps, task);
+  }
+
+  /**
+   * The experiment these flags describe for a task whose episodes take at most {@code maxEpisodeSteps}
+   * actions (0: no limit), every unset field resolved to the learner's default.
+   */
+  public ExperimentConfig toConfig(int maxEpisodeSteps) {
+    if (frames <= 0 || actors <= 0 || envsPerActor <= 0 || unroll != null && unroll <= 0 || batch <= 0) {
       throw new IllegalArgumentException("--frames, --actors, --envs-per-actor, --unroll and --batch must be positive");
     }
     ExperimentConfig.Builder b = ExperimentConfig.newBuilder()
         .setTaskId(task)
         .setCoreSpec(core)
-        .setUnrollLength(unroll)
+        .setUnrollLength(unroll != null ? unroll : 0)
         .setBatchSize(batch)
         .setEnvsPerActor(envsPerActor)
         .setNumActors(actors)
@@ -104,6 +137,18 @@ public final class ExperimentOptions {
     if (entropyCost != null) {
       b.setEntropyCost(entropyCost);
     }
+    if (adamEpsilon != null) {
+      b.setAdamEpsilon(adamEpsilon);
+    }
+    if (rmspropEpsilon != null) {
+      b.setRmspropEpsilon(rmspropEpsilon);
+    }
+    if (entropyCostFinal != null) {
+      b.setEntropyCostFinal(entropyCostFinal);
+    }
+    if (normalizeAdvantages != null) {
+      b.setNormalizeAdvantages(normalizeAdvantages);
+    }
     if (baselineCost != null) {
       b.setBaselineCost(baselineCost);
     }
@@ -116,7 +161,7 @@ public final class ExperimentOptions {
     if (torsoHidden != null) {
       b.setTorsoHidden(torsoHidden);
     }
-    ExperimentConfig c = ExperimentConfigs.resolve(b.build());
+    ExperimentConfig c = ExperimentConfigs.resolve(b.build(), maxEpisodeSteps);
     ExperimentConfigs.validate(c);
     return c;
   }

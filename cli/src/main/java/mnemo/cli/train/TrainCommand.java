@@ -136,7 +136,12 @@ public final class TrainCommand implements Callable<Integer> {
         runDir = resume;
       }
     } else {
-      config = experiment.toConfig();
+      int maxSteps;
+      try (Environment probe = TaskRegistry.builtin().make(experiment.task())) {
+        maxSteps = probe.spec().maxEpisodeSteps();
+      }
+      config = experiment.toConfig(maxSteps);
+      experiment.unrollWarning(maxSteps).ifPresent(System.err::println);
       if (runDir == null) {
         runDir = Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       }

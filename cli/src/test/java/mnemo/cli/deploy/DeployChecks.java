@@ -362,7 +362,11 @@ public final class DeployChecks {
       for (CommandSpec mixin : cmd.mixins().values()) {
         if (mixin.userObject() instanceof ExperimentOptions experiment) {
           try {
-            ExperimentConfig config = experiment.toConfig();
+            int maxSteps;
+            try (var probe = TaskRegistry.builtin().make(experiment.task())) {
+              maxSteps = probe.spec().maxEpisodeSteps();
+            }
+            ExperimentConfig config = experiment.toConfig(maxSteps);
             TaskRegistry.builtin().canonical(config.getTaskId());
             CoreSpec.parse(config.getCoreSpec());
           } catch (IllegalArgumentException e) {

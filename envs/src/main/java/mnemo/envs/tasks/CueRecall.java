@@ -58,7 +58,7 @@ public final class CueRecall implements Environment, Oracle {
     this.context = new int[bits];
     this.spec = new EnvSpec(p.canonicalId(),
         new TensorSpec("obs", new int[] {2 + bits}, DType.FLOAT32, -1, Math.max(1, bits - 1)),
-        2, List.of("zero", "one"), 0, List.of(TimeStep.SUCCESS));
+        2, List.of("zero", "one"), length + 1, List.of(TimeStep.SUCCESS)); // every episode: L + 1 actions
   }
 
   @Override

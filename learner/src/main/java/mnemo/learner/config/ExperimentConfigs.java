@@ -3,6 +3,7 @@ package mnemo.learner.config;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import mnemo.learner.loss.LossConfig;
 import mnemo.learner.loss.RewardClipping;
@@ -38,6 +39,49 @@ public final class ExperimentConfigs {
   public static final int TORSO_HIDDEN = mnemo.agent.AgentSpec.DEFAULT_TORSO_HIDDEN;
   public static final int ENVS_PER_ACTOR = 8;
   public static final int NUM_ACTORS = 1;
+
+  /** The longest unroll chosen automatically: longer episodes are cut into unrolls of {@link #UNROLL_LENGTH}. */
+  public static final int MAX_EPISODE_UNROLL = 256;
+
+  /**
+   * The unroll length for a task whose episodes take at most {@code maxEpisodeSteps} actions (0: no
+   * limit): T = E + 1 when E ≤ {@link #MAX_EPISODE_UNROLL}, else {@link #UNROLL_LENGTH}.
+   *
+   * <p>An episode of E actions occupies E + 1 steps (FIRST … LAST); the next step is the FIRST of the next
+   * episode. With T = E + 1, an unroll of T + 1 steps holds one whole episode and the step after it, so
+   * episodes of fixed length stay aligned with the unrolls (every unroll starts on a FIRST step), and
+   * backpropagation through time joins every step of an episode to every later one: a cue seen at the
+   * start trains the decision at the end. Shorter unrolls cut that gradient (truncated BPTT).
+   */
+  public static int episodeUnroll(int maxEpisodeSteps) {
+    return maxEpisodeSteps > 0 && maxEpisodeSteps + 1 <= MAX_EPISODE_UNROLL ? maxEpisodeSteps + 1 : UNROLL_LENGTH;
+  }
+
+  /**
+   * {@code config} resolved for a task: an unset unroll length becomes {@link #episodeUnroll} of the task's
+   * episode length, then every other unset field its default.
+   */
+  public static ExperimentConfig resolve(ExperimentConfig config, int maxEpisodeSteps) {
+    if (config.getUnrollLength() == 0) {
+      config = config.toBuilder().setUnrollLength(episodeUnroll(maxEpisodeSteps)).build();
+    }
+    return resolve(config);
+  }
+
+  /**
+   * A warning when an unroll of {@code unroll} steps cannot join the start of an episode of up to
+   * {@code maxEpisodeSteps} actions to its end (empty when it can, or when the task has no time limit).
+   */
+  public static java.util.Optional<String> unrollWarning(int unroll, int maxEpisodeSteps, String taskId) {
+    int whole = episodeUnroll(maxEpisodeSteps);
+    if (maxEpisodeSteps <= 0 || whole == UNROLL_LENGTH && maxEpisodeSteps + 1 > MAX_EPISODE_UNROLL || unroll >= whole) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(String.format(java.util.Locale.ROOT,
+        "warning: unroll T=%d is shorter than one episode of %s (%d steps; the default T=%d holds a whole episode): "
+            + "no gradient joins what is seen more than %d steps before a decision to that decision, so memory "
+            + "over a longer span is unlikely to be learned", unroll, taskId, maxEpisodeSteps, whole, unroll));
+  }
 
   /** {@code config} with every unset field given its default. */
   public static ExperimentConfig resolve(ExperimentConfig config) {
@@ -165,7 +209,21 @@ public final class ExperimentConfigs {
   public static LossConfig lossConfig(ExperimentConfig c) {
     return new LossConfig(c.getDiscount(), c.getBaselineCost(), c.getEntropyCost(),
         new VTraceParams(c.getClipRhoThreshold(), c.getClipPgRhoThreshold(), c.getClipCThreshold(), c.getLambda()),
-        RewardClipping.parse(c.getRewardClipping()));
+        RewardClipping.parse(c.getRewardClipping()), c.getNormalizeAdvantages());
+  }
+
+  /**
+   * The entropy weight's schedule: e(f) = e₀ + (e₁ − e₀) · min(1, f / total_frames), from entropy_cost e₀
+   * to entropy_cost_final e₁ (constant e₀ when e₁ is unset), reading the learner's frame counter.
+   */
+  public static DoubleSupplier entropyCost(ExperimentConfig c, LongSupplier frames) {
+    double e0 = c.getEntropyCost();
+    if (!c.hasEntropyCostFinal() || c.getTotalFrames() <= 0) {
+      return () -> e0;
+    }
+    double e1 = c.getEntropyCostFinal();
+    double total = c.getTotalFrames();
+    return () -> e0 + (e1 - e0) * Math.min(1.0, frames.getAsLong() / total);
   }
 
   /** The learning-rate schedule, reading the learner's frame counter. */

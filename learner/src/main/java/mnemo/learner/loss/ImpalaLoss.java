@@ -66,8 +66,9 @@ public final class ImpalaLoss {
     VTraceReturns vt = VTrace.fromLogits(
         behaviourLogits.get(":-1"), logits, a, gammas, r, v, bootstrap, masks, config.vtrace());
 
+    NDArray advantages = config.normalizeAdvantages() ? standardise(vt.pgAdvantages(), masks) : vt.pgAdvantages();
     // −Σ log π(a_t|x_t) A_t   (A_t is a constant: V-trace stops its gradient)
-    NDArray policy = VTrace.actionLogProbs(logits, a).mul(vt.pgAdvantages()).mul(masks).sum().neg();
+    NDArray policy = VTrace.actionLogProbs(logits, a).mul(advantages).mul(masks).sum().neg();
     // ½ Σ (v_t − V(x_t))²
     NDArray baseline = vt.vs().sub(v).square().mul(masks).sum().mul(0.5f);
     // Σ H(π(·|x_t)),  H = −Σ_a π(a) log π(a)
@@ -77,6 +78,15 @@ public final class ImpalaLoss {
     NDArray total = policy.add(baseline.mul((float) config.baselineCost())).sub(entropy.mul((float) config.entropyCost()));
     long transitions = (long) masks.sum().getFloat();
     return new LossTerms(total, policy, baseline, entropy, transitions);
+  }
+
+  /** (A − mean) / (std + 1e-8) over the transitions where {@code masks} is 1; the masked entries become 0. */
+  static NDArray standardise(NDArray advantages, NDArray masks) {
+    NDArray n = masks.sum().maximum(1f);
+    NDArray mean = advantages.mul(masks).sum().div(n);
+    NDArray centred = advantages.sub(mean).mul(masks);
+    NDArray std = centred.square().sum().div(n).sqrt();
+    return centred.div(std.add(1e-8f));
   }
 
   private static void require(String name, NDArray a, Shape expected) {

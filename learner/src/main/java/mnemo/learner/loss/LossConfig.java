@@ -10,9 +10,18 @@ import mnemo.learner.vtrace.VTraceParams;
  * @param entropyCost e, the weight of the entropy bonus
  * @param vtrace ρ̄, ρ̄_pg, c̄, λ
  * @param rewardClipping applied to rewards before V-trace
+ * @param normalizeAdvantages whether the policy-gradient advantages are standardised over the batch's
+ *     transitions, (A − mean) / std, before they weight log π (as PPO implementations do)
  */
 public record LossConfig(
-    double discount, double baselineCost, double entropyCost, VTraceParams vtrace, RewardClipping rewardClipping) {
+    double discount, double baselineCost, double entropyCost, VTraceParams vtrace, RewardClipping rewardClipping,
+    boolean normalizeAdvantages) {
+
+  /** IMPALA's loss: advantages as V-trace gives them. */
+  public LossConfig(double discount, double baselineCost, double entropyCost, VTraceParams vtrace,
+      RewardClipping rewardClipping) {
+    this(discount, baselineCost, entropyCost, vtrace, rewardClipping, false);
+  }
 
   public LossConfig {
     if (!(discount >= 0 && discount <= 1)) {
@@ -21,5 +30,10 @@ public record LossConfig(
     if (!(baselineCost >= 0) || !(entropyCost >= 0)) {
       throw new IllegalArgumentException("loss costs must be >= 0: baseline " + baselineCost + ", entropy " + entropyCost);
     }
+  }
+
+  /** The same loss with another entropy weight (for a schedule). */
+  public LossConfig withEntropyCost(double e) {
+    return new LossConfig(discount, baselineCost, e, vtrace, rewardClipping, normalizeAdvantages);
   }
 }

@@ -35,6 +35,7 @@ public final class TrainingStep {
   private final LossConfig lossConfig;
   private final double maxGradNorm;
   private final DoubleSupplier learningRate;
+  private final DoubleSupplier entropyCost;
 
   /**
    * @param maxGradNorm the global-norm clip; ≤ 0 turns it off
@@ -42,6 +43,13 @@ public final class TrainingStep {
    */
   public TrainingStep(AgentModel model, StatefulOptimizer optimizer, LossConfig lossConfig, double maxGradNorm,
       DoubleSupplier learningRate) {
+    this(model, optimizer, lossConfig, maxGradNorm, learningRate, lossConfig::entropyCost);
+  }
+
+  /** @param entropyCost the entropy weight of each step (a schedule); it overrides {@code lossConfig}'s */
+  public TrainingStep(AgentModel model, StatefulOptimizer optimizer, LossConfig lossConfig, double maxGradNorm,
+      DoubleSupplier learningRate, DoubleSupplier entropyCost) {
+    this.entropyCost = entropyCost;
     this.model = model;
     this.optimizer = optimizer;
     this.lossConfig = lossConfig;
@@ -68,7 +76,8 @@ public final class TrainingStep {
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       AgentOutput out = model.unroll(batch.agentInput(), batch.coreState(), true);
       LossTerms terms = ImpalaLoss.compute(out.policyLogits(), out.values(), batch.behaviourLogits(),
-          batch.actions(), batch.rewards(), batch.discounts(), batch.lastSteps(), lossConfig);
+          batch.actions(), batch.rewards(), batch.discounts(), batch.lastSteps(),
+          lossConfig.withEntropyCost(entropyCost.getAsDouble()));
       loss = terms.total().getFloat();
       policy = terms.policy().getFloat();
       baseline = terms.baseline().getFloat();

@@ -206,6 +206,48 @@ class ImpalaLossTest {
   }
 
   @Test
+  void normalisedAdvantagesMatchTheDoubleOracleStandardisedOverTheUnmaskedSteps() {
+    Random rng = new Random(17);
+    for (int trial = 0; trial < 5; trial++) {
+      Case c = new Case(rng, 3 + rng.nextInt(10), 1 + rng.nextInt(4), 2 + rng.nextInt(3));
+      LossConfig cfg = new LossConfig(0.99, 0.5, 0.01, VTraceParams.DEFAULT, RewardClipping.NONE, true);
+      OracleVTrace o = oracleVTrace(c, cfg);
+      int T = c.T1 - 1;
+      // mean and population std of A_t over the transitions that are not LAST steps, in doubles
+      double n = 0;
+      double sum = 0;
+      for (int t = 0; t < T; t++) {
+        for (int b = 0; b < c.B; b++) {
+          n += o.masks()[t][b];
+          sum += o.masks()[t][b] * o.result().pgAdvantages()[t][b];
+        }
+      }
+      double mean = sum / n;
+      double var = 0;
+      for (int t = 0; t < T; t++) {
+        for (int b = 0; b < c.B; b++) {
+          var += o.masks()[t][b] * Math.pow(o.result().pgAdvantages()[t][b] - mean, 2);
+        }
+      }
+      double std = Math.sqrt(var / n);
+      double policy = 0;
+      for (int t = 0; t < T; t++) {
+        for (int b = 0; b < c.B; b++) {
+          double a = (o.result().pgAdvantages()[t][b] - mean) / (std + 1e-8);
+          policy -= o.masks()[t][b] * logSoftmax(c.logits[t][b])[(int) c.actions[t][b]] * a;
+        }
+      }
+      LossTerms got = compute(c, cfg, c.tba(c.logits), c.tb(c.values));
+      assertThat((double) got.policy().getFloat()).as("trial " + trial)
+          .isCloseTo(policy, within(1e-4 * (1 + Math.abs(policy))));
+      // the baseline and entropy terms do not change
+      double[] plain = oracle(c, cfg);
+      assertThat((double) got.baseline().getFloat()).isCloseTo(plain[1], within(1e-4 * (1 + plain[1])));
+      assertThat((double) got.entropy().getFloat()).isCloseTo(plain[2], within(1e-4 * (1 + plain[2])));
+    }
+  }
+
+  @Test
   void maskedStepsAndTheBootstrapGetNoGradient() {
     Case c = new Case(new Random(3), 10, 3, 3);
     c.last[4][1] = 1; // make sure at least one LAST step exists

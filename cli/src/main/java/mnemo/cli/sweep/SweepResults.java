@@ -1,0 +1,325 @@
+package mnemo.cli.sweep;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import mnemo.cli.EvalCommand;
+import mnemo.cli.train.MetricsLog;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import picocli.CommandLine;
+
+/**
+ * What a sweep measured: each run's evaluation ({@code eval.json}, written once when the run is done),
+ * and the section of {@code docs/results-rl.md} built from them: the longest length each core solves,
+ * the success of every run, the frames each run took to reach 90 % training success, and learning curves.
+ */
+final class SweepResults {
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  /** A run's evaluation: success rate and mean return over {@code episodes} whole episodes. */
+  record Eval(double success, double meanReturn, int episodes) {}
+
+  private final SweepCommand sweep;
+  private final List<SweepCommand.Run> runs;
+
+  SweepResults(SweepCommand sweep, List<SweepCommand.Run> runs) {
+    this.sweep = sweep;
+    this.runs = runs;
+  }
+
+  static Path evalFile(Path runDir) {
+    return runDir.resolve("eval.json");
+  }
+
+  /** Evaluates a trained run folder with {@code mnemo eval} (sampled actions) and records it in eval.json. */
+  static Eval evaluate(Path runDir, int episodes) throws IOException {
+    EvalCommand eval = new EvalCommand();
+    PrintStream out = System.out;
+    int code;
+    try (PrintStream quiet = new PrintStream(Files.newOutputStream(runDir.resolve("eval.log")))) {
+      System.setOut(quiet);
+      code = new CommandLine(eval).execute("--run-dir", runDir.toString(), "--episodes", Integer.toString(episodes));
+    } finally {
+      System.setOut(out);
+    }
+    if (code != 0 || eval.result() == null) {
+      throw new IllegalStateException("evaluating " + runDir + " failed (exit " + code + "; see " + runDir.resolve("eval.log")
+          + ")");
+    }
+    Eval e = new Eval(eval.result().successRate(), eval.result().meanReturn(), eval.result().episodes());
+    Files.writeString(evalFile(runDir), String.format(Locale.ROOT,
+        "{\"success\": %s, \"mean_return\": %.6f, \"episodes\": %d}%n",
+        Double.isNaN(e.success()) ? "null" : String.format(Locale.ROOT, "%.6f", e.success()), e.meanReturn(),
+        e.episodes()));
+    return e;
+  }
+
+  /** A run's evaluation, or null while it has none. */
+  static Eval readEval(Path runDir) throws IOException {
+    Path f = evalFile(runDir);
+    if (!Files.isRegularFile(f)) {
+      return null;
+    }
+    String s = Files.readString(f);
+    return new Eval(number(s, "success"), number(s, "mean_return"), (int) number(s, "episodes"));
+  }
+
+  private static double number(String json, String key) {
+    int i = json.indexOf("\"" + key + "\"");
+    if (i < 0) {
+      throw new IllegalArgumentException("no " + key + " in " + json);
+    }
+    int from = json.indexOf(':', i) + 1;
+    int to = from;
+    while (to < json.length() && ",}\n".indexOf(json.charAt(to)) < 0) {
+      to++;
+    }
+    String v = json.substring(from, to).trim();
+    return v.equals("null") ? Double.NaN : Double.parseDouble(v);
+  }
+
+  /** Frames in the last row of a run's metrics.csv (0 before the first row). */
+  static long framesSoFar(Path runDir) {
+    Path csv = runDir.resolve("metrics.csv");
+    if (!Files.isRegularFile(csv)) {
+      return 0;
+    }
+    try {
+      double[] f = MetricsLog.read(csv).get("frames");
+      return f == null || f.length == 0 ? 0 : (long) f[f.length - 1];
+    } catch (RuntimeException e) {
+      return 0; // a row being written
+    }
+  }
+
+  /** The first frame count at which the run's training success rate reached {@code level}, or −1. */
+  static long framesTo(Path runDir, double level) {
+    Path csv = runDir.resolve("metrics.csv");
+    if (!Files.isRegularFile(csv)) {
+      return -1;
+    }
+    Map<String, double[]> log = MetricsLog.read(csv);
+    double[] f = log.get("frames");
+    double[] s = log.get("success_rate");
+    for (int i = 0; f != null && s != null && i < f.length; i++) {
+      if (s[i] >= level) {
+        return (long) f[i];
+      }
+    }
+    return -1;
+  }
+
+  String sectionName() {
+    if (sweep.section != null) {
+      return sweep.section;
+    }
+    int colon = sweep.env.indexOf(':');
+    return colon < 0 ? sweep.env : sweep.env.substring(0, colon);
+  }
+
+  /** Writes the section (and its PNGs beside the doc, in img/) and returns the doc's path. */
+  Path write() throws IOException {
+    String name = sectionName();
+    String slug = name.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-|-$", "");
+    String begin = "<!-- sweep:" + name + ":begin -->";
+    String end = "<!-- sweep:" + name + ":end -->";
+    Path img = sweep.doc.toAbsolutePath().getParent().resolve("img");
+    Files.createDirectories(img);
+
+    StringBuilder md = new StringBuilder(begin).append('\n');
+    md.append("### ").append(name).append("\n\nGenerated ").append(Instant.now().truncatedTo(ChronoUnit.MINUTES))
+        .append(" by\n\n```\n./mnemo sweep --env ").append(sweep.env).append(" --param ").append(sweep.param)
+        .append(" --lengths ").append(join(sweep.lengths)).append(" --frames ").append(join(sweep.frames))
+        .append(" --cores ").append(String.join(",", sweep.cores)).append(" --seeds ").append(sweep.seeds)
+        .append(sweep.trainArgs.isBlank() ? "" : " --train-args '" + sweep.trainArgs + "'")
+        .append(" --dir ").append(sweep.dir).append("\n```\n\n");
+    md.append(String.format(Locale.ROOT, "Every run: `mnemo train` with default flags%s, then %d evaluation episodes "
+        + "(sampled actions). *Solved*: evaluation success ≥ %.0f %%. Runs not finished yet are marked `…`.%n%n",
+        sweep.trainArgs.isBlank() ? "" : " plus `" + sweep.trainArgs + "`", sweep.evalEpisodes, 100 * sweep.solved));
+
+    // The longest length each core solves: with every seed, and with at least one.
+    md.append("| core | longest length solved by every seed | by at least one seed | runs finished |\n");
+    md.append("| --- | --- | --- | --- |\n");
+    for (String core : sweep.cores) {
+      int all = -1;
+      int any = -1;
+      int done = 0;
+      int total = 0;
+      for (int l : sweep.lengths) {
+        int solvedSeeds = 0;
+        int seedsDone = 0;
+        for (SweepCommand.Run r : runs) {
+          if (r.core().equals(core) && r.length() == l) {
+            total++;
+            Eval e = readEval(sweep.runDir(r));
+            if (e != null) {
+              done++;
+              seedsDone++;
+              if (e.success() >= sweep.solved) {
+                solvedSeeds++;
+              }
+            }
+          }
+        }
+        if (seedsDone == sweep.seeds && solvedSeeds == sweep.seeds) {
+          all = Math.max(all, l);
+        }
+        if (solvedSeeds > 0) {
+          any = Math.max(any, l);
+        }
+      }
+      md.append(String.format(Locale.ROOT, "| `%s` | %s | %s | %d/%d |%n", core, all < 0 ? "none" : all,
+          any < 0 ? "none" : any, done, total));
+    }
+
+    md.append("\nEvaluation success per seed (frames to 90 % training success in brackets):\n\n");
+    md.append("| length | frames | ");
+    for (String core : sweep.cores) {
+      md.append('`').append(core).append("` | ");
+    }
+    md.append("\n| --- | --- | ").append("--- | ".repeat(sweep.cores.size())).append('\n');
+    for (int l : sweep.lengths) {
+      long budget = 0;
+      StringBuilder row = new StringBuilder();
+      List<Curve> curves = new ArrayList<>();
+      for (String core : sweep.cores) {
+        List<String> cells = new ArrayList<>();
+        List<Path> finished = new ArrayList<>();
+        for (SweepCommand.Run r : runs) {
+          if (r.core().equals(core) && r.length() == l) {
+            budget = r.frames();
+            Eval e = readEval(sweep.runDir(r));
+            if (e == null) {
+              cells.add("…");
+              continue;
+            }
+            long to90 = framesTo(sweep.runDir(r), 0.9);
+            cells.add(String.format(Locale.ROOT, "%.2f%s", e.success(), to90 < 0 ? "" : " (" + human(to90) + ")"));
+            finished.add(sweep.runDir(r));
+          }
+        }
+        row.append(String.join(", ", cells)).append(" | ");
+        Curve c = Curve.mean(core, finished);
+        if (c != null) {
+          curves.add(c);
+        }
+      }
+      md.append("| ").append(l).append(" | ").append(human(budget)).append(" | ").append(row).append('\n');
+      if (!curves.isEmpty()) {
+        Path png = img.resolve("rl-" + slug + "-" + l + ".png");
+        plot(png, name + ", " + sweep.param + " = " + l + ": training success (mean over finished seeds)", curves);
+      }
+    }
+    md.append('\n');
+    for (int l : sweep.lengths) {
+      Path png = img.resolve("rl-" + slug + "-" + l + ".png");
+      if (Files.isRegularFile(png)) {
+        md.append("![").append(name).append(' ').append(sweep.param).append('=').append(l).append("](img/")
+            .append(png.getFileName()).append(")\n");
+      }
+    }
+    md.append(end).append('\n');
+
+    String page = Files.isRegularFile(sweep.doc) ? Files.readString(sweep.doc)
+        : "# Reinforcement learning: how far the cores remember\n\n";
+    int b = page.indexOf(begin);
+    int e = page.indexOf(end);
+    if (b < 0 || e < 0) {
+      page = page + (page.endsWith("\n") ? "\n" : "\n\n") + md;
+    } else {
+      int after = e + end.length();
+      if (after < page.length() && page.charAt(after) == '\n') {
+        after++;
+      }
+      page = page.substring(0, b) + md + page.substring(after);
+    }
+    Files.createDirectories(sweep.doc.toAbsolutePath().getParent());
+    Files.writeString(sweep.doc, page);
+    return sweep.doc;
+  }
+
+  /** A core's training success against frames, averaged over seeds on a common grid of frames. */
+  record Curve(String name, double[] frames, double[] success) {
+    static Curve mean(String name, List<Path> runDirs) {
+      TreeMap<Long, double[]> grid = new TreeMap<>(); // bucket → {sum, count}
+      long bucket = 0;
+      for (Path d : runDirs) {
+        Map<String, double[]> log = MetricsLog.read(d.resolve("metrics.csv"));
+        double[] f = log.get("frames");
+        if (f != null && f.length > 0) {
+          bucket = Math.max(bucket, (long) (f[f.length - 1] / 60));
+        }
+      }
+      if (bucket == 0) {
+        return null;
+      }
+      for (Path d : runDirs) {
+        Map<String, double[]> log = MetricsLog.read(d.resolve("metrics.csv"));
+        double[] f = log.get("frames");
+        double[] s = log.get("success_rate");
+        for (int i = 0; f != null && s != null && i < f.length; i++) {
+          if (!Double.isNaN(s[i])) {
+            double[] acc = grid.computeIfAbsent((long) (f[i] / bucket), k -> new double[2]);
+            acc[0] += s[i];
+            acc[1]++;
+          }
+        }
+      }
+      double[] x = new double[grid.size()];
+      double[] y = new double[grid.size()];
+      int i = 0;
+      for (Map.Entry<Long, double[]> en : grid.entrySet()) {
+        x[i] = (en.getKey() + 0.5) * bucket;
+        y[i] = en.getValue()[0] / en.getValue()[1];
+        i++;
+      }
+      return x.length == 0 ? null : new Curve(name, x, y);
+    }
+  }
+
+  private static void plot(Path png, String title, List<Curve> curves) throws IOException {
+    XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("frames")
+        .yAxisTitle("success rate of recent training episodes").build();
+    chart.getStyler().setMarkerSize(0);
+    chart.getStyler().setYAxisMin(0.0);
+    chart.getStyler().setYAxisMax(1.0);
+    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+    for (Curve c : curves) {
+      chart.addSeries(c.name(), c.frames(), c.success()).setMarker(SeriesMarkers.NONE);
+    }
+    BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  private static String join(List<?> xs) {
+    return String.join(",", xs.stream().map(String::valueOf).toList());
+  }
+
+  /** 1.5M, 300k, 900. */
+  static String human(long frames) {
+    if (frames >= 1_000_000) {
+      return trim(frames / 1e6) + "M";
+    }
+    if (frames >= 1000) {
+      return trim(frames / 1e3) + "k";
+    }
+    return Long.toString(frames);
+  }
+
+  private static String trim(double v) {
+    String s = String.format(Locale.ROOT, "%.1f", v);
+    return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+  }
+}
