@@ -4,7 +4,8 @@ import java.util.SplittableRandom;
 
 /**
  * Draws actions from logits: a sample from softmax(logits) with a seeded generator, or the arg-max
- * (greedy). Deterministic for a given seed and sequence of logits.
+ * (greedy). With an exploration rate ε, a sample from (1 − ε) softmax(logits) + ε / A instead: with
+ * probability ε the action is uniform. Deterministic for a given seed and sequence of logits and ε.
  */
 public final class ActionSampler {
   private final SplittableRandom rng;
@@ -22,6 +23,14 @@ public final class ActionSampler {
    *     logit is not finite
    */
   public int[] sample(float[] logits, int numActions) {
+    return sample(logits, numActions, 0);
+  }
+
+  /** As {@link #sample(float[], int)}, uniform with probability {@code epsilon} (ignored when greedy). */
+  public int[] sample(float[] logits, int numActions, double epsilon) {
+    if (!(epsilon >= 0 && epsilon <= 1)) {
+      throw new IllegalArgumentException("exploration epsilon must be in [0, 1], got " + epsilon);
+    }
     if (numActions <= 0 || logits.length % numActions != 0) {
       throw new IllegalArgumentException(logits.length + " logits are not rows of " + numActions + " actions");
     }
@@ -44,6 +53,10 @@ public final class ActionSampler {
       }
       if (greedy) {
         actions[i] = arg;
+        continue;
+      }
+      if (epsilon > 0 && rng.nextDouble() < epsilon) {
+        actions[i] = rng.nextInt(numActions);
         continue;
       }
       // π(a) = exp(l_a − max) / Σ_b exp(l_b − max); inverse-CDF draw.

@@ -42,6 +42,7 @@ public final class Actor implements Runnable, AutoCloseable {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile long weightVersion;
   private long sequence;
+  private java.util.function.LongToDoubleFunction exploration = version -> 0;
 
   /**
    * @param weightVersion the version of the weights the policy holds now
@@ -62,6 +63,15 @@ public final class Actor implements Runnable, AutoCloseable {
     this.sampler = new ActionSampler(mnemo.envs.Seeds.derive(seed, -1), false);
     this.weightVersion = weightVersion;
     metrics.weightVersion(weightVersion);
+  }
+
+  /**
+   * Sets the exploration rate as a function of the weight version the actor holds (default: none);
+   * see {@link ActorSetup#exploration}.
+   */
+  public Actor withExploration(java.util.function.LongToDoubleFunction epsilonAtVersion) {
+    this.exploration = epsilonAtVersion;
+    return this;
   }
 
   /** Asks the loop to finish after the current step; {@link #run} then returns. */
@@ -105,7 +115,9 @@ public final class Actor implements Runnable, AutoCloseable {
       long t0 = System.nanoTime();
       PolicyStep out = policy.step(steps, prev, state);
       metrics.inference(System.nanoTime() - t0);
-      int[] actions = sampler.sample(out.logits(), policy.numActions());
+      // a ~ (1 − ε) π + ε uniform; the unroll records π's logits: the learner trains on the exploratory
+      // actions as if π had taken them (no importance weight that would cancel their gradient)
+      int[] actions = sampler.sample(out.logits(), policy.numActions(), exploration.applyAsDouble(weightVersion));
       unroll.record(steps, prev, actions, out.logits());
       if (unroll.full()) {
         link.send(unroll.build("", sequence++, weightVersion));

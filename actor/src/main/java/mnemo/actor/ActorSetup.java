@@ -62,6 +62,23 @@ public final class ActorSetup {
     }
     log.info("actor ready: {} x {}, core {}, T={}, weights v{}", n, config.getTaskId(), config.getCoreSpec(),
         config.getUnrollLength(), version);
-    return new Actor(env, policy, link, metrics, config.getUnrollLength(), r.getActorSeed(), version);
+    return new Actor(env, policy, link, metrics, config.getUnrollLength(), r.getActorSeed(), version)
+        .withExploration(exploration(config));
+  }
+
+  /**
+   * The experiment's exploration schedule as a function of the weight version v (one per update):
+   * ε(v) = ε₀ · max(0, 1 − f(v) / total_frames) with f(v) = v · T · B · N the frames the learner has
+   * trained on by version v (N the experiment's environments per actor); ε₀ = exploration_epsilon.
+   */
+  public static java.util.function.LongToDoubleFunction exploration(ExperimentConfig config) {
+    double e0 = config.getExplorationEpsilon();
+    long total = config.getTotalFrames();
+    if (!(e0 > 0)) {
+      return v -> 0;
+    }
+    double framesPerVersion = (double) config.getUnrollLength() * Math.max(1, config.getBatchSize())
+        * Math.max(1, config.getEnvsPerActor());
+    return v -> total <= 0 ? e0 : e0 * Math.max(0, 1 - Math.max(0, v) * framesPerVersion / total);
   }
 }

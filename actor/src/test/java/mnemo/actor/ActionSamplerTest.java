@@ -25,6 +25,40 @@ class ActionSamplerTest {
   }
 
   @Test
+  void explorationMixesInTheUniformDistribution() {
+    // a near-deterministic policy (π(0) ≈ 1): with ε = 0.2 each other action is drawn ε/3 of the time
+    float[] logits = {30f, 0f, 0f, 0f};
+    ActionSampler s = new ActionSampler(5, false);
+    int[] counts = new int[4];
+    int n = 80_000;
+    for (int i = 0; i < n; i++) {
+      counts[s.sample(logits, 4, 0.2)[0]]++;
+    }
+    assertThat(counts[0] / (double) n).isCloseTo(0.8 + 0.05, within(0.01));
+    for (int a = 1; a < 4; a++) {
+      assertThat(counts[a] / (double) n).isCloseTo(0.05, within(0.006));
+    }
+    assertThat(new ActionSampler(0, true).sample(logits, 4, 1.0)).as("greedy ignores ε").containsExactly(0);
+    assertThatThrownBy(() -> s.sample(logits, 4, 1.5)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> s.sample(logits, 4, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void explorationDecaysLinearlyWithTheFramesTheWeightVersionStandsFor() {
+    // T = 10, B = 4, N = 5: each version is 200 frames; 10,000 frames is version 50
+    mnemo.proto.config.v1.ExperimentConfig c = mnemo.proto.config.v1.ExperimentConfig.newBuilder()
+        .setUnrollLength(10).setBatchSize(4).setEnvsPerActor(5).setTotalFrames(10_000).setExplorationEpsilon(0.1)
+        .build();
+    java.util.function.LongToDoubleFunction e = ActorSetup.exploration(c);
+    assertThat(e.applyAsDouble(-1)).isCloseTo(0.1, within(1e-12)); // before the first weights
+    assertThat(e.applyAsDouble(0)).isCloseTo(0.1, within(1e-12));
+    assertThat(e.applyAsDouble(25)).isCloseTo(0.05, within(1e-12));
+    assertThat(e.applyAsDouble(50)).isCloseTo(0.0, within(1e-12));
+    assertThat(e.applyAsDouble(80)).isZero();
+    assertThat(ActorSetup.exploration(c.toBuilder().clearExplorationEpsilon().build()).applyAsDouble(0)).isZero();
+  }
+
+  @Test
   void theSameSeedGivesTheSameActions() {
     float[] logits = {0.1f, 0.2f, 0.3f, 0.3f, 0.2f, 0.1f};
     ActionSampler a = new ActionSampler(11, false);

@@ -78,6 +78,11 @@ public final class ExperimentOptions {
           + "constant).")
   Double entropyCostFinal;
 
+  @Option(names = "--exploration-epsilon", paramLabel = "EPS",
+      description = "Actors take a uniform action with probability ε, decaying linearly to 0 over the run "
+          + "(default: min(0.1, 1/E) for episodes of up to E actions, about one per episode; 0 = off).")
+  Double explorationEpsilon;
+
   @Option(names = "--normalize-advantages", negatable = true,
       description = "Standardise the policy-gradient advantages over each batch (default: off).")
   Boolean normalizeAdvantages;
@@ -142,6 +147,9 @@ public final class ExperimentOptions {
     }
     if (rmspropEpsilon != null) {
       b.setRmspropEpsilon(rmspropEpsilon);
+    }
+    if (explorationEpsilon != null) {
+      b.setExplorationEpsilon(explorationEpsilon);
     }
     if (entropyCostFinal != null) {
       b.setEntropyCostFinal(entropyCostFinal);

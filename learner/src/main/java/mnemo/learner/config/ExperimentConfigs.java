@@ -65,7 +65,18 @@ public final class ExperimentConfigs {
     if (config.getUnrollLength() == 0) {
       config = config.toBuilder().setUnrollLength(episodeUnroll(maxEpisodeSteps)).build();
     }
+    if (!config.hasExplorationEpsilon()) {
+      config = config.toBuilder().setExplorationEpsilon(explorationEpsilon(maxEpisodeSteps)).build();
+    }
     return resolve(config);
+  }
+
+  /**
+   * The exploration rate at the start of a run on a task whose episodes take up to E actions: ε₀ =
+   * min(0.1, 1/E), about one uniform action per episode whatever its length (0.01 without a limit).
+   */
+  public static double explorationEpsilon(int maxEpisodeSteps) {
+    return maxEpisodeSteps > 0 ? Math.min(0.1, 1.0 / maxEpisodeSteps) : 0.01;
   }
 
   /**
@@ -187,6 +198,9 @@ public final class ExperimentConfigs {
     }
     if (!(c.getDiscount() >= 0 && c.getDiscount() <= 1)) {
       errors.add("discount must be in [0, 1]");
+    }
+    if (!(c.getExplorationEpsilon() >= 0 && c.getExplorationEpsilon() <= 1)) {
+      errors.add("exploration_epsilon must be in [0, 1]");
     }
     if (!(c.getMaxGradNorm() >= 0)) {
       errors.add("max_grad_norm must be >= 0 (0 = off)");
