@@ -80,7 +80,8 @@ public final class ExperimentOptions {
 
   @Option(names = "--exploration-epsilon", paramLabel = "EPS",
       description = "Actors take a uniform action with probability ε, decaying linearly to 0 over the run "
-          + "(default: min(0.1, 1/E) for episodes of up to E actions, about one per episode; 0 = off).")
+          + "(default: " + ExperimentConfigs.EXPLORATION_EPSILON + ", off; 1/E, about one per episode of E actions, "
+          + "is a reasonable value).")
   Double explorationEpsilon;
 
   @Option(names = "--normalize-advantages", negatable = true,

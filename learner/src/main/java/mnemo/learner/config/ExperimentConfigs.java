@@ -30,12 +30,19 @@ public final class ExperimentConfigs {
   public static final double RMSPROP_EPSILON = 0.1;
   public static final double ADAM_BETA1 = 0.9;
   public static final double ADAM_BETA2 = 0.999;
-  public static final double ADAM_EPSILON = 1e-8;
+  /**
+   * Adam's ε, far above the usual 1e-8: with the loss summed over T·B transitions and gradients that
+   * all but vanish once a task is solved, 1e-8 lets √v̂ fall so low that the next large gradient is
+   * blown up into a step that erased the learned memory (cue recall L = 12 fell from 100 % to chance);
+   * 1e-4 kept it (docs/results-rl.md).
+   */
+  public static final double ADAM_EPSILON = 1e-4;
   public static final double MAX_GRAD_NORM = 40;
   public static final double DISCOUNT = 0.99;
   public static final double BASELINE_COST = 0.5;
   public static final double ENTROPY_COST = 0.01;
   public static final String REWARD_CLIPPING = "abs_one";
+  public static final double EXPLORATION_EPSILON = 0;
   public static final int TORSO_HIDDEN = mnemo.agent.AgentSpec.DEFAULT_TORSO_HIDDEN;
   public static final int ENVS_PER_ACTOR = 8;
   public static final int NUM_ACTORS = 1;
@@ -65,15 +72,13 @@ public final class ExperimentConfigs {
     if (config.getUnrollLength() == 0) {
       config = config.toBuilder().setUnrollLength(episodeUnroll(maxEpisodeSteps)).build();
     }
-    if (!config.hasExplorationEpsilon()) {
-      config = config.toBuilder().setExplorationEpsilon(explorationEpsilon(maxEpisodeSteps)).build();
-    }
     return resolve(config);
   }
 
   /**
-   * The exploration rate at the start of a run on a task whose episodes take up to E actions: ε₀ =
-   * min(0.1, 1/E), about one uniform action per episode whatever its length (0.01 without a limit).
+   * A suggested exploration rate for a task whose episodes take up to E actions: ε₀ = min(0.1, 1/E),
+   * about one uniform action per episode whatever its length (0.01 without a limit). Not a default:
+   * measured on the T-maze it slowed the corridor and did not end the collapse (docs/results-rl.md).
    */
   public static double explorationEpsilon(int maxEpisodeSteps) {
     return maxEpisodeSteps > 0 ? Math.min(0.1, 1.0 / maxEpisodeSteps) : 0.01;
@@ -162,6 +167,9 @@ public final class ExperimentConfigs {
     }
     if (b.getRewardClipping().isEmpty()) {
       b.setRewardClipping(REWARD_CLIPPING);
+    }
+    if (!b.hasExplorationEpsilon()) {
+      b.setExplorationEpsilon(EXPLORATION_EPSILON);
     }
     if (b.getTorsoHidden() == 0) {
       b.setTorsoHidden(TORSO_HIDDEN);
