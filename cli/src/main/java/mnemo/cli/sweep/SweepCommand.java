@@ -61,6 +61,10 @@ public final class SweepCommand implements Callable<Integer> {
       description = "Core specs (default: ${DEFAULT-VALUE}); chrono cores get tmax = the episode length unless set.")
   List<String> cores;
 
+  @Option(names = "--hidden", paramLabel = "H",
+      description = "Hidden size given to every core whose spec sets none (default: each core's own).")
+  Integer hidden;
+
   @Option(names = "--seeds", defaultValue = "3", paramLabel = "S", description = "Seeds 1..S (default: ${DEFAULT-VALUE}).")
   int seeds;
 
@@ -124,6 +128,9 @@ public final class SweepCommand implements Callable<Integer> {
 
   /** The core spec of a run: chrono cores get T_max = the task's episode length unless the spec sets it. */
   String coreSpec(String core, int length) {
+    if (hidden != null && !core.contains("hidden=")) {
+      core = core + (core.contains(":") ? "," : ":") + "hidden=" + hidden;
+    }
     CoreSpec parsed = CoreSpec.parse(core);
     if (parsed.main() != CoreSpec.MainGate.CHRONO || core.contains("tmax=")) {
       return core;

@@ -143,7 +143,8 @@ final class SweepResults {
     md.append("### ").append(name).append("\n\nGenerated ").append(Instant.now().truncatedTo(ChronoUnit.MINUTES))
         .append(" by\n\n```\n./mnemo sweep --env ").append(sweep.env).append(" --param ").append(sweep.param)
         .append(" --lengths ").append(join(sweep.lengths)).append(" --frames ").append(join(sweep.frames))
-        .append(" --cores ").append(String.join(",", sweep.cores)).append(" --seeds ").append(sweep.seeds)
+        .append(" --cores ").append(String.join(",", sweep.cores))
+        .append(sweep.hidden == null ? "" : " --hidden " + sweep.hidden).append(" --seeds ").append(sweep.seeds)
         .append(sweep.trainArgs.isBlank() ? "" : " --train-args '" + sweep.trainArgs + "'")
         .append(" --dir ").append(sweep.dir).append("\n```\n\n");
     md.append(String.format(Locale.ROOT, "Every run: `mnemo train` with default flags%s, then %d evaluation episodes "

@@ -6,10 +6,10 @@ import picocli.CommandLine.Option;
 
 /**
  * The experiment flags of {@code mnemo train}, turned into an {@link ExperimentConfig}. Flags without a
- * value here take the learner's defaults ({@link ExperimentConfigs#resolve}). The defaults that are set
- * make the built-in short run: cue-recall with a 5-step delay and a small UR-LSTM, which reaches ≥ 90 %
- * success within a few minutes on 2 cores (measured: 94 % at 62k frames, 98 % at 71k, with the other
- * defaults here: 2 actors × 8 environments, T = 10, B = 4, Adam 1e-3).
+ * value here take the learner's defaults ({@link ExperimentConfigs#resolve}); the unroll length, unless
+ * given, holds one whole episode of the task. The defaults that are set make the built-in short run:
+ * cue recall with a 5-step delay and a small UR-LSTM, 2 actors × 2 environments, B = 2 unrolls per update
+ * (4 episodes), Adam 1e-3, which passes 95 % success at 15–28k frames (docs/results-rl.md).
  */
 public final class ExperimentOptions {
   public static final String DEFAULT_TASK = "memory/cue-recall:length=5";
@@ -23,14 +23,14 @@ public final class ExperimentOptions {
       description = "Recurrent core spec, e.g. ur-lstm:hidden=128, lstm, gru (default: ${DEFAULT-VALUE}).")
   String core;
 
-  @Option(names = "--frames", defaultValue = "150000", paramLabel = "F",
+  @Option(names = "--frames", defaultValue = "60000", paramLabel = "F",
       description = "Environment frames to train for (default: ${DEFAULT-VALUE}).")
   long frames;
 
   @Option(names = "--actors", defaultValue = "2", paramLabel = "K", description = "Actors (default: ${DEFAULT-VALUE}).")
   int actors;
 
-  @Option(names = "--envs-per-actor", defaultValue = "8", paramLabel = "N",
+  @Option(names = "--envs-per-actor", defaultValue = "2", paramLabel = "N",
       description = "Environments each actor steps (default: ${DEFAULT-VALUE}).")
   int envsPerActor;
 
@@ -40,7 +40,7 @@ public final class ExperimentOptions {
           + ExperimentConfigs.UNROLL_LENGTH + "). A T shorter than an episode is warned about.")
   Integer unroll;
 
-  @Option(names = "--batch", defaultValue = "4", paramLabel = "B",
+  @Option(names = "--batch", defaultValue = "2", paramLabel = "B",
       description = "Unrolls per learner update (default: ${DEFAULT-VALUE}).")
   int batch;
 
@@ -87,6 +87,11 @@ public final class ExperimentOptions {
   @Option(names = "--normalize-advantages", negatable = true,
       description = "Standardise the policy-gradient advantages over each batch (default: off).")
   Boolean normalizeAdvantages;
+
+  @Option(names = "--lambda", paramLabel = "LAMBDA",
+      description = "V-trace's λ, the trace decay of the targets and advantages (default: "
+          + ExperimentConfigs.LAMBDA + ").")
+  Double lambda;
 
   @Option(names = "--baseline-cost", paramLabel = "B",
       description = "Value loss weight (default: " + ExperimentConfigs.BASELINE_COST + ").")
@@ -157,6 +162,9 @@ public final class ExperimentOptions {
     }
     if (normalizeAdvantages != null) {
       b.setNormalizeAdvantages(normalizeAdvantages);
+    }
+    if (lambda != null) {
+      b.setLambda(lambda);
     }
     if (baselineCost != null) {
       b.setBaselineCost(baselineCost);
