@@ -110,9 +110,10 @@ public final class SweepCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--frames takes one budget or one per length (" + lengths.size() + "), got "
           + frames.size());
     }
+    // shortest length first, every core and seed of it, so a sweep stopped early has whole lengths
     List<Run> out = new ArrayList<>();
-    for (long s = 1; s <= seeds; s++) {
-      for (int i = 0; i < lengths.size(); i++) {
+    for (int i = 0; i < lengths.size(); i++) {
+      for (long s = 1; s <= seeds; s++) {
         for (String c : cores) {
           out.add(new Run(lengths.get(i), c, s, frames.get(frames.size() == 1 ? 0 : i)));
         }
