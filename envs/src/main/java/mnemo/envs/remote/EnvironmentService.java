@@ -269,7 +269,7 @@ public final class EnvironmentService extends EnvironmentGrpc.EnvironmentImplBas
       try {
         task = TaskId.parse(c.getTaskId());
         if (!allowed.isEmpty() && !allowed.contains(task.family())) {
-          throw Status.NOT_FOUND.withDescription("task " + task.family() + " is not served here; this server serves "
+          throw Status.NOT_FOUND.withDescription("task " + ClientText.quote(task.family()) + " is not served here; this server serves "
               + String.join(", ", allowed)).asRuntimeException();
         }
         registry.family(task.family());

@@ -101,7 +101,7 @@ class HostileInputFuzzTest {
     long rss0 = rssBytes();
     try (NDManager root = NDManager.newBaseManager(); LinearAgentModel model = TestLearners.model(root, config);
         EnvironmentService envService = new EnvironmentService(TaskRegistry.builtin(), Set.of(),
-            new SessionBudget(8 << 10, Map.of()), Duration.ofSeconds(20))) {
+            new SessionBudget(8 << 10, Map.of()), Duration.ofSeconds(60))) {
       Learner learner = Learner.create(config, model, TestLearners.envSpec(), Learner.Options.defaults());
       learner.start();
       try (LearnerServer learnerServer = LearnerServer.start(learner, security, 0,
