@@ -148,8 +148,8 @@ class HostileInputFuzzTest {
                 .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
           }
         } finally {
-          actor.stop();
-          envClient.stop();
+          actor.finish();
+          envClient.finish();
           authed.shutdownNow();
           envChannel.shutdownNow();
         }
@@ -196,7 +196,7 @@ class HostileInputFuzzTest {
     try (FakeActor fake = new FakeActor(TASK, TestLearners.N, TestLearners.T, SEED, List.of(new int[] {2}))) {
       for (int i = 0; i < count; i++) {
         Mutation m = mutations.get(rng.nextInt(mutations.size()));
-        stream.onNext(m.apply().apply(fake.next(id, 0).toBuilder()).build());
+        stream.onNext(m.apply().get().apply(fake.next(id, 0).toBuilder()).build());
         Ack ack = acks.poll(30, TimeUnit.SECONDS);
         Status.Code got = ack == null ? Status.Code.DEADLINE_EXCEEDED
             : ack.getAccepted() ? Status.Code.OK : Status.fromCodeValue(ack.getCode()).getCode();
@@ -571,7 +571,7 @@ class HostileInputFuzzTest {
       }
     }
 
-    void stop() throws InterruptedException {
+    void finish() throws InterruptedException {
       stop.set(true);
       join(30_000);
     }
@@ -612,7 +612,7 @@ class HostileInputFuzzTest {
       }
     }
 
-    void stop() throws InterruptedException {
+    void finish() throws InterruptedException {
       stop.set(true);
       join(30_000);
     }
