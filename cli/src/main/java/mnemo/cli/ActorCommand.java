@@ -21,7 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code mnemo actor}: one actor process, feeding a learner over gRPC. */
 @Command(
@@ -72,11 +74,20 @@ public final class ActorCommand implements Callable<Integer> {
 
   @Mixin TransportOptions transport;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     String actorName = name != null ? name : "actor@" + InetAddress.getLocalHost().getHostName() + "-"
         + ProcessHandle.current().pid();
-    TransportSecurity security = transport.security();
+    TransportSecurity security;
+    try {
+      security = transport.security();
+      metricsOptions.checkBind(metricsBind, security);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("actor: " + e.getMessage());
+      return 2;
+    }
     MetricsEndpoint endpoint = metricsOptions.start(metricsBind);
     ActorMetrics metrics = new ActorMetrics(endpoint != null ? endpoint.registry() : new SimpleMeterRegistry(),
         actorName);

@@ -1,19 +1,28 @@
 package mnemo.cli;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import mnemo.envs.registry.TaskFamily;
 import mnemo.envs.registry.TaskId;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.EnvironmentService;
+import mnemo.envs.remote.SessionBudget;
 import mnemo.transport.MetricsEndpoint;
 import mnemo.transport.MnemoServer;
 import mnemo.transport.TransportSecurity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code mnemo env-server}: serves registered tasks over the mnemo.env.v1 protocol until stopped. */
 @Command(
@@ -51,47 +60,94 @@ public final class EnvServerCommand implements Callable<Integer> {
           + "(milliseconds) and many clients share the server.")
   boolean direct;
 
+  @Option(names = "--session-budget-mib", paramLabel = "MIB", defaultValue = "0",
+      description = "What all sessions together may hold, by estimate: a create needing more is refused with "
+          + "RESOURCE_EXHAUSTED (default: half the JVM's maximum heap).")
+  long sessionBudgetMib;
+
+  @Option(names = "--env-cost", paramLabel = "FAMILY=KIB", split = ",",
+      description = "The estimated cost of one environment of FAMILY in KiB, replacing the default estimate "
+          + "(4 KiB + 48 x its observation's bytes); repeatable.")
+  Map<String, Long> envCosts = Map.of();
+
+  @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "600",
+      description = "Close a session that sends no request for this long (DEADLINE_EXCEEDED; logged and counted "
+          + "in mnemo_envserver_sessions_idle_closed_total; default: ${DEFAULT-VALUE}).")
+  double idleTimeout;
+
   @Mixin TransportOptions transport;
+
+  @Spec CommandSpec spec;
+
+  private SessionBudget sessionBudget() {
+    if (sessionBudgetMib < 0) {
+      throw new IllegalArgumentException("--session-budget-mib must be >= 0, got " + sessionBudgetMib);
+    }
+    long kib = sessionBudgetMib > 0 ? sessionBudgetMib * 1024 : SessionBudget.halfTheHeap().capacityKiB();
+    return new SessionBudget(kib, envCosts);
+  }
 
   @Override
   public Integer call() throws Exception {
     TaskRegistry registry = TaskRegistry.builtin();
     Set<String> families = new LinkedHashSet<>();
-    EnvironmentService service;
     TransportSecurity security;
+    SessionBudget budget;
     try {
+      // first: an unsafe bind (server or metrics) is refused before anything is built or bound
+      security = transport.security();
+      security.checkServer();
+      metricsOptions.checkBind(security.bind(), security);
       for (String id : envs) {
         families.add(TaskId.parse(id).family());
       }
-      service = new EnvironmentService(registry, families);
-      security = transport.security();
+      budget = sessionBudget();
+      if (!(idleTimeout > 0)) {
+        throw new IllegalArgumentException("--idle-timeout must be positive, got " + idleTimeout);
+      }
     } catch (IllegalArgumentException e) {
-      System.err.println("env-server: " + e.getMessage());
+      spec.commandLine().getErr().println("env-server: " + e.getMessage());
+      return 2;
+    }
+    EnvironmentService service;
+    try {
+      service = new EnvironmentService(registry, families, budget, Duration.ofMillis((long) (idleTimeout * 1000)));
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("env-server: " + e.getMessage());
       return 2;
     }
     MetricsEndpoint metrics = metricsOptions.start(security.bind());
-    if (metrics != null) {
-      metrics.registry().gauge("mnemo.envserver.sessions", service, EnvironmentService::openSessions);
-    }
+    MeterRegistry meters = metrics != null ? metrics.registry() : new SimpleMeterRegistry();
+    Gauge.builder("mnemo.envserver.sessions", service, EnvironmentService::openSessions).register(meters);
+    Gauge.builder("mnemo.envserver.budget.used", service, EnvironmentService::budgetUsedKiB).baseUnit("kibibytes")
+        .register(meters);
+    Gauge.builder("mnemo.envserver.budget.capacity", service, EnvironmentService::budgetCapacityKiB)
+        .baseUnit("kibibytes").register(meters);
+    FunctionCounter.builder("mnemo.envserver.sessions.idle.closed", service, EnvironmentService::idleSessionsClosed)
+        .description("sessions closed after --idle-timeout without a request").register(meters);
     MnemoServer server;
     try {
       MnemoServer.Builder builder = MnemoServer.builder("env-server", security)
           .port(port)
           .maxInboundMessageSize(maxMessageBytes)
+          .onRefusal(r -> meters.counter("mnemo.envserver.calls.refused", "method", r.methodName(),
+              "code", r.code().name()).increment())
           .addService(service);
       if (direct) {
         builder.directExecutor();
       }
       server = builder.start();
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      service.close();
       if (metrics != null) {
         metrics.close();
       }
-      System.err.println("env-server: " + e.getMessage());
+      spec.commandLine().getErr().println("env-server: " + e.getMessage());
       return 2;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
+      service.close();
       if (metrics != null) {
         metrics.close();
       }

@@ -27,7 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code mnemo learner}: the learner process, serving {@code mnemo.learner.v1.Learner} to actors. */
 @Command(
@@ -79,11 +81,18 @@ public final class LearnerCommand implements Callable<Integer> {
           + "(SIGKILL, the OOM killer) loses at most this much training. One is always written on shutdown.")
   double checkpointEvery;
 
+  @Option(names = "--max-envs-per-actor", defaultValue = "0", paramLabel = "N",
+      description = "The most environments an actor may register; the learner's message cap is the largest unroll "
+          + "this allows (default: 4 x the experiment's envs-per-actor, at least 64, at most 4096).")
+  int maxEnvsPerActor;
+
   @Option(names = "--queue", defaultValue = "0", paramLabel = "UNROLLS",
       description = "Unrolls the learner queues before actors are slowed down (default: 2 x batch).")
   int queue;
 
   @Mixin TransportOptions transport;
+
+  @Spec CommandSpec spec;
 
   private static int maxEpisodeSteps(String taskId) {
     try (Environment probe = TaskRegistry.builtin().make(taskId)) {
@@ -93,7 +102,17 @@ public final class LearnerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Device dev = Devices.parse(device); // first: a missing GPU fails before anything is written
+    // first: an unsafe bind is refused before anything is built, written or bound
+    TransportSecurity security;
+    try {
+      security = transport.security();
+      security.checkServer();
+      metricsOptions.checkBind(metricsBind, security);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("learner: " + e.getMessage());
+      return 2;
+    }
+    Device dev = Devices.parse(device); // a missing GPU fails before anything is written
     if (!(checkpointEvery > 0)) {
       throw new IllegalArgumentException("--checkpoint-every must be positive, got " + checkpointEvery);
     }
@@ -130,11 +149,11 @@ public final class LearnerCommand implements Callable<Integer> {
     MeterRegistry registry = metrics != null ? metrics.registry() : new SimpleMeterRegistry();
     AgentModel model = AgentNetworks.create(Learner.agentSpec(config, envSpec), dev);
     Learner.Options options = Learner.Options.defaults().withRunDir(runDir).withRegistry(registry)
-        .withQueueCapacity(queue).withCheckpointInterval(Duration.ofMillis((long) (checkpointEvery * 1000)));
+        .withQueueCapacity(queue).withMaxEnvsPerActor(maxEnvsPerActor).withCheckpointInterval(Duration.ofMillis((long) (checkpointEvery * 1000)));
     Learner learner = checkpoint != null ? Learner.resume(checkpoint, model, envSpec, options)
         : Learner.create(config, model, envSpec, options);
     learner.start();
-    LearnerServer server = LearnerServer.start(learner, transport.security(), port, registry);
+    LearnerServer server = LearnerServer.start(learner, security, port, registry);
     System.out.println("learner serving on " + server.target()
         + (metrics != null ? ", metrics on " + metrics.url() : "") + ", run folder " + runDir);
 

@@ -29,7 +29,10 @@ import mnemo.envs.Seeds;
 import mnemo.learner.batch.Batch;
 import mnemo.learner.batch.DecodedUnroll;
 import mnemo.learner.batch.InvalidUnrollException;
+import mnemo.learner.batch.UnrollLimits;
 import mnemo.learner.batch.UnrollValidator;
+import mnemo.learner.actors.ActorRegistry;
+import mnemo.learner.actors.Registration;
 import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.learner.config.ExperimentConfigs;
 import mnemo.learner.metrics.LearnerMetrics;
@@ -43,6 +46,7 @@ import mnemo.proto.learner.v1.RegisterRequest;
 import mnemo.proto.learner.v1.RegisterResponse;
 import mnemo.proto.learner.v1.Unroll;
 import mnemo.proto.learner.v1.Weights;
+import mnemo.transport.ClientText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,27 +78,41 @@ public final class Learner implements AutoCloseable {
    * @param checkpointInterval time between periodic checkpoints
    * @param queueCapacity unrolls the queue holds (0: 2·B)
    * @param registry where the metrics go
+   * @param maxEnvsPerActor the most environments one actor may register (0: {@link #defaultMaxEnvs})
    */
-  public record Options(Path runDir, Duration checkpointInterval, int queueCapacity, MeterRegistry registry) {
+  public record Options(Path runDir, Duration checkpointInterval, int queueCapacity, MeterRegistry registry,
+      int maxEnvsPerActor) {
     public static Options defaults() {
-      return new Options(null, Duration.ofMinutes(5), 0, new SimpleMeterRegistry());
+      return new Options(null, Duration.ofMinutes(5), 0, new SimpleMeterRegistry(), 0);
     }
 
     public Options withRunDir(Path dir) {
-      return new Options(dir, checkpointInterval, queueCapacity, registry);
+      return new Options(dir, checkpointInterval, queueCapacity, registry, maxEnvsPerActor);
     }
 
     public Options withCheckpointInterval(Duration d) {
-      return new Options(runDir, d, queueCapacity, registry);
+      return new Options(runDir, d, queueCapacity, registry, maxEnvsPerActor);
     }
 
     public Options withQueueCapacity(int n) {
-      return new Options(runDir, checkpointInterval, n, registry);
+      return new Options(runDir, checkpointInterval, n, registry, maxEnvsPerActor);
     }
 
     public Options withRegistry(MeterRegistry r) {
-      return new Options(runDir, checkpointInterval, queueCapacity, r);
+      return new Options(runDir, checkpointInterval, queueCapacity, r, maxEnvsPerActor);
     }
+
+    public Options withMaxEnvsPerActor(int n) {
+      return new Options(runDir, checkpointInterval, queueCapacity, registry, n);
+    }
+  }
+
+  /**
+   * The default bound on N per actor: 4 × the experiment's envs_per_actor, at least 64, at most {@link
+   * UnrollValidator#MAX_ENVS}. With it, the learner's message cap follows the experiment's largest unroll.
+   */
+  public static int defaultMaxEnvs(ExperimentConfig config) {
+    return (int) Math.min(UnrollValidator.MAX_ENVS, Math.max(64, 4L * config.getEnvsPerActor()));
   }
 
   /** A snapshot of the learner's progress (for progress bars and logs). */
@@ -119,7 +137,7 @@ public final class Learner implements AutoCloseable {
   private final AtomicLong version = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
-  private final AtomicLong actors = new AtomicLong();
+  private final ActorRegistry actors;
   private final CopyOnWriteArrayList<Consumer<Weights>> weightListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch finishedLatch = new CountDownLatch(1);
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -150,7 +168,9 @@ public final class Learner implements AutoCloseable {
     try (NDManager tmp = model.manager().newSubManager()) {
       stateShapes = Batch.stateShapes(model.initialState(tmp, 1));
     }
-    this.validator = new UnrollValidator(this.config.getUnrollLength(), envSpec, stateShapes, version::get);
+    int maxEnvs = options.maxEnvsPerActor() > 0 ? options.maxEnvsPerActor() : defaultMaxEnvs(this.config);
+    this.validator = new UnrollValidator(this.config.getUnrollLength(), envSpec, stateShapes, version::get, maxEnvs);
+    this.actors = new ActorRegistry(Math.max(1, this.config.getEnvsPerActor()), maxEnvs);
     int capacity = options.queueCapacity() > 0 ? options.queueCapacity() : 2 * this.config.getBatchSize();
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.metrics = new LearnerMetrics(options.registry(), queue::size, version::get);
@@ -218,17 +238,41 @@ public final class Learner implements AutoCloseable {
 
   // ---------------------------------------------------------------- actors' side
 
-  /** Registers an actor: its id and seed, the experiment and the current weight version. */
+  /**
+   * Registers an actor: its id and seed, the experiment and the current weight version. Throws
+   * IllegalArgumentException (a message for the client, bounded) when the request is out of bounds
+   * ({@link ActorRegistry}).
+   */
   public RegisterResponse register(RegisterRequest request) {
-    long index = actors.getAndIncrement();
-    String id = "actor-" + index;
-    log.info("registered {} ({}, {} envs)", id, request.getActorName(), request.getNumEnvs());
-    return RegisterResponse.newBuilder().setActorId(id).setConfig(config)
-        .setActorSeed(Seeds.derive(config.getSeed(), index)).setWeightVersion(version.get()).build();
+    Registration r = actors.register(request.getActorName(), request.getNumEnvs());
+    log.info("registered {} ({}, {} envs)", r.id(), ClientText.quote(r.name()), r.numEnvs());
+    return RegisterResponse.newBuilder().setActorId(r.id()).setConfig(config)
+        .setActorSeed(Seeds.derive(config.getSeed(), r.index())).setWeightVersion(version.get()).build();
   }
 
   /**
-   * Validates {@code unroll} and queues it, waiting while the queue is full (backpressure). Never
+   * The largest message the learner's server accepts: the largest unroll this experiment allows
+   * ({@link UnrollLimits}); anything larger is refused before it is buffered.
+   */
+  public int maxMessageBytes() {
+    return validator.limits().maxMessageBytes();
+  }
+
+  /**
+   * Counts a call the transport refused ({@code code} a gRPC status name): an unroll stream that sent an
+   * unparseable or oversized message also counts as a rejected unroll.
+   */
+  public void callRefused(String method, String code) {
+    metrics.callRefused(method, code);
+    if (method.endsWith("/StreamUnrolls")) {
+      rejected.incrementAndGet();
+      metrics.unrollRejected();
+    }
+  }
+
+  /**
+   * Validates {@code unroll} (against its actor's registration, {@link ActorRegistry}, and the experiment,
+   * {@link UnrollValidator}) and queues it, waiting while the queue is full (backpressure). Never
    * throws on bad input: an invalid unroll is answered with accepted=false, code INVALID_ARGUMENT, and
    * counted. Returns UNAVAILABLE when the learner stops or its training thread failed (actors retry, and
    * a restarted learner takes them back) or {@code cancelled} turns true while waiting; FAILED_PRECONDITION
@@ -245,11 +289,13 @@ public final class Learner implements AutoCloseable {
     long t0 = System.nanoTime();
     DecodedUnroll decoded;
     try {
+      actors.admit(unroll.getActorId(), unroll.getNumEnvs(), unroll.getSequence());
       decoded = validator.validate(unroll);
     } catch (InvalidUnrollException e) {
       rejected.incrementAndGet();
       metrics.unrollRejected();
-      log.warn("rejected unroll {} from '{}': {}", unroll.getSequence(), unroll.getActorId(), e.getMessage());
+      log.warn("rejected unroll {} from {}: {}", unroll.getSequence(), ClientText.quote(unroll.getActorId()),
+          e.getMessage());
       return ack.setAccepted(false).setCode(3).setMessage(e.getMessage()).setWeightVersion(version.get()).build();
     }
     long t1 = System.nanoTime();

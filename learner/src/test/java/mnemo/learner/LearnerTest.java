@@ -32,13 +32,14 @@ class LearnerTest {
       assertThat(learner.config().getBatchSize()).isEqualTo(2);
       assertThat(learner.config().getDiscount()).isEqualTo(0.99); // a default filled in
       learner.start();
+      String a = TestLearners.register(learner);
       for (int i = 0; i < 2; i++) {
-        assertThat(learner.submit(actor.next("a", 0), () -> false).getAccepted()).isTrue();
+        assertThat(learner.submit(actor.next(a, 0), () -> false).getAccepted()).isTrue();
       }
       assertThat(learner.awaitFinished(Duration.ofSeconds(60))).isTrue();
       assertThat(learner.frames()).isEqualTo(frames);
       assertThat(learner.updates()).isEqualTo(1);
-      Unroll late = actor.next("a", 1);
+      Unroll late = actor.next(a, 1);
       Ack ack = learner.submit(late, () -> false);
       assertThat(ack.getAccepted()).isFalse();
       assertThat(ack.getCode()).isEqualTo(9); // FAILED_PRECONDITION: training finished
@@ -73,12 +74,13 @@ class LearnerTest {
       };
       Learner learner = Learner.create(config, broken, TestLearners.envSpec(), Learner.Options.defaults());
       learner.start();
+      String a = TestLearners.register(learner);
       for (int i = 0; i < 2; i++) {
-        assertThat(learner.submit(actor.next("a", 0), () -> false).getAccepted()).isTrue();
+        assertThat(learner.submit(actor.next(a, 0), () -> false).getAccepted()).isTrue();
       }
       assertThat(learner.awaitFinished(Duration.ofSeconds(60))).isTrue();
       assertThat(learner.failure()).hasMessage("native failure");
-      Ack ack = learner.submit(actor.next("a", 0), () -> false);
+      Ack ack = learner.submit(actor.next(a, 0), () -> false);
       assertThat(ack.getAccepted()).isFalse();
       assertThat(ack.getCode()).isEqualTo(14); // UNAVAILABLE: retry, a restarted learner resumes the run
       assertThat(ack.getMessage()).isEqualTo("learner failed");

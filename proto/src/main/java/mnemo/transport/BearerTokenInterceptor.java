@@ -12,7 +12,8 @@ import java.security.MessageDigest;
 /**
  * Refuses every call whose metadata lacks {@code authorization: Bearer <token>} with the shared token
  * (UNAUTHENTICATED), except the standard health service, which stays open so that load balancers and
- * probes need no secret. The comparison is constant-time.
+ * probes need no secret. The comparison is constant-time. A call with more than one {@code authorization}
+ * header is refused as well: which one a proxy or a library would read is not defined.
  */
 public final class BearerTokenInterceptor implements ServerInterceptor {
   public static final Metadata.Key<String> AUTHORIZATION =
@@ -33,6 +34,18 @@ public final class BearerTokenInterceptor implements ServerInterceptor {
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     if (HealthGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())) {
       return next.startCall(call, headers);
+    }
+    Iterable<String> all = headers.getAll(AUTHORIZATION);
+    int count = 0;
+    if (all != null) {
+      for (String ignored : all) {
+        count++;
+      }
+    }
+    if (count > 1) {
+      call.close(Status.UNAUTHENTICATED.withDescription("send exactly one 'authorization' header, got " + count),
+          new Metadata());
+      return new ServerCall.Listener<>() {};
     }
     String value = headers.get(AUTHORIZATION);
     if (value == null || !value.startsWith(PREFIX)) {

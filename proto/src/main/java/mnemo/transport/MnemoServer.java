@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +33,11 @@ import org.slf4j.LoggerFactory;
  *   <li>refuses to start on a non-loopback address without a token or TLS;
  *   <li>a shared token is checked on every call by {@link BearerTokenInterceptor} (health stays open);
  *   <li>TLS from a PEM certificate chain and key;
- *   <li>inbound messages larger than {@code maxInboundMessageSize} fail with RESOURCE_EXHAUSTED;
+ *   <li>inbound messages larger than {@code maxInboundMessageSize} are refused with RESOURCE_EXHAUSTED
+ *       from their length prefix, before they are buffered; compressed ones may not inflate past it either;
+ *   <li>a request that does not parse ends its call with INVALID_ARGUMENT ({@link GuardedParsing});
+ *   <li>every refused call ({@link Refusal}: bad input, oversized, unauthenticated…) is logged in one line
+ *       and reported to {@link Builder#onRefusal}, for the server's metrics;
  *   <li>the standard {@code grpc.health.v1.Health} service (SERVING for "" and for each added service)
  *       and server reflection (v1 and v1alpha), so {@code grpcurl} and Kubernetes probes work;
  *   <li>{@link #close()} shuts down gracefully: health goes NOT_SERVING, new calls are refused, running
@@ -48,6 +54,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class MnemoServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MnemoServer.class);
+
+  /**
+   * gRPC's transport logs every refused oversized message as a WARNING with a stack trace; {@link
+   * RefusalTracer} logs it in one line instead. Held here: java.util.logging keeps loggers weakly.
+   */
+  private static final java.util.logging.Logger NETTY_STREAM_LOG =
+      java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
+
+  static {
+    NETTY_STREAM_LOG.setLevel(Level.SEVERE);
+  }
 
   /** gRPC's own default cap on inbound messages: 4 MiB. */
   public static final int DEFAULT_MAX_INBOUND_BYTES = 4 << 20;
@@ -136,6 +153,7 @@ public final class MnemoServer implements AutoCloseable {
     private Executor executor;
     private boolean direct;
     private Duration grace = Duration.ofSeconds(5);
+    private Consumer<Refusal> onRefusal = r -> {};
 
     private Builder(String name, TransportSecurity security) {
       this.name = name;
@@ -185,6 +203,12 @@ public final class MnemoServer implements AutoCloseable {
       return this;
     }
 
+    /** Called (on a transport thread: keep it quick) for every refused call, after it is logged. */
+    public Builder onRefusal(Consumer<Refusal> listener) {
+      this.onRefusal = listener;
+      return this;
+    }
+
     /** How long {@link #close()} lets running calls finish. */
     public Builder gracePeriod(Duration grace) {
       this.grace = grace;
@@ -218,12 +242,13 @@ public final class MnemoServer implements AutoCloseable {
         b.executor(executor);
       }
       HealthStatusManager health = new HealthStatusManager();
-      b.addService(health.getHealthService());
-      b.addService(ProtoReflectionServiceV1.newInstance());
-      b.addService(v1alphaReflection());
+      b.addService(GuardedParsing.wrap(health.getHealthService().bindService()));
+      b.addService(GuardedParsing.wrap(ProtoReflectionServiceV1.newInstance().bindService()));
+      b.addService(GuardedParsing.wrap(v1alphaReflection().bindService()));
       for (ServerServiceDefinition s : services) {
-        b.addService(s);
+        b.addService(GuardedParsing.wrap(s));
       }
+      b.addStreamTracerFactory(new RefusalTracer(name, onRefusal));
       if (security.hasToken()) {
         b.intercept(new BearerTokenInterceptor(security.token()));
       }

@@ -54,12 +54,16 @@ final class LearnerThroughput {
       throws InterruptedException {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (AgentModel model = AgentNetworks.create(Learner.agentSpec(config, spec), device)) {
-      Learner learner = Learner.create(config, model, spec, Learner.Options.defaults().withRegistry(registry));
+      Learner learner = Learner.create(config, model, spec, Learner.Options.defaults().withRegistry(registry)
+          .withMaxEnvsPerActor(unrolls.get(0).getNumEnvs()));
       learner.start();
+      // one registered actor; each unroll stamped with its id and the next sequence number, as an actor would
+      String actorId = learner.register(mnemo.proto.learner.v1.RegisterRequest.newBuilder().setActorName("bench")
+          .setNumEnvs(unrolls.get(0).getNumEnvs()).build()).getActorId();
       Thread feeder = new Thread(() -> {
         for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
-          if (!learner.submit(unrolls.get(i % unrolls.size()), () -> Thread.currentThread().isInterrupted())
-              .getAccepted()) {
+          Unroll u = unrolls.get(i % unrolls.size()).toBuilder().setActorId(actorId).setSequence(i).build();
+          if (!learner.submit(u, () -> Thread.currentThread().isInterrupted()).getAccepted()) {
             return;
           }
         }

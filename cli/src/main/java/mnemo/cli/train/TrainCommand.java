@@ -110,6 +110,13 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try { // an unsafe bind (learner or metrics) is refused before anything is built, written or bound
+      transport.security().checkServer();
+      metricsOptions.checkBind(transport.security().bind(), transport.security());
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("train: " + e.getMessage());
+      return 2;
+    }
     ExperimentConfig config;
     Checkpoint checkpoint = null;
     if (!(checkpointEvery > 0)) {

@@ -10,6 +10,9 @@ import java.util.stream.Collectors;
  * throw IllegalArgumentException naming the parameter when a value does not parse.
  */
 public final class Params {
+  /** The largest reward magnitude a task parameter may set. */
+  public static final double MAX_REWARD = 1e6;
+
   private final String family;
   private final Map<String, String> values;
 
@@ -59,12 +62,28 @@ public final class Params {
     return v;
   }
 
+  /** A finite number (NaN and infinities are refused). */
   public double getDouble(String name) {
+    double v;
     try {
-      return Double.parseDouble(getString(name));
+      v = Double.parseDouble(getString(name));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(family + ": parameter '" + name + "' must be a number, got '" + getString(name) + "'");
     }
+    if (!Double.isFinite(v)) {
+      throw new IllegalArgumentException(family + ": parameter '" + name + "' must be finite, got '" + getString(name) + "'");
+    }
+    return v;
+  }
+
+  /** A finite number in [min, max]. */
+  public double getDouble(String name, double min, double max) {
+    double v = getDouble(name);
+    if (v < min || v > max) {
+      throw new IllegalArgumentException(family + ": parameter '" + name + "' must be in [" + min + ", " + max + "], got "
+          + getString(name));
+    }
+    return v;
   }
 
   public boolean getBoolean(String name) {

@@ -35,7 +35,7 @@ public final class TaskRegistry {
   public synchronized TaskFamily family(String name) {
     TaskFamily f = families.get(name);
     if (f == null) {
-      throw new UnknownTaskException("unknown task '" + name + "'; known: " + String.join(", ", families.keySet()));
+      throw new UnknownTaskException("unknown task " + mnemo.transport.ClientText.quote(name) + "; known: " + String.join(", ", families.keySet()));
     }
     return f;
   }

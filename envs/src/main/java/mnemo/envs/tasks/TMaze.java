@@ -82,7 +82,7 @@ public final class TMaze implements Environment, Oracle {
     if (pen.equals("auto")) {
       this.penalty = -1f / length; // Ni et al.: sum over the T steps of -1/T = -1
     } else {
-      this.penalty = (float) p.getDouble("penalty");
+      this.penalty = (float) p.getDouble("penalty", -Params.MAX_REWARD, Params.MAX_REWARD);
       if (!(penalty <= 0)) {
         throw new IllegalArgumentException("memory/tmaze: parameter 'penalty' must be <= 0 or auto, got '" + pen + "'");
       }

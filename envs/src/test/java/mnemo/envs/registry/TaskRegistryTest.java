@@ -13,12 +13,11 @@ class TaskRegistryTest {
 
   @Test
   void parsesIdsWithParameters() {
-    TaskId id = TaskId.parse(" memory/tmaze:length=100, mode=active ");
+    TaskId id = TaskId.parse("memory/tmaze:length=100,mode=active");
     assertThat(id.family()).isEqualTo("memory/tmaze");
     assertThat(id.params()).containsExactlyInAnyOrderEntriesOf(Map.of("length", "100", "mode", "active"));
     assertThat(id.toString()).isEqualTo("memory/tmaze:length=100,mode=active");
     assertThat(TaskId.parse("gridworld/empty").params()).isEmpty();
-    assertThat(TaskId.parse("gridworld/empty:").params()).isEmpty();
   }
 
   @Test
@@ -26,6 +25,30 @@ class TaskRegistryTest {
     assertThatThrownBy(() -> TaskId.parse(":size=3")).hasMessageContaining("empty task id");
     assertThatThrownBy(() -> TaskId.parse("a:size")).hasMessageContaining("not key=value");
     assertThatThrownBy(() -> TaskId.parse("a:size=1,size=2")).hasMessageContaining("given twice");
+    // strict: no spaces, no empty or trailing parts, bounded length and echo
+    for (String bad : new String[] {" memory/tmaze", "memory/tmaze ", "memory/tmaze:", "memory/tmaze:length=3,",
+        "memory/tmaze:length=3,,mode=active", "memory/tmaze:length= 3", "memory/tmaze:length=", "Memory/TMaze",
+        "memory//tmaze", "memory/tmaze:length=3\n", "memory/tmaze:len gth=3", "memory/tmaze:length=3:4",
+        "memory/tmaze\u0000", ""}) {
+      assertThatThrownBy(() -> TaskId.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+    }
+    String huge = "memory/tmaze:length=" + "1".repeat(100_000);
+    assertThatThrownBy(() -> TaskId.parse(huge)).isInstanceOf(IllegalArgumentException.class)
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200).contains("at most 512"));
+  }
+
+  @Test
+  void rewardParametersMustBeFiniteAndInRange() {
+    TaskRegistry r = TaskRegistry.builtin();
+    for (String bad : new String[] {"memory/tmaze:penalty=-Infinity", "memory/tmaze:penalty=-1e39",
+        "memory/tmaze:penalty=NaN", "memory/tmaze:penalty=-1e7", "memory/key-to-door:final_reward=NaN",
+        "memory/key-to-door:apple_reward=Infinity", "memory/key-to-door:apple_reward=1e300",
+        "memory/visual-match:final_reward=-Infinity"}) {
+      assertThatThrownBy(() -> r.make(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageMatching(".*must be (finite|in \\[).*");
+    }
+    r.make("memory/tmaze:penalty=-0.5").close();
+    r.make("memory/key-to-door:final_reward=-5,apple_reward=1000").close();
   }
 
   @Test

@@ -17,18 +17,24 @@ import mnemo.proto.learner.v1.Unroll;
 /**
  * Checks an incoming {@link Unroll} against the experiment (T, the task's observation spec and action
  * count, the core's state shapes) and decodes it. Every field is checked: dtypes, shapes, payload
- * sizes, finite numbers, step types, actions in range, discounts in [0, 1], a weight version the
- * learner has published. Anything wrong throws {@link InvalidUnrollException} naming the field; the
- * validator never throws anything else on any input.
+ * sizes, finite numbers, observations within the spec's bounds (give or take {@link #boundsTolerance}),
+ * step types, actions in range, discounts in [0, 1], a weight version the learner has published, at most
+ * one episode record per step, and a serialized size no larger than the shapes imply ({@link
+ * UnrollLimits}). Anything wrong throws {@link InvalidUnrollException} naming the field; the validator
+ * never throws anything else on any input. Which actor sent it, and in what order, is {@code
+ * mnemo.learner.actors.ActorRegistry}'s business.
  */
 public final class UnrollValidator {
-  /** No actor steps more environments than this in one unroll. */
-  public static final int MAX_ENVS = 65_536;
+  /** No actor steps more environments than this (the environment server's own bound). */
+  public static final int MAX_ENVS = 4096;
 
   private final int unrollLength;
   private final EnvSpec envSpec;
   private final List<int[]> stateShapes;
   private final LongSupplier currentVersion;
+  private final UnrollLimits limits;
+  private final double low;
+  private final double high;
 
   /**
    * @param unrollLength T
@@ -37,13 +43,43 @@ public final class UnrollValidator {
    * @param currentVersion the learner's weight version: unrolls claiming a newer one are rejected
    */
   public UnrollValidator(int unrollLength, EnvSpec envSpec, List<int[]> stateShapes, LongSupplier currentVersion) {
+    this(unrollLength, envSpec, stateShapes, currentVersion, MAX_ENVS);
+  }
+
+  /** As above, with unrolls of at most {@code maxEnvs} environments. */
+  public UnrollValidator(int unrollLength, EnvSpec envSpec, List<int[]> stateShapes, LongSupplier currentVersion,
+      int maxEnvs) {
     if (unrollLength < 1) {
       throw new IllegalArgumentException("unroll length must be >= 1, got " + unrollLength);
+    }
+    if (maxEnvs < 1 || maxEnvs > MAX_ENVS) {
+      throw new IllegalArgumentException("maxEnvs must be in [1, " + MAX_ENVS + "], got " + maxEnvs);
     }
     this.unrollLength = unrollLength;
     this.envSpec = envSpec;
     this.stateShapes = List.copyOf(stateShapes);
     this.currentVersion = currentVersion;
+    this.limits = UnrollLimits.of(unrollLength, envSpec, this.stateShapes, maxEnvs);
+    double min = envSpec.observation().minimum();
+    double max = envSpec.observation().maximum();
+    double tol = boundsTolerance(min, max);
+    this.low = min - tol;
+    this.high = max + tol;
+  }
+
+  /**
+   * How far an observation may stray outside its spec's bounds [min, max] and still be accepted: 1e-3 of
+   * the range (at least 1e-3), so rounding at the edges passes and values far outside (±3e38 for a [−1, 1]
+   * task) do not. Infinite bounds make the tolerance irrelevant on that side.
+   */
+  public static double boundsTolerance(double min, double max) {
+    double range = max - min;
+    return Double.isFinite(range) ? 1e-3 * Math.max(1, range) : 0;
+  }
+
+  /** The byte sizes this experiment's unrolls may have. */
+  public UnrollLimits limits() {
+    return limits;
   }
 
   public DecodedUnroll validate(Unroll u) throws InvalidUnrollException {
@@ -62,8 +98,13 @@ public final class UnrollValidator {
       throw new InvalidUnrollException("unroll_length is " + u.getUnrollLength() + ", the experiment's T is " + T);
     }
     int N = u.getNumEnvs();
-    if (N < 1 || N > MAX_ENVS) {
-      throw new InvalidUnrollException("num_envs must be in [1, " + MAX_ENVS + "], got " + N);
+    if (N < 1 || N > limits.maxEnvs()) {
+      throw new InvalidUnrollException("num_envs must be in [1, " + limits.maxEnvs() + "], got " + N);
+    }
+    long size = u.getSerializedSize();
+    if (size > limits.unrollBytes(N)) {
+      throw new InvalidUnrollException("the unroll is " + size + " bytes; its shapes allow at most "
+          + limits.unrollBytes(N) + " for " + N + " environments");
     }
     long version = u.getWeightVersion();
     if (version < 0 || version > currentVersion.getAsLong()) {
@@ -76,6 +117,12 @@ public final class UnrollValidator {
 
     DType obsType = envSpec.observation().dtype() == mnemo.envs.DType.UINT8 ? DType.UINT8 : DType.FLOAT32;
     float[] obs = floats("observations", u.getObservations(), obsType, concat(new int[] {steps, N}, obsShape));
+    for (int i = 0; i < obs.length; i++) {
+      if (!(obs[i] >= low && obs[i] <= high)) {
+        throw new InvalidUnrollException("observations[" + i + "] = " + obs[i] + " outside the task's bounds ["
+            + envSpec.observation().minimum() + ", " + envSpec.observation().maximum() + "]");
+      }
+    }
     float[] rewards = floats("rewards", u.getRewards(), DType.FLOAT32, steps, N);
     float[] discounts = floats("discounts", u.getDiscounts(), DType.FLOAT32, steps, N);
     for (int i = 0; i < discounts.length; i++) {
@@ -107,6 +154,10 @@ public final class UnrollValidator {
     for (int i = 0; i < stateShapes.size(); i++) {
       state.add(floats("core_state[" + i + "]", u.getCoreState(i), DType.FLOAT32,
           concat(new int[] {N}, stateShapes.get(i))));
+    }
+    if (u.getEpisodesCount() > (long) steps * N) {
+      throw new InvalidUnrollException("episodes has " + u.getEpisodesCount() + " records; at most one per step ("
+          + (long) steps * N + ")");
     }
     for (int i = 0; i < u.getEpisodesCount(); i++) {
       EpisodeStats e = u.getEpisodes(i);

@@ -24,7 +24,8 @@ import mnemo.proto.learner.v1.EpisodeStats;
  *       gradient norm [mnemo_learner_grad_norm], learning rate [mnemo_learner_learning_rate], step time
  *       [mnemo_learner_step_seconds];
  *   <li>queue depth [mnemo_learner_queue_depth], accepted and rejected unrolls
- *       [mnemo_learner_unrolls_accepted_total, mnemo_learner_unrolls_rejected_total], unroll bytes
+ *       [mnemo_learner_unrolls_accepted_total, mnemo_learner_unrolls_rejected_total], calls refused by the
+ *       transport [mnemo_learner_calls_refused_total{method,code}], unroll bytes
  *       [mnemo_learner_unroll_bytes], decode time [mnemo_learner_unroll_decode_seconds], time an unroll
  *       waits for queue space [mnemo_learner_unroll_enqueue_seconds], policy lag in versions
  *       [mnemo_learner_policy_lag];
@@ -43,6 +44,7 @@ public final class LearnerMetrics {
   private final Counter skipped;
   private final Counter accepted;
   private final Counter rejected;
+  private final MeterRegistry registry;
   private final DistributionSummary unrollBytes;
   private final DistributionSummary policyLag;
   private final DistributionSummary episodeReturn;
@@ -73,6 +75,7 @@ public final class LearnerMetrics {
   }
 
   public LearnerMetrics(MeterRegistry registry, Supplier<Number> queueDepth, Supplier<Number> weightVersion) {
+    this.registry = registry;
     frames = Counter.builder("mnemo.learner.frames").description("environment frames trained on").register(registry);
     updates = Counter.builder("mnemo.learner.updates").description("applied optimizer updates").register(registry);
     skipped = Counter.builder("mnemo.learner.updates.skipped").description("updates skipped: non-finite loss or gradient")
@@ -148,6 +151,13 @@ public final class LearnerMetrics {
         values.successRate = withSuccess == 0 ? Double.NaN : succ / withSuccess;
       }
     }
+  }
+
+  /** A call the transport refused (unparseable, oversized, unauthenticated, bad arguments…). */
+  public void callRefused(String method, String code) {
+    Counter.builder("mnemo.learner.calls.refused").description("calls refused with a status (bad client input)")
+        .tag("method", method.substring(method.lastIndexOf('/') + 1)).tag("code", code).register(registry)
+        .increment();
   }
 
   public void unrollRejected() {

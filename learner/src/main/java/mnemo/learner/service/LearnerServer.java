@@ -25,9 +25,6 @@ import io.grpc.ServerInterceptors;
  * }</pre>
  */
 public final class LearnerServer implements AutoCloseable {
-  /** Unrolls of image tasks are large: the learner accepts messages up to 256 MiB. */
-  public static final int MAX_INBOUND_BYTES = 256 << 20;
-
   private final MnemoServer server;
   private final Learner learner;
 
@@ -36,10 +33,15 @@ public final class LearnerServer implements AutoCloseable {
     this.learner = learner;
   }
 
-  /** Serves {@code learner} on {@code port} (0: a free one) with {@code security}'s bind, token and TLS. */
+  /**
+   * Serves {@code learner} on {@code port} (0: a free one) with {@code security}'s bind, token and TLS.
+   * Inbound messages are capped at the experiment's largest unroll ({@link Learner#maxMessageBytes});
+   * refused calls are counted by the learner ({@link Learner#callRefused}).
+   */
   public static LearnerServer start(Learner learner, TransportSecurity security, int port, MeterRegistry registry) {
     MnemoServer server = MnemoServer.builder("learner", security).port(port)
-        .maxInboundMessageSize(MAX_INBOUND_BYTES)
+        .maxInboundMessageSize(learner.maxMessageBytes())
+        .onRefusal(r -> learner.callRefused(r.method(), r.code().name()))
         .gracePeriod(Duration.ofSeconds(2))
         .addService(ServerInterceptors.intercept(new LearnerService(learner), new GrpcMetricsInterceptor(registry)))
         .start();

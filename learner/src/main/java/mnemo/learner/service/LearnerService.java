@@ -1,5 +1,6 @@
 package mnemo.learner.service;
 
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,7 +37,14 @@ public final class LearnerService extends LearnerGrpc.LearnerImplBase {
 
   @Override
   public void register(RegisterRequest request, StreamObserver<RegisterResponse> responses) {
-    responses.onNext(learner.register(request));
+    RegisterResponse r;
+    try {
+      r = learner.register(request);
+    } catch (IllegalArgumentException e) { // out of bounds: N, the name
+      responses.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    responses.onNext(r);
     responses.onCompleted();
   }
 

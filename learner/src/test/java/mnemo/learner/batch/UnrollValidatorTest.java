@@ -121,6 +121,50 @@ class UnrollValidatorTest {
   }
 
   @Test
+  void rejectsObservationsFarOutsideTheSpecsBoundsButToleratesRounding() throws Exception {
+    double max = spec.observation().maximum();
+    double tol = UnrollValidator.boundsTolerance(spec.observation().minimum(), max);
+    rejected(b -> b.setObservations(setFloat(b.getObservations(), 4, 3e38f)), "observations[4] = 3.0E38 outside");
+    rejected(b -> b.setObservations(setFloat(b.getObservations(), 4, -3e38f)), "outside the task's bounds");
+    rejected(b -> b.setObservations(setFloat(b.getObservations(), 4, (float) (max + 2 * tol))), "observations[4]");
+    Unroll edge = valid().toBuilder().setObservations(setFloat(valid().getObservations(), 4, (float) (max + tol / 2)))
+        .build();
+    assertThat(validator.validate(edge).observations()[4]).isEqualTo((float) (max + tol / 2));
+  }
+
+  @Test
+  void rejectsAnUnrollLargerThanItsShapesImply() {
+    UnrollLimits limits = validator.limits();
+    assertThat((long) valid().getSerializedSize()).isLessThan(limits.unrollBytes(N));
+    // unknown fields: 1 MiB of padding the shapes do not account for
+    rejected(b -> b.setUnknownFields(com.google.protobuf.UnknownFieldSet.newBuilder().addField(99,
+        com.google.protobuf.UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFrom(new byte[1 << 20]))
+            .build()).build()), "bytes; its shapes allow at most");
+    // more episode records than steps
+    rejected(b -> {
+      for (int i = 0; i < (T + 1) * N + 1; i++) {
+        b.addEpisodes(EpisodeStats.newBuilder().setLength(1));
+      }
+      return b;
+    }, "at most one per step");
+    // a long actor id
+    rejected(b -> b.setActorId("x".repeat(1 << 20)), "bytes; its shapes allow at most");
+  }
+
+  @Test
+  void theMessageCapFollowsTheExperiment() {
+    UnrollValidator two = new UnrollValidator(T, spec, STATE, () -> 7, 2);
+    assertThatThrownBy(() -> two.validate(valid())).isInstanceOf(InvalidUnrollException.class)
+        .hasMessageContaining("num_envs must be in [1, 2], got 3");
+    assertThat(two.limits().maxMessageBytes()).isEqualTo(UnrollLimits.MIN_MESSAGE_BYTES);
+    UnrollLimits big = new UnrollValidator(T, spec, STATE, () -> 7, UnrollValidator.MAX_ENVS).limits();
+    assertThat((long) big.maxMessageBytes()).isEqualTo(big.unrollBytes(UnrollValidator.MAX_ENVS))
+        .isLessThan(16L << 20); // cue-recall: small observations, a small cap
+    assertThatThrownBy(() -> new UnrollValidator(T, spec, STATE, () -> 7, UnrollValidator.MAX_ENVS + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void neverThrowsAnythingButInvalidUnrollOnGarbage() {
     rejected(b -> b.setObservations(Tensor.newBuilder().setDtype(DType.FLOAT32).addShape(Integer.MAX_VALUE)
         .addShape(Integer.MAX_VALUE).addShape(Integer.MAX_VALUE)), "observations");

@@ -35,8 +35,9 @@ class CheckpointTest {
   }
 
   private static void feed(Learner learner, FakeActor actor, int unrolls) {
+    String a = TestLearners.register(learner);
     for (int i = 0; i < unrolls; i++) {
-      assertThat(learner.submit(actor.next("a", learner.weightVersion()), () -> false).getAccepted()).isTrue();
+      assertThat(learner.submit(actor.next(a, learner.weightVersion()), () -> false).getAccepted()).isTrue();
     }
   }
 
@@ -135,7 +136,7 @@ class CheckpointTest {
       resumed.start();
       assertThat(resumed.awaitFinished(Duration.ofSeconds(10))).isTrue();
       // actors are told to stop for good, and nothing is trained past the budget
-      var ack = resumed.submit(actor.next("a", resumed.weightVersion()), () -> false);
+      var ack = resumed.submit(actor.next(TestLearners.register(resumed), resumed.weightVersion()), () -> false);
       assertThat(ack.getAccepted()).isFalse();
       assertThat(ack.getCode()).isEqualTo(9);
       assertThat(ack.getMessage()).isEqualTo("training finished");

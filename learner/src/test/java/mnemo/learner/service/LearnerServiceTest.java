@@ -156,19 +156,21 @@ class LearnerServiceTest {
       assertThat(learner.weightVersion()).isEqualTo(4);
 
       // malformed, non-finite and wrong-shape unrolls: rejected with INVALID_ARGUMENT, the stream stays open
-      Unroll good = actor.next(reg.getActorId(), 0);
+      // (each from a fresh unroll, so only the named defect is wrong)
+      String id = reg.getActorId();
       List<Unroll> bad = List.of(
-          withFloat(good, true, 3, Float.NaN),
-          withFloat(good, false, 0, Float.POSITIVE_INFINITY),
-          good.toBuilder().setNumEnvs(2).build(),
-          good.toBuilder().setUnrollLength(7).build(),
-          good.toBuilder().setWeightVersion(1000).build());
-      for (Unroll u : bad) {
-        stream.onNext(u);
+          withFloat(actor.next(id, 0), true, 3, Float.NaN),
+          withFloat(actor.next(id, 0), false, 0, Float.POSITIVE_INFINITY),
+          actor.next(id, 0).toBuilder().setNumEnvs(2).build(),
+          actor.next(id, 0).toBuilder().setUnrollLength(7).build(),
+          actor.next(id, 0).toBuilder().setWeightVersion(1000).build());
+      List<String> why = List.of("not finite", "not finite", "registered 3", "the experiment's T", "not one the learner");
+      for (int i = 0; i < bad.size(); i++) {
+        stream.onNext(bad.get(i));
         Ack ack = acks.next();
         assertThat(ack.getAccepted()).isFalse();
         assertThat(ack.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
-        assertThat(ack.getMessage()).isNotEmpty();
+        assertThat(ack.getMessage()).contains(why.get(i));
       }
       assertThat(learner.rejectedUnrolls()).isEqualTo(5);
 
@@ -215,8 +217,10 @@ class LearnerServiceTest {
     StreamObserver<Unroll> stream = LearnerGrpc.newStub(channel).streamUnrolls(acks);
     try (FakeActor actor = new FakeActor(TestLearners.TASK, TestLearners.N, TestLearners.T, 2,
         List.of(new int[] {2}))) {
+      String a = LearnerGrpc.newBlockingStub(channel).register(RegisterRequest.newBuilder().setNumEnvs(TestLearners.N)
+          .build()).getActorId();
       for (int i = 0; i < 3; i++) {
-        stream.onNext(actor.next("a", 0));
+        stream.onNext(actor.next(a, 0));
       }
       assertThat(acks.next().getSequence()).isZero(); // queued
       // nothing consumes: the second unroll waits for space, so no further ack

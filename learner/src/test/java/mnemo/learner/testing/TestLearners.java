@@ -24,6 +24,12 @@ public final class TestLearners {
     return TaskRegistry.builtin().make(TASK).spec();
   }
 
+  /** Registers an actor of N environments with {@code learner}; returns its actor id. */
+  public static String register(Learner learner) {
+    return learner.register(mnemo.proto.learner.v1.RegisterRequest.newBuilder().setActorName("test").setNumEnvs(N)
+        .build()).getActorId();
+  }
+
   public static LinearAgentModel model(NDManager root, ExperimentConfig config) {
     return new LinearAgentModel(Learner.agentSpec(config, envSpec()), root);
   }

@@ -126,9 +126,9 @@ public abstract class ThreePhaseTask implements Environment, Oracle {
     this.exploreSteps = p.getInt("explore", 1, 1_000_000);
     this.distractorSteps = p.getInt("distractor", 0, 1_000_000);
     this.rewardSteps = p.getInt("reward", 1, 1_000_000);
-    this.finalReward = (float) p.getDouble("final_reward");
+    this.finalReward = (float) p.getDouble("final_reward", -Params.MAX_REWARD, Params.MAX_REWARD);
     this.numApples = p.getInt("apples", 0, 22);
-    this.appleReward = (float) p.getDouble("apple_reward");
+    this.appleReward = (float) p.getDouble("apple_reward", -Params.MAX_REWARD, Params.MAX_REWARD);
     this.respawn = p.getInt("respawn", 0, 1_000_000);
     int side = 2 * CROP_RADIUS + 1;
     this.spec = new EnvSpec(p.canonicalId(), new TensorSpec("rgb", new int[] {side, side, 3}, DType.UINT8, 0, 255),
