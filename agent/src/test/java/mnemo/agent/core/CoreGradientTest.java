@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CoreGradientTest {
 
   static Stream<String> specs() {
-    return Stream.concat(CoreSpec.allNames().stream(), Stream.of("ur-lstm:refine_offset=true", "ur-gru:refine_offset=true"));
+    return Stream.concat(CoreSpec.allNames().stream(), Stream.of("ur-lstm:refine_offset=true", "ur-gru:refine_offset=true",
+        "min-gru:chunk=2", "min-lstm:chunk=2", "min-gru:chunk=1"));
   }
 
   @ParameterizedTest(name = "{0}")

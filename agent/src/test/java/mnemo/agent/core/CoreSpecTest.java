@@ -30,7 +30,7 @@ class CoreSpecTest {
 
   @Test
   void everyNameRoundTrips() {
-    assertThat(CoreSpec.allNames()).hasSize(25).contains("ur-lstm", "u-lstm", "r-lstm", "c-lstm", "o-lstm", "om-lstm",
+    assertThat(CoreSpec.allNames()).hasSize(28).contains("min-gru", "min-lstm", "slstm", "ur-lstm", "u-lstm", "r-lstm", "c-lstm", "o-lstm", "om-lstm",
         "or-lstm", "cr-lstm", "ur-gru", "u-gru", "r-gru", "lstm", "gru");
     for (String n : CoreSpec.allNames()) {
       CoreSpec s = CoreSpec.parse(n);
