@@ -25,6 +25,9 @@ import ai.djl.ndarray.types.Shape;
  * as log a (computed from pre-activations, e.g. log(1 − σ(k)) = −softplus(k)), so a = 0 in floating
  * point never becomes log 0.
  *
+ * <p>Layout: time first, [C chunks, L steps, N = B·H], so the sums over k are GEMMs of constant 0/1
+ * matrices with x and nothing is transposed.
+ *
  * <p>A reset before step t zeroes h_{t−1}, i.e. a_t ← 0: x_t ← x_t − 10⁴, whose exponential (and that
  * of every sum that includes it) is exactly 0 in float32 and float64, so nothing flows across a reset,
  * forward or backward.
@@ -60,6 +63,7 @@ final class ChunkedScan {
     }
     int l = Math.min(chunk, t);
     int c = (t + l - 1) / l;
+    long n = batch * h;
     NDArray bb = b;
     if (c * l > t) {
       // pad the last chunk with a = 1, b = 0: the state passes through unchanged
@@ -67,23 +71,22 @@ final class ChunkedScan {
       x = NDArrays.concat(new NDList(x, m.zeros(pad, type)), 0);
       bb = NDArrays.concat(new NDList(bb, m.zeros(pad, type)), 0);
     }
-    // [C·L, B, H] → [C, B, H, L]: time last, so that sums over time are matmuls
-    x = x.reshape(c, l, batch, h).transpose(0, 2, 3, 1);
-    bb = bb.reshape(c, l, batch, h).transpose(0, 2, 3, 1);
-    // D[t, s] = exp(Σ_{s < k ≤ t} x_k) for s ≤ t, 0 above the diagonal
-    NDArray exponents = x.matMul(constant(m, segmentSums(l), l, l * l, type)).reshape(c, batch, h, l, l)
-        .add(constant(m, upperMask(l), l, l, type));
-    NDArray d = exponents.exp();
-    // D0[t] = exp(Σ_{k ≤ t} x_k), the carry-in's decay
-    NDArray d0 = x.matMul(constant(m, prefixSums(l), l, l, type)).exp();
+    // [C·L, B, H] → [C, L, N]: sums over time within a chunk are then GEMMs with constant 0/1 matrices
+    x = x.reshape(c, l, n);
+    bb = bb.reshape(c, l, n);
+    // D[t, s] = exp(Σ_{s < k ≤ t} x_k) for s ≤ t, 0 above the diagonal: [C, L·L, N] → [C, L, L, N]
+    NDArray exponents = constant(m, segmentSums(l), l * l, l, type).matMul(x).add(constant(m, upperMask(l), l * l, 1, type));
+    NDArray d = exponents.exp().reshape(c, l, l, n);
+    // D0[t] = exp(Σ_{k ≤ t} x_k), the carry-in's decay: [C, L, N]
+    NDArray d0 = constant(m, prefixSums(l), l, l, type).matMul(x).exp();
     // the chunks' own contributions, from a zero state: Σ_s D[t, s] b_s
-    NDArray own = d.matMul(bb.expandDims(-1)).squeeze(-1);
+    NDArray own = d.mul(bb.expandDims(1)).sum(new int[] {2});
     // chain the chunks: h_in(c + 1) = D0_c[L − 1] ⊙ h_in(c) + own_c[L − 1]
-    NDIndex last = new NDIndex("..., -1");
+    NDIndex last = new NDIndex(":, -1");
     NDList decay = d0.get(last).split(c, 0);
     NDList ends = own.get(last).split(c, 0);
     NDArray[] carry = new NDArray[c];
-    NDArray hin = h0.expandDims(0);
+    NDArray hin = h0.reshape(1, n);
     for (int k = 0; k < c; k++) {
       carry[k] = hin;
       if (k + 1 < c) {
@@ -92,27 +95,24 @@ final class ChunkedScan {
     }
     NDArray carries = c == 1 ? carry[0] : NDArrays.concat(new NDList(carry), 0);
     // h_t = own_t + D0[t] h_in
-    NDArray out = own.add(d0.mul(carries.expandDims(-1)));
-    out = out.transpose(0, 3, 1, 2).reshape(c * l, batch, h);
+    NDArray out = own.add(d0.mul(carries.expandDims(1))).reshape(c * l, batch, h);
     return c * l > t ? out.get(new NDIndex(":" + t)) : out;
   }
 
-  /** [L, L·L]: column (t, s) sums x_k over s < k ≤ t. */
+  /** [L·L, L]: row (t, s) sums x_k over s < k ≤ t. */
   static double[] segmentSums(int l) {
     double[] v = new double[l * l * l];
-    for (int k = 0; k < l; k++) {
-      for (int t = 0; t < l; t++) {
-        for (int s = 0; s < l; s++) {
-          if (s < k && k <= t) {
-            v[k * l * l + t * l + s] = 1;
-          }
+    for (int t = 0; t < l; t++) {
+      for (int s = 0; s < l; s++) {
+        for (int k = s + 1; k <= t; k++) {
+          v[(t * l + s) * l + k] = 1;
         }
       }
     }
     return v;
   }
 
-  /** [L, L]: 0 where s ≤ t, −10⁴ above the diagonal (exp gives exactly 0 there). */
+  /** [L·L, 1]: 0 where s ≤ t, −10⁴ above the diagonal (exp gives exactly 0 there). */
   static double[] upperMask(int l) {
     double[] v = new double[l * l];
     for (int t = 0; t < l; t++) {
@@ -123,12 +123,12 @@ final class ChunkedScan {
     return v;
   }
 
-  /** [L, L]: column t sums x_k over k ≤ t. */
+  /** [L, L]: row t sums x_k over k ≤ t. */
   static double[] prefixSums(int l) {
     double[] v = new double[l * l];
-    for (int k = 0; k < l; k++) {
-      for (int t = k; t < l; t++) {
-        v[k * l + t] = 1;
+    for (int t = 0; t < l; t++) {
+      for (int k = 0; k <= t; k++) {
+        v[t * l + k] = 1;
       }
     }
     return v;
