@@ -44,7 +44,7 @@ public final class CoreCommand implements Runnable {
   static final class ListCores implements Callable<Integer> {
     @Override
     public Integer call() {
-      System.out.println("Spec grammar: NAME[:hidden=H][,forget_bias=B][,tmax=T][,refine_offset=true]");
+      System.out.println("Spec grammar: NAME[:hidden=H][,forget_bias=B][,tmax=T][,refine_offset=true][,chunk=L]");
       System.out.println("P_k = W_ik x + b_ik + W_hk h + b_hk (block k of weight_ih, weight_hh, bias_ih, bias_hh)");
       System.out.println();
       for (String n : CoreSpec.allNames()) {
@@ -61,7 +61,8 @@ public final class CoreCommand implements Runnable {
   }
 
   @Command(name = "init", mixinStandardHelpOptions = true,
-      description = "Write a freshly initialized core's weights (weight_ih, weight_hh, bias_ih, bias_hh; float32) as .npz.")
+      description = {"Write a freshly initialized core's weights as .npz (float32): weight_ih, weight_hh, bias_ih, bias_hh;",
+        "weight_ih and bias_ih only for min-gru and min-lstm."})
   static final class Init implements Callable<Integer> {
     @Option(names = "--core", required = true, description = "Core spec, e.g. ur-lstm or c-lstm:tmax=1000.")
     String core;
@@ -104,13 +105,13 @@ public final class CoreCommand implements Runnable {
 
   @Command(name = "run", mixinStandardHelpOptions = true,
       description = {"Run a core over inputs [T, B, I] from a .npy file (with optional resets [T, B]) from the zero",
-        "state, and write outputs [T, B, H], h_final [B, H] (and c_final for LSTMs) to an .npz file. Computes in",
-        "the weights' type (float32 or float64)."})
+        "state, and write outputs [T, B, H] and the final state [B, H] (h_final; also c_final for LSTMs, c_final,",
+        "n_final, m_final for slstm) to an .npz file. Computes in the weights' type (float32 or float64)."})
   static final class Run implements Callable<Integer> {
     @Option(names = "--core", required = true, description = "Core spec; H is read from the weights.")
     String core;
 
-    @Option(names = "--weights", required = true, description = ".npz with weight_ih, weight_hh, bias_ih, bias_hh.")
+    @Option(names = "--weights", required = true, description = ".npz with the core's arrays (see core init).")
     Path weights;
 
     @Option(names = "--inputs", required = true, description = ".npy of inputs [T, B, I].")
@@ -135,18 +136,14 @@ public final class CoreCommand implements Runnable {
     Integer run() throws Exception {
       CoreSpec spec = CoreSpec.parse(core);
       Map<String, NpyArray> w = NpzWeights.read(readFile(weights));
-      for (String n : List.of("weight_ih", "weight_hh", "bias_ih", "bias_hh")) {
+      for (String n : spec.parameterNames()) {
         if (!w.containsKey(n)) {
           throw new IllegalArgumentException(weights + " has no array '" + n + "' (it has " + w.keySet() + ")");
         }
       }
-      long[] hh = w.get("weight_hh").shape();
-      if (hh.length != 2) {
-        throw new IllegalArgumentException("weight_hh must be [G·H, H], got a " + hh.length + "-d array");
-      }
-      int h = (int) hh[1];
+      int h = hiddenSize(spec, w);
       if (core.contains("hidden=") && spec.hidden() != h) {
-        throw new IllegalArgumentException("the spec says hidden=" + spec.hidden() + " but weight_hh is for H=" + h);
+        throw new IllegalArgumentException("the spec says hidden=" + spec.hidden() + " but the weights are for H=" + h);
       }
       spec = spec.withHidden(h);
       NpyArray x = NpyArray.decode(readFile(inputs));
@@ -159,7 +156,7 @@ public final class CoreCommand implements Runnable {
           throw new IllegalArgumentException("weights must be float32 or float64, got " + type);
         }
         Map<String, NDArray> arrays = new HashMap<>();
-        for (String n : List.of("weight_ih", "weight_hh", "bias_ih", "bias_hh")) {
+        for (String n : spec.parameterNames()) {
           arrays.put(n, w.get(n).toNDArray(m).toType(type, false));
         }
         RecurrentCore c = RecurrentCores.fromWeights(spec, arrays);
@@ -182,15 +179,31 @@ public final class CoreCommand implements Runnable {
         CoreOutput o = c.unroll(in, r, s0);
         Map<String, NpyArray> res = new LinkedHashMap<>();
         res.put("outputs", NpyArray.of(o.outputs()));
-        res.put("h_final", NpyArray.of(o.finalState().get(0)));
-        if (o.finalState().size() > 1) {
-          res.put("c_final", NpyArray.of(o.finalState().get(1)));
+        for (int k = 0; k < spec.numStates(); k++) {
+          res.put(spec.stateNames().get(k) + "_final", NpyArray.of(o.finalState().get(k)));
         }
         Files.write(out, NpzWeights.write(res));
         List<String> names = new ArrayList<>(res.keySet());
         System.out.println("wrote " + out + " (" + String.join(", ", names) + ") for " + spec + ", outputs " + o.outputs().getShape());
       }
       return 0;
+    }
+
+    /** H from weight_hh [G·H, H], or for the cores without it (min-gru, min-lstm) from bias_ih [G·H]. */
+    private static int hiddenSize(CoreSpec spec, Map<String, NpyArray> w) {
+      if (spec.parameterNames().contains("weight_hh")) {
+        long[] hh = w.get("weight_hh").shape();
+        if (hh.length != 2) {
+          throw new IllegalArgumentException("weight_hh must be [G·H, H], got a " + hh.length + "-d array");
+        }
+        return (int) hh[1];
+      }
+      long[] bias = w.get("bias_ih").shape();
+      if (bias.length != 1 || bias[0] % spec.numBlocks() != 0) {
+        throw new IllegalArgumentException("bias_ih must be [G·H] with G = " + spec.numBlocks() + " blocks "
+            + spec.blockNames() + ", got shape " + java.util.Arrays.toString(bias));
+      }
+      return (int) (bias[0] / spec.numBlocks());
     }
 
     private static byte[] readFile(Path p) throws java.io.IOException {

@@ -41,6 +41,28 @@ class CoreCommandTest {
       assertThat(r[1]).contains("\n" + n + "\n");
     }
     assertThat(r[1]).contains("g = r_g ⊙ (1 − (1 − f)²)").contains("cumax(P_F)");
+    assertThat(r[1]).contains("h' = (1 − z) ⊙ h + z ⊙ h̃").contains("f' = f / (f + i)  i' = i / (f + i)")
+        .contains("m' = max(log σ(f̃) + m, ĩ)");
+  }
+
+  @Test
+  void initThenRunTheLaterCores(@TempDir Path dir) throws Exception {
+    Path x = dir.resolve("x.npy");
+    Files.write(x, new NpyArray(ai.djl.ndarray.types.DataType.FLOAT32, new long[] {5, 2, 3}, new byte[5 * 2 * 3 * 4]).encode());
+    Path w = dir.resolve("min.npz");
+    assertThat(run("core", "init", "--core", "min-lstm", "--input-size", "3", "--hidden", "4", "--out", w.toString())[0]).isEqualTo("0");
+    Map<String, NpyArray> weights = NpzWeights.read(Files.readAllBytes(w));
+    assertThat(weights.keySet()).containsExactlyInAnyOrder("weight_ih", "bias_ih");
+    assertThat(weights.get("weight_ih").shape()).containsExactly(12, 3);
+    Path out = dir.resolve("out.npz");
+    String[] r = run("core", "run", "--core", "min-lstm", "--weights", w.toString(), "--inputs", x.toString(), "--out", out.toString());
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(NpzWeights.read(Files.readAllBytes(out)).get("outputs").shape()).containsExactly(5, 2, 4);
+    Path s = dir.resolve("slstm.npz");
+    run("core", "init", "--core", "slstm", "--input-size", "3", "--hidden", "4", "--out", s.toString());
+    r = run("core", "run", "--core", "slstm", "--weights", s.toString(), "--inputs", x.toString(), "--out", out.toString());
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(NpzWeights.read(Files.readAllBytes(out)).keySet()).containsExactly("outputs", "h_final", "c_final", "n_final", "m_final");
   }
 
   @Test

@@ -85,7 +85,7 @@ public final class CoreBenchmark {
           }
         });
       }
-      return new UnrollTiming(spec.name(), t, b, in, h, median(a), median(f));
+      return new UnrollTiming(coreSpec.trim(), t, b, in, h, median(a), median(f));
     }
   }
 
@@ -111,7 +111,7 @@ public final class CoreBenchmark {
             }
           }
         }
-        out.add(new StepTiming(core.spec().name() + " core step (I=" + in + ", H=" + h + ")", b, median(us)));
+        out.add(new StepTiming(coreSpec.trim() + " core step (I=" + in + ", H=" + h + ")", b, median(us)));
       }
     } finally {
       JniUtils.setGradMode(grad);

@@ -27,6 +27,32 @@ public final class CoreEquations {
         l.add("init: all weights and biases U(−1/√H, 1/√H); forget_bias added to bias_hh's z block");
         return l;
       }
+      case MIN_GRU -> {
+        l.add("minGRU (Feng et al. 2024); gates from x only; " + blocks + "; state (h); weight_ih, bias_ih only");
+        l.add("z = σ(W_z x + b_z)  h̃ = W_h x + b_h");
+        l.add("h' = (1 − z) ⊙ h + z ⊙ h̃");
+        l.add("unroll: chunked scan (L = " + s.chunk() + ") of h_t = a_t ⊙ h_{t−1} + b_t, log a = −softplus(P_z), b = z ⊙ h̃");
+        l.add("init: weight_ih and bias_ih U(−1/√H, 1/√H)");
+        return l;
+      }
+      case MIN_LSTM -> {
+        l.add("minLSTM (Feng et al. 2024); gates from x only; " + blocks + "; state (h); weight_ih, bias_ih only");
+        l.add("f = σ(W_f x + b_f)  i = σ(W_i x + b_i)  h̃ = W_h x + b_h");
+        l.add("f' = f / (f + i)  i' = i / (f + i)  (as σ(±(log f − log i)))");
+        l.add("h' = f' ⊙ h + i' ⊙ h̃");
+        l.add("unroll: chunked scan (L = " + s.chunk() + ") of h_t = a_t ⊙ h_{t−1} + b_t, a = f', b = i' ⊙ h̃");
+        l.add("init: weight_ih and bias_ih U(−1/√H, 1/√H); forget_bias added to b_f");
+        return l;
+      }
+      case SLSTM -> {
+        l.add("sLSTM (Beck et al. 2024, xLSTM), one head; " + blocks + "; state (h, c, n, m), all 0 after a reset");
+        l.add("ĩ = P_i  f̃ = P_f  z = tanh(P_z)  o = σ(P_o)");
+        l.add("m' = max(log σ(f̃) + m, ĩ)  i' = exp(ĩ − m')  f' = exp(log σ(f̃) + m − m')");
+        l.add("c' = f' ⊙ c + i' ⊙ z  n' = f' ⊙ n + i'");
+        l.add("h' = o ⊙ c' / n'  (n' floored at 1e-30)");
+        l.add("init: all weights and biases U(−1/√H, 1/√H); forget_bias added to bias_ih's f block");
+        return l;
+      }
       default -> {
       }
     }

@@ -16,7 +16,9 @@ import java.util.Map;
  * {@code CODE-lstm} / {@code CODE-gru} where CODE is the paper's two letters with {@code -} left
  * out: the main gate {@code c} (chrono), {@code o} (cumax), {@code u} (uniform) or nothing, then the
  * auxiliary gate {@code m} (master gates), {@code r} (refine) or nothing, e.g. {@code ur}, {@code u},
- * {@code r}, {@code om}.
+ * {@code r}, {@code om}; or one of the later cells {@code min-gru}, {@code min-lstm} (Feng et al.
+ * 2024: gates from the input only, trained with a chunked scan over time) and {@code slstm} (Beck et
+ * al. 2024, xLSTM's sLSTM with one head).
  *
  * @param cell the cell family
  * @param main the main (forget / update) gate's initialization or activation
@@ -26,18 +28,24 @@ import java.util.Map;
  *     the classic cells)
  * @param tmax T_max of the chrono initialization
  * @param refineOffset the refine gate's pre-activation is offset by the forget bias: r = σ(P_r − b_f)
+ * @param chunk L, the chunk length of the min cores' scan over time (ignored by the other cells)
  */
 public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double forgetBias, double tmax,
-    boolean refineOffset) {
+    boolean refineOffset, int chunk) {
 
   /** Default H when the spec names none. */
   public static final int DEFAULT_HIDDEN = 256;
   /** Default T_max of the chrono initialization. */
   public static final double DEFAULT_TMAX = 1000;
+  /** Default chunk length L of the min cores' scan. */
+  public static final int DEFAULT_CHUNK = 8;
 
-  /** The cell family: the paper's cells tie the LSTM's input gate to 1 − f; the classic ones are PyTorch's. */
+  /**
+   * The cell family: the paper's cells tie the LSTM's input gate to 1 − f; the classic ones are
+   * PyTorch's; the min cells (no recurrent weights) and sLSTM came after the paper.
+   */
   public enum Cell {
-    LSTM, GRU, TIED_LSTM, PAPER_GRU;
+    LSTM, GRU, TIED_LSTM, PAPER_GRU, MIN_GRU, MIN_LSTM, SLSTM;
 
     public boolean isLstm() {
       return this == LSTM || this == TIED_LSTM;
@@ -45,6 +53,11 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
 
     public boolean isPaper() {
       return this == TIED_LSTM || this == PAPER_GRU;
+    }
+
+    /** Whether the gates depend on the input only (no weight_hh, bias_hh): the min cells. */
+    public boolean isInputGated() {
+      return this == MIN_GRU || this == MIN_LSTM;
     }
   }
 
@@ -64,9 +77,15 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
     if (tmax < 2) {
       throw new IllegalArgumentException("tmax must be at least 2, got " + tmax);
     }
+    if (chunk < 1) {
+      throw new IllegalArgumentException("chunk must be at least 1, got " + chunk);
+    }
   }
 
-  /** Every spec name: the classic cells, then the paper's grid on the tied LSTM and the GRU. */
+  /** The cells that came after the paper, by name. */
+  static final List<String> LATER_CELLS = List.of("min-gru", "min-lstm", "slstm");
+
+  /** Every spec name: the classic cells, the paper's grid on the tied LSTM and the GRU, then the later cells. */
   public static List<String> allNames() {
     List<String> names = new ArrayList<>(List.of("lstm", "gru", "tied-lstm"));
     for (String family : List.of("lstm", "gru")) {
@@ -78,6 +97,7 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
         }
       }
     }
+    names.addAll(LATER_CELLS);
     return names;
   }
 
@@ -109,6 +129,9 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
       case "lstm" -> cell = Cell.LSTM;
       case "gru" -> cell = Cell.GRU;
       case "tied-lstm" -> cell = Cell.TIED_LSTM;
+      case "min-gru" -> cell = Cell.MIN_GRU;
+      case "min-lstm" -> cell = Cell.MIN_LSTM;
+      case "slstm" -> cell = Cell.SLSTM;
       default -> {
         int dash = name.lastIndexOf('-');
         String family = dash < 0 ? "" : name.substring(dash + 1);
@@ -133,6 +156,7 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
     double forgetBias = 0;
     double tmax = DEFAULT_TMAX;
     boolean refineOffset = false;
+    int chunk = DEFAULT_CHUNK;
     for (Map.Entry<String, String> e : opts.entrySet()) {
       String v = e.getValue();
       try {
@@ -141,6 +165,9 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
           case "forget_bias" -> {
             if (main != MainGate.STANDARD) {
               throw new IllegalArgumentException("forget_bias applies to the standard main gate only, not to '" + name + "'");
+            }
+            if (cell == Cell.MIN_GRU) {
+              throw new IllegalArgumentException("forget_bias does not apply to 'min-gru' (it has no forget gate)");
             }
             forgetBias = Double.parseDouble(v);
           }
@@ -159,14 +186,20 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
             }
             refineOffset = Boolean.parseBoolean(v);
           }
+          case "chunk" -> {
+            if (!cell.isInputGated()) {
+              throw new IllegalArgumentException("chunk applies to the scanned cores (min-gru, min-lstm) only, not to '" + name + "'");
+            }
+            chunk = Integer.parseInt(v);
+          }
           default -> throw new IllegalArgumentException("unknown core option '" + e.getKey()
-              + "' in '" + spec + "'; options: hidden, forget_bias, tmax, refine_offset");
+              + "' in '" + spec + "'; options: hidden, forget_bias, tmax, refine_offset, chunk");
         }
       } catch (NumberFormatException ex) {
         throw new IllegalArgumentException("core option " + e.getKey() + " has a bad value '" + v + "'", ex);
       }
     }
-    return new CoreSpec(cell, main, aux, hidden, forgetBias, tmax, refineOffset);
+    return new CoreSpec(cell, main, aux, hidden, forgetBias, tmax, refineOffset, chunk);
   }
 
   /** The spec's name without options, e.g. {@code ur-lstm}. */
@@ -176,6 +209,12 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
         return "lstm";
       case GRU:
         return "gru";
+      case MIN_GRU:
+        return "min-gru";
+      case MIN_LSTM:
+        return "min-lstm";
+      case SLSTM:
+        return "slstm";
       default:
         break;
     }
@@ -197,7 +236,7 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
 
   /** The same spec with another hidden size. */
   public CoreSpec withHidden(int h) {
-    return new CoreSpec(cell, main, aux, h, forgetBias, tmax, refineOffset);
+    return new CoreSpec(cell, main, aux, h, forgetBias, tmax, refineOffset, chunk);
   }
 
   /** The canonical spec string with every non-default option, parseable by {@link #parse}. */
@@ -213,17 +252,15 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
     if (refineOffset) {
       sb.append(",refine_offset=true");
     }
+    if (cell.isInputGated() && chunk != DEFAULT_CHUNK) {
+      sb.append(",chunk=").append(chunk);
+    }
     return sb.toString();
   }
 
   /** G, the number of H-sized blocks stacked in weight_ih / weight_hh / biases. */
   public int numBlocks() {
-    int base = cell.isLstm() ? (cell == Cell.LSTM ? 4 : 3) : 3;
-    return base + switch (aux) {
-      case NONE -> 0;
-      case REFINE -> 1;
-      case MASTER -> 2;
-    };
+    return blockNames().size();
   }
 
   /** The names of the blocks, in the order they are stacked (the npz layout). */
@@ -241,11 +278,30 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
         case REFINE -> List.of("reset", "update", "candidate", "refine");
         case MASTER -> List.of("reset", "update", "candidate", "master_forget", "master_input");
       };
+      case MIN_GRU -> List.of("update", "candidate");
+      case MIN_LSTM -> List.of("forget", "input", "candidate");
+      case SLSTM -> List.of("input", "forget", "candidate", "output");
     };
   }
 
-  /** The number of state arrays: (h, c) for LSTMs, (h) for GRUs. */
+  /** The names of the state arrays, h first: (h, c) for LSTMs, (h) for GRUs and min cells, (h, c, n, m) for sLSTM. */
+  public List<String> stateNames() {
+    if (cell == Cell.SLSTM) {
+      return List.of("h", "c", "n", "m");
+    }
+    return cell.isLstm() ? List.of("h", "c") : List.of("h");
+  }
+
+  /** The number of state arrays. */
   public int numStates() {
-    return cell.isLstm() ? 2 : 1;
+    return stateNames().size();
+  }
+
+  /**
+   * The weight arrays, named as in PyTorch (and in .npz files): weight_ih, weight_hh, bias_ih,
+   * bias_hh; the min cells have no recurrent weights, so only weight_ih and bias_ih.
+   */
+  public List<String> parameterNames() {
+    return cell.isInputGated() ? List.of("weight_ih", "bias_ih") : List.of("weight_ih", "weight_hh", "bias_ih", "bias_hh");
   }
 }

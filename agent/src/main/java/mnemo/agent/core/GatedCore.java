@@ -19,8 +19,6 @@ import java.util.List;
  */
 abstract class GatedCore implements RecurrentCore {
 
-  static final List<String> NAMES = List.of("weight_ih", "weight_hh", "bias_ih", "bias_hh");
-
   protected final CoreSpec spec;
   protected final int inputSize;
   protected final int hidden;
@@ -71,7 +69,7 @@ abstract class GatedCore implements RecurrentCore {
 
   @Override
   public List<String> parameterNames() {
-    return NAMES;
+    return spec.parameterNames();
   }
 
   @Override
@@ -148,10 +146,8 @@ abstract class GatedCore implements RecurrentCore {
 
   @Override
   public NDList step(NDArray input, NDList state) {
-    if (input.getShape().dimension() != 2 || input.getShape().get(1) != inputSize) {
-      throw new IllegalArgumentException(spec.name() + ": step input must be [B, " + inputSize + "], got " + input.getShape());
-    }
-    checkState(state, input.getShape().get(0));
+    CoreChecks.stepInput(spec, input, inputSize);
+    CoreChecks.state(spec, state, input.getShape().get(0));
     NDManager out = input.getManager();
     NDList next;
     try (NDScope scope = new NDScope()) {
@@ -182,19 +178,10 @@ abstract class GatedCore implements RecurrentCore {
 
   @Override
   public CoreOutput unroll(NDArray inputs, NDArray resets, NDList state) {
-    Shape s = inputs.getShape();
-    if (s.dimension() != 3 || s.get(2) != inputSize) {
-      throw new IllegalArgumentException(spec.name() + ": inputs must be [T, B, " + inputSize + "], got " + s);
-    }
-    int t = (int) s.get(0);
-    long b = s.get(1);
-    if (t == 0) {
-      throw new IllegalArgumentException(spec.name() + ": an unroll needs T >= 1");
-    }
-    if (resets != null && !resets.getShape().equals(new Shape(t, b))) {
-      throw new IllegalArgumentException(spec.name() + ": resets must be [T, B] = " + new Shape(t, b) + ", got " + resets.getShape());
-    }
-    checkState(state, b);
+    CoreChecks.unrollInputs(spec, inputs, resets, inputSize);
+    int t = (int) inputs.getShape().get(0);
+    long b = inputs.getShape().get(1);
+    CoreChecks.state(spec, state, b);
     NDManager out = inputs.getManager();
     CoreOutput result;
     try (NDScope scope = new NDScope()) {
@@ -243,19 +230,6 @@ abstract class GatedCore implements RecurrentCore {
     registerInCallerScope(new NDList(result.outputs()));
     registerInCallerScope(result.finalState());
     return result;
-  }
-
-  private void checkState(NDList state, long b) {
-    if (state == null || state.size() != spec.numStates()) {
-      throw new IllegalArgumentException(spec.name() + ": the state must hold " + spec.numStates() + " arrays, got "
-          + (state == null ? "null" : state.size()));
-    }
-    for (NDArray a : state) {
-      if (!a.getShape().equals(new Shape(b, hidden))) {
-        throw new IllegalArgumentException(spec.name() + ": each state array must be [B, H] = " + new Shape(b, hidden)
-            + ", got " + a.getShape());
-      }
-    }
   }
 
   /** cumax(z) = cumsum(softmax(z)) over the hidden units: rises monotonically to 1 (ON-LSTM). */

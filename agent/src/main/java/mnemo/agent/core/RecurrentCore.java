@@ -9,8 +9,8 @@ import java.util.List;
  * A recurrent core: a gated cell applied over time with per-step resets.
  *
  * <p>Notation: T time steps, B batch entries, I input size, H hidden size. The state is an
- * {@link NDList} of {@code [B, H]} arrays: (h, c) for LSTM cells, (h) for GRU cells; its first array
- * is always the output h.
+ * {@link NDList} of {@code [B, H]} arrays named by {@link CoreSpec#stateNames()}: (h, c) for LSTM
+ * cells, (h) for GRU and min cells, (h, c, n, m) for sLSTM; its first array is always the output h.
  *
  * <pre>{@code
  * NDList state = core.initialState(manager, B);
@@ -55,7 +55,10 @@ public interface RecurrentCore {
    */
   CoreOutput unroll(NDArray inputs, NDArray resets, NDList state);
 
-  /** The trainable arrays: weight_ih {@code [G·H, I]}, weight_hh {@code [G·H, H]}, bias_ih, bias_hh {@code [G·H]}. */
+  /**
+   * The trainable arrays: weight_ih {@code [G·H, I]}, weight_hh {@code [G·H, H]}, bias_ih, bias_hh
+   * {@code [G·H]}; only weight_ih and bias_ih for the cells without recurrent weights (min-gru, min-lstm).
+   */
   List<NDArray> parameters();
 
   /** The names of {@link #parameters()}, which are also their names in an .npz file. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -21,7 +22,9 @@ import java.util.SplittableRandom;
  *   <li>{@code O} cumax: b_f = 0
  * </ul>
  * With master gates (M) the main gate is the master forget gate F, and the master input gate's bias
- * mirrors it (b_I = b_F, so that I = 1 − σ(b_F) starts as chrono's input gate σ(−b_f)).
+ * mirrors it (b_I = b_F, so that I = 1 − σ(b_F) starts as chrono's input gate σ(−b_f)). The later
+ * cells ({@code min-gru}, {@code min-lstm}, {@code slstm}) as the classic ones: weights and biases
+ * Uniform(−1/√H, 1/√H), plus {@code forget_bias} on bias_ih's forget block.
  */
 public final class RecurrentCores {
 
@@ -38,37 +41,48 @@ public final class RecurrentCores {
       throw new IllegalArgumentException("inputSize must be positive, got " + inputSize);
     }
     double[][] w = initialWeights(spec, inputSize, seed);
-    int gh = spec.numBlocks() * spec.hidden();
-    NDArray wih = make(manager, w[0], new Shape(gh, inputSize), type);
-    NDArray whh = make(manager, w[1], new Shape(gh, spec.hidden()), type);
-    NDArray bih = make(manager, w[2], new Shape(gh), type);
-    NDArray bhh = make(manager, w[3], new Shape(gh), type);
-    RecurrentCore core = wrap(spec, wih, whh, bih, bhh);
+    Map<String, NDArray> arrays = new HashMap<>();
+    List<String> names = spec.parameterNames();
+    for (int k = 0; k < names.size(); k++) {
+      arrays.put(names.get(k), make(manager, w[k], shapeOf(names.get(k), spec, inputSize), type));
+    }
+    RecurrentCore core = fromWeights(spec, arrays);
     for (NDArray p : core.parameters()) {
       p.setRequiresGradient(true);
     }
     return core;
   }
 
+  /** The shape of a named weight array: weight_ih [G·H, I], weight_hh [G·H, H], biases [G·H]. */
+  static Shape shapeOf(String name, CoreSpec spec, int inputSize) {
+    int gh = spec.numBlocks() * spec.hidden();
+    return switch (name) {
+      case "weight_ih" -> new Shape(gh, inputSize);
+      case "weight_hh" -> new Shape(gh, spec.hidden());
+      default -> new Shape(gh);
+    };
+  }
+
   /**
-   * A core around existing arrays (named as in {@link RecurrentCore#parameterNames()}); shapes are
+   * A core around existing arrays (named as in {@link CoreSpec#parameterNames()}); shapes are
    * checked. The arrays are used as they are (no copy; gradients not attached).
    */
   public static RecurrentCore fromWeights(CoreSpec spec, Map<String, NDArray> weights) {
-    for (String n : GatedCore.NAMES) {
+    for (String n : spec.parameterNames()) {
       if (!weights.containsKey(n)) {
         throw new IllegalArgumentException("missing array '" + n + "' for core " + spec.name()
-            + " (expected " + GatedCore.NAMES + ", got " + weights.keySet() + ")");
+            + " (expected " + spec.parameterNames() + ", got " + weights.keySet() + ")");
       }
     }
-    return wrap(spec, weights.get("weight_ih"), weights.get("weight_hh"), weights.get("bias_ih"), weights.get("bias_hh"));
-  }
-
-  private static RecurrentCore wrap(CoreSpec spec, NDArray wih, NDArray whh, NDArray bih, NDArray bhh) {
+    NDArray wih = weights.get("weight_ih");
+    NDArray bih = weights.get("bias_ih");
     return switch (spec.cell()) {
-      case LSTM -> new LstmCore(spec, wih, whh, bih, bhh);
-      case TIED_LSTM -> new TiedLstmCore(spec, wih, whh, bih, bhh);
-      case GRU, PAPER_GRU -> new GruCore(spec, wih, whh, bih, bhh);
+      case MIN_GRU -> new MinGruCore(spec, wih, bih);
+      case MIN_LSTM -> new MinLstmCore(spec, wih, bih);
+      case LSTM -> new LstmCore(spec, wih, weights.get("weight_hh"), bih, weights.get("bias_hh"));
+      case TIED_LSTM -> new TiedLstmCore(spec, wih, weights.get("weight_hh"), bih, weights.get("bias_hh"));
+      case GRU, PAPER_GRU -> new GruCore(spec, wih, weights.get("weight_hh"), bih, weights.get("bias_hh"));
+      case SLSTM -> new SlstmCore(spec, wih, weights.get("weight_hh"), bih, weights.get("bias_hh"));
     };
   }
 
@@ -77,8 +91,9 @@ public final class RecurrentCores {
   }
 
   /**
-   * The initial weights as plain arrays {weight_ih, weight_hh, bias_ih, bias_hh} (row-major), drawn
-   * from {@code seed}: the same seed always gives the same core.
+   * The initial weights as plain arrays in the order of {@link CoreSpec#parameterNames()} (weight_ih,
+   * weight_hh, bias_ih, bias_hh; row-major), drawn from {@code seed}: the same seed always gives the
+   * same core.
    */
   public static double[][] initialWeights(CoreSpec spec, int inputSize, long seed) {
     int h = spec.hidden();
@@ -86,10 +101,21 @@ public final class RecurrentCores {
     SplittableRandom rng = new SplittableRandom(seed);
     double k = 1.0 / Math.sqrt(h);
     double[] wih = uniform(rng, g * h * inputSize, -k, k);
+    List<String> blocks = spec.blockNames();
+    if (spec.cell().isInputGated()) {
+      double[] bih = uniform(rng, g * h, -k, k);
+      addForgetBias(spec, bih);
+      return new double[][] {wih, bih};
+    }
     double[] whh = uniform(rng, g * h * h, -k, k);
     double[] bih;
     double[] bhh;
-    List<String> blocks = spec.blockNames();
+    if (spec.cell() == CoreSpec.Cell.SLSTM) {
+      bih = uniform(rng, g * h, -k, k);
+      bhh = uniform(rng, g * h, -k, k);
+      addForgetBias(spec, bih);
+      return new double[][] {wih, whh, bih, bhh};
+    }
     if (!spec.cell().isPaper()) {
       bih = uniform(rng, g * h, -k, k);
       bhh = uniform(rng, g * h, -k, k);
@@ -109,6 +135,17 @@ public final class RecurrentCores {
       System.arraycopy(bMain, 0, bih, blocks.indexOf("master_input") * h, h);
     }
     return new double[][] {wih, whh, bih, bhh};
+  }
+
+  /** forget_bias added to the forget block of a later cell's bias (min-lstm, slstm). */
+  private static void addForgetBias(CoreSpec spec, double[] bias) {
+    int fb = spec.blockNames().indexOf("forget");
+    if (fb < 0) {
+      return;
+    }
+    for (int j = 0; j < spec.hidden(); j++) {
+      bias[fb * spec.hidden() + j] += spec.forgetBias();
+    }
   }
 
   /** The main gate's bias per unit, by the spec's first letter. */

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CoreGradientTest {
 
   static Stream<String> specs() {
-    return Stream.concat(CoreSpec.allNames().stream(), Stream.of("ur-lstm:refine_offset=true", "ur-gru:refine_offset=true"));
+    return Stream.concat(CoreSpec.allNames().stream(), Stream.of("ur-lstm:refine_offset=true", "ur-gru:refine_offset=true",
+        "min-gru:chunk=2", "min-lstm:chunk=2", "min-gru:chunk=1"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -42,8 +43,10 @@ class CoreGradientTest {
       NDArray wOut = m.randomNormal(0, 1, new Shape(t, b, 3), DataType.FLOAT64);
       NDArray wState = m.randomNormal(0, 1, new Shape(b, 3), DataType.FLOAT64);
       NDList s0 = new NDList();
-      for (int i = 0; i < spec.numStates(); i++) {
-        s0.add(m.randomNormal(0, 1, new Shape(b, 3), DataType.FLOAT64));
+      for (String state : spec.stateNames()) {
+        NDArray s = m.randomNormal(0, 1, new Shape(b, 3), DataType.FLOAT64);
+        // sLSTM's normaliser is positive in every reachable state (n' = f' n + i', i' > 0)
+        s0.add(state.equals("n") ? s.abs().add(0.5) : s);
       }
       java.util.function.Supplier<NDArray> loss = () -> {
         CoreOutput o = core.unroll(x, resets, s0);

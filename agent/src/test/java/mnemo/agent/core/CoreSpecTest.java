@@ -26,11 +26,15 @@ class CoreSpecTest {
     assertThat(CoreSpec.parse("lstm").blockNames()).containsExactly("input", "forget", "cell", "output");
     assertThat(CoreSpec.parse("gru:hidden=8:forget_bias=1").forgetBias()).isEqualTo(1.0);
     assertThat(CoreSpec.parse("tied-lstm").numBlocks()).isEqualTo(3);
+    assertThat(CoreSpec.parse("min-gru:chunk=4").chunk()).isEqualTo(4);
+    assertThat(CoreSpec.parse("min-lstm").parameterNames()).containsExactly("weight_ih", "bias_ih");
+    assertThat(CoreSpec.parse("slstm").stateNames()).containsExactly("h", "c", "n", "m");
+    assertThat(CoreSpec.parse("slstm").blockNames()).containsExactly("input", "forget", "candidate", "output");
   }
 
   @Test
   void everyNameRoundTrips() {
-    assertThat(CoreSpec.allNames()).hasSize(25).contains("ur-lstm", "u-lstm", "r-lstm", "c-lstm", "o-lstm", "om-lstm",
+    assertThat(CoreSpec.allNames()).hasSize(28).contains("min-gru", "min-lstm", "slstm", "ur-lstm", "u-lstm", "r-lstm", "c-lstm", "o-lstm", "om-lstm",
         "or-lstm", "cr-lstm", "ur-gru", "u-gru", "r-gru", "lstm", "gru");
     for (String n : CoreSpec.allNames()) {
       CoreSpec s = CoreSpec.parse(n);
@@ -51,6 +55,9 @@ class CoreSpecTest {
     assertThatThrownBy(() -> CoreSpec.parse("lstm:hidden")).hasMessageContaining("not KEY=VALUE");
     assertThatThrownBy(() -> CoreSpec.parse("")).hasMessageContaining("empty core spec");
     assertThatThrownBy(() -> CoreSpec.parse("ur-lstm:refine_offset=yes")).hasMessageContaining("true or false");
+    assertThatThrownBy(() -> CoreSpec.parse("ur-lstm:chunk=4")).hasMessageContaining("chunk applies to the scanned cores");
+    assertThatThrownBy(() -> CoreSpec.parse("min-gru:chunk=0")).hasMessageContaining("chunk must be at least 1");
+    assertThatThrownBy(() -> CoreSpec.parse("min-gru:forget_bias=1")).hasMessageContaining("no forget gate");
   }
 
   @Test
