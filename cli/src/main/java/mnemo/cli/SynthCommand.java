@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
       "Train a recurrent core on the paper's synthetic long-memory tasks (a linear readout, Adam, gradient",
       "clipping, a fresh batch per update). Each run writes a CSV log and a PNG learning curve."
     },
-    subcommands = {SynthCommand.Copy.class, SynthCommand.Adding.class, SynthSweepCommand.class})
+    subcommands = {SynthCommand.Copy.class, SynthCommand.Adding.class, SynthSeqImageCommand.class,
+      SynthSweepCommand.class})
 public final class SynthCommand implements Runnable {
 
   @picocli.CommandLine.Spec
