@@ -20,7 +20,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mnemo synth seq-image}: the paper's sequential (sMNIST) and permuted (pMNIST) image classification. */
-@Command(name = "seq-image", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "seq-image",
+    header = "Sequential (and permuted) image classification, one pixel per step.",
+    mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Sequential image classification: read each 28x28 image one pixel per step (T = 784), in order or",
       "in one fixed permutation (--permute, the paper's pMNIST), and classify it from a linear readout of the",
       "last state. Prints the accuracy on the whole test set; writes a CSV per update, a PNG curve and a",
