@@ -100,7 +100,7 @@ def describe(env):
     shape = tuple(int(d) for d in shape) or (1,)
     if any(d < 1 for d in shape):
         raise Unservable(f"the observation shape {shape} has an empty dimension")
-    dtype = np.dtype(getattr(space, "dtype", None) or np.float32)
+    dtype = np.dtype(np.float32) if getattr(space, "dtype", None) is None else np.dtype(space.dtype)
     if dtype == np.uint8:
         served, proto = np.dtype(np.uint8), pb.UINT8
     elif dtype.kind in "fiub":
