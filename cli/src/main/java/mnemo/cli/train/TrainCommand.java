@@ -155,16 +155,7 @@ public final class TrainCommand implements Callable<Integer> {
     System.out.println(RunFolder.toJson(config));
 
     TransportSecurity security = transport.security();
-    EnvSpec envSpec;
-    if (envServer != null) {
-      try (RemoteBatchedEnvironment probe = RemoteBatchedEnvironment.connect(envServer, security, config.getTaskId(), 1)) {
-        envSpec = probe.spec();
-      }
-    } else {
-      try (Environment probe = TaskRegistry.builtin().make(config.getTaskId())) {
-        envSpec = probe.spec();
-      }
-    }
+    EnvSpec envSpec = probe(config.getTaskId(), security);
     MetricsEndpoint endpoint = metricsOptions.start(transport.security().bind());
     PrometheusMeterRegistry registry = endpoint != null ? endpoint.registry()
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -247,6 +238,18 @@ public final class TrainCommand implements Callable<Integer> {
     System.out.println("evaluate:   ./mnemo eval --run-dir " + runDir + " --episodes 200 " + (envServer != null
         ? "--env-server " + envServer : "--gif " + runDir.resolve("episode.gif")));
     return learner.failure() == null ? 0 : 1;
+  }
+
+  /** The task's spec: from the environment server with --env-server, else from the built-in registry. */
+  private EnvSpec probe(String taskId, TransportSecurity security) {
+    if (envServer != null) {
+      try (RemoteBatchedEnvironment env = RemoteBatchedEnvironment.connect(envServer, security, taskId, 1)) {
+        return env.spec();
+      }
+    }
+    try (Environment env = TaskRegistry.builtin().make(taskId)) {
+      return env.spec();
+    }
   }
 
   static final List<String> COLUMNS = List.of("wall_seconds", "frames", "updates", "weight_version", "fps",
