@@ -63,7 +63,8 @@ class FirstContactTest {
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("mnemo synth adding finished").isTrue();
     assertThat(p.exitValue()).as(err.join()).isZero();
     assertThat(out.join()).contains("on adding-3");
-    assertThat(err.join()).as("stderr of a run that loads libtorch").doesNotContain("CudaUtils").doesNotContain(" WARN ");
+    assertThat(err.join()).as("stderr of a run that loads libtorch").doesNotContain("CudaUtils").doesNotContain(" WARN ")
+        .doesNotContain("logback").doesNotContain("Exception");
   }
 
   private static String read(java.io.InputStream in) {
