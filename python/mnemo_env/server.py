@@ -204,14 +204,14 @@ class TokenInterceptor(grpc.ServerInterceptor):
         return self._deny_stream if details.method.endswith("/Session") else self._deny
 
 
-def serve(bind="127.0.0.1", port=0, token=None, max_workers=16):
-    """Starts the server; returns (server, bound port)."""
+def serve(bind="127.0.0.1", port=0, token=None, max_workers=16, servicer=None):
+    """Starts the server (of ``servicer``, by default python/cue-recall's); returns (server, bound port)."""
     loopback = bind in ("127.0.0.1", "localhost", "::1") or bind.startswith("127.")
     if not loopback and not token:
         raise SystemExit(f"refusing to bind {bind} (not loopback) without --token (or env MNEMO_TOKEN)")
     interceptors = [TokenInterceptor(token)] if token else []
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=max_workers), interceptors=interceptors)
-    pb_grpc.add_EnvironmentServicer_to_server(EnvironmentServicer(), server)
+    pb_grpc.add_EnvironmentServicer_to_server(servicer or EnvironmentServicer(), server)
     host = f"[{bind}]" if ":" in bind else bind
     bound = server.add_insecure_port(f"{host}:{port}")
     if bound == 0:

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 /** {@code mnemo actor}: one actor process, feeding a learner over gRPC. */
 @Command(
     name = "actor",
+    header = "Run one actor: step environments and stream unrolls to a learner.",
     mixinStandardHelpOptions = true,
     description = {
       "Run an actor: register with the learner (which answers with the task, the agent's core and the",

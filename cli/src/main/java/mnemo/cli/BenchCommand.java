@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code mnemo bench}: the benchmarks behind docs/benchmarks.md, one subcommand per component. */
 @Command(
     name = "bench",
+    header = "The benchmarks behind docs/benchmarks.md.",
     mixinStandardHelpOptions = true,
     description = {
       "Benchmarks whose results go to docs/benchmarks.md. Each measures the things it compares side by",

@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code mnemo bench cores}: custom cores against DJL's fused LSTM, and actor-side step latency. */
-@Command(name = "cores", mixinStandardHelpOptions = true,
+@Command(name = "cores",
+    header = "A core's unroll against DJL's fused LSTM, forward and backward.",
+    mixinStandardHelpOptions = true,
     description = {"Forward+backward of a core's unroll against DJL's fused LSTM at the same shapes, interleaved in",
       "one run (median ms and their ratio), and single-step inference latency at batch 1, 16, 64.",
       "Writes the Markdown section to --out."})

@@ -25,7 +25,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code mnemo core}: the recurrent cores, and commands to cross-check them against other frameworks. */
-@Command(name = "core", mixinStandardHelpOptions = true,
+@Command(name = "core",
+    header = "The recurrent cores: their equations, initial weights, and runs for cross-checks.",
+    mixinStandardHelpOptions = true,
     description = {"The recurrent cores: list them with their equations, write freshly initialized weights, or run",
       "a core on inputs from numpy files (to compare with PyTorch or your own implementation). The weight",
       "layout is documented in docs/cores.md."},
@@ -40,7 +42,9 @@ public final class CoreCommand implements Runnable {
     spec.commandLine().usage(System.out); // with the width set on the root command line
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Print every core spec with its equations.")
+  @Command(name = "list",
+      header = "Print every core spec with its equations.",
+      mixinStandardHelpOptions = true, description = "Print every core spec with its equations.")
   static final class ListCores implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -60,7 +64,9 @@ public final class CoreCommand implements Runnable {
     }
   }
 
-  @Command(name = "init", mixinStandardHelpOptions = true,
+  @Command(name = "init",
+      header = "Write a freshly initialized core's weights as .npz.",
+      mixinStandardHelpOptions = true,
       description = {"Write a freshly initialized core's weights as .npz (float32): weight_ih, weight_hh, bias_ih, bias_hh;",
         "weight_ih and bias_ih only for min-gru and min-lstm."})
   static final class Init implements Callable<Integer> {
@@ -103,7 +109,9 @@ public final class CoreCommand implements Runnable {
     }
   }
 
-  @Command(name = "run", mixinStandardHelpOptions = true,
+  @Command(name = "run",
+      header = "Run a core over inputs from a .npy file and write its outputs.",
+      mixinStandardHelpOptions = true,
       description = {"Run a core over inputs [T, B, I] from a .npy file (with optional resets [T, B]) from the zero",
         "state, and write outputs [T, B, H] and the final state [B, H] (h_final; also c_final for LSTMs, c_final,",
         "n_final, m_final for slstm) to an .npz file. Computes in the weights' type (float32 or float64)."})

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "demo",
+    header = "A random agent plays a memory task, rendered to a GIF (no training).",
     mixinStandardHelpOptions = true,
     description =
         "A quick look at Mnemo: a random agent plays a memory task for a few episodes; the "

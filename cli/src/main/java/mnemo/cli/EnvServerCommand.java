@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
 /** {@code mnemo env-server}: serves registered tasks over the mnemo.env.v1 protocol until stopped. */
 @Command(
     name = "env-server",
+    header = "Serve the registered tasks over the environment protocol (gRPC).",
     mixinStandardHelpOptions = true,
     description = {
       "Serve environments over gRPC (mnemo.env.v1.Environment, see docs/protocols.md): every registered task, "

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "envs",
+    header = "Environment steps per second, in process and through the environment server.",
     mixinStandardHelpOptions = true,
     description = {
       "Environment steps per second of each task in process (one thread, random actions, after a warm-up) and "

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 /** {@code mnemo envs}: the task registry. */
 @Command(
     name = "envs",
+    header = "List the registered tasks; render rollouts and build the task table.",
     mixinStandardHelpOptions = true,
     description =
         "List every registered task with its parameters, observation and action specs. "

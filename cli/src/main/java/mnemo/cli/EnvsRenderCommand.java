@@ -26,6 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code mnemo envs render ID}: a rollout of one task as an animated GIF, a PNG, or text frames. */
 @Command(
     name = "render",
+    header = "Roll out a task with a scripted policy: GIF, PNG or text frames.",
     mixinStandardHelpOptions = true,
     description =
         "Roll out a task with a scripted policy and write what it looks like: an animated GIF "

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "table",
+    header = "Score every task with the random and the oracle policy; write docs/envs.md.",
     mixinStandardHelpOptions = true,
     description =
         "Score every registered task (a curated list of parameter settings per family, the "

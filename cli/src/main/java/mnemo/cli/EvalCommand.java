@@ -11,6 +11,7 @@ import mnemo.cli.train.RunFolder;
 import mnemo.envs.Environment;
 import mnemo.envs.Seeds;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.remote.RemoteEnvironment;
 import mnemo.envs.render.FrameRecorder;
 import mnemo.envs.render.GifWriter;
 import mnemo.envs.rollout.Evaluation;
@@ -18,11 +19,13 @@ import mnemo.envs.rollout.RolloutStep;
 import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.proto.config.v1.ExperimentConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mnemo eval}: a trained agent's mean return and success rate, and a recorded episode. */
 @Command(
     name = "eval",
+    header = "Evaluate a trained run: mean return, success rate, and a GIF of one episode.",
     mixinStandardHelpOptions = true,
     description = {
       "Evaluate a run: load the latest checkpoint's weights, play whole episodes (actions sampled from the",
@@ -56,6 +59,12 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Milliseconds per GIF frame (default: ${DEFAULT-VALUE}).")
   int gifDelay;
 
+  @Option(names = "--env-server", paramLabel = "HOST:PORT",
+      description = "Play the run's task on this environment server (as `train --env-server` trained it).")
+  String envServer;
+
+  @Mixin TransportOptions transport;
+
   private Evaluation result;
 
   /** What the last {@link #call} measured (for tests and scripts embedding the command). */
@@ -74,12 +83,17 @@ public final class EvalCommand implements Callable<Integer> {
     }
     Checkpoint latest = Checkpoint.read(run.checkpoint());
     ExperimentConfig config = latest.config();
+    if (envServer != null && gif != null) {
+      throw new IllegalArgumentException("--gif needs an in-process task: the environment protocol carries "
+          + "observations, not pictures");
+    }
     TaskRegistry registry = TaskRegistry.builtin();
     int n = Math.min(envs, episodes);
     List<Environment> played = new ArrayList<>(n);
     try (AutoCloseable closeAll = () -> played.forEach(Environment::close)) {
       for (int i = 0; i < n; i++) {
-        played.add(registry.make(config.getTaskId()));
+        played.add(envServer == null ? registry.make(config.getTaskId())
+            : RemoteEnvironment.connect(envServer, transport.security(), config.getTaskId()));
       }
       try (AgentPolicy policy = new AgentPolicy(Agents.create(AgentPolicy.specFor(played.get(0).spec(), config)));
           GifWriter writer = gif == null ? null : new GifWriter(gif, gifDelay)) {

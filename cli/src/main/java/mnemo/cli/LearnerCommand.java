@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
 /** {@code mnemo learner}: the learner process, serving {@code mnemo.learner.v1.Learner} to actors. */
 @Command(
     name = "learner",
+    header = "Run the learner alone, serving actors on other processes or machines.",
     mixinStandardHelpOptions = true,
     description = {
       "Run the learner: serve mnemo.learner.v1.Learner to actors",

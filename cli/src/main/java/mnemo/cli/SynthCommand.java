@@ -17,12 +17,14 @@ import picocli.CommandLine.Option;
 /** {@code mnemo synth}: the paper's synthetic memory tasks. */
 @Command(
     name = "synth",
+    header = "The paper's synthetic tasks: copy, adding, sequential images, sweeps.",
     mixinStandardHelpOptions = true,
     description = {
       "Train a recurrent core on the paper's synthetic long-memory tasks (a linear readout, Adam, gradient",
       "clipping, a fresh batch per update). Each run writes a CSV log and a PNG learning curve."
     },
-    subcommands = {SynthCommand.Copy.class, SynthCommand.Adding.class, SynthSweepCommand.class})
+    subcommands = {SynthCommand.Copy.class, SynthCommand.Adding.class, SynthSeqImageCommand.class,
+      SynthSweepCommand.class})
 public final class SynthCommand implements Runnable {
 
   @picocli.CommandLine.Spec
@@ -88,7 +90,9 @@ public final class SynthCommand implements Runnable {
     return 0;
   }
 
-  @Command(name = "copy", mixinStandardHelpOptions = true,
+  @Command(name = "copy",
+      header = "The copy task: recall 10 symbols after N blanks.",
+      mixinStandardHelpOptions = true,
       description = {"The copy task: 10 symbols of an alphabet of 8, N blanks, a recall cue, then recall the 10 symbols.",
         "Loss: cross-entropy over all N+20 steps; the memoryless baseline is 10·ln 8/(N+20)."})
   static final class Copy implements Callable<Integer> {
@@ -104,7 +108,9 @@ public final class SynthCommand implements Runnable {
     }
   }
 
-  @Command(name = "adding", mixinStandardHelpOptions = true,
+  @Command(name = "adding",
+      header = "The adding task: the sum of the two marked values of T.",
+      mixinStandardHelpOptions = true,
       description = {"The adding task: T (value, marker) pairs, output the sum of the two marked values.",
         "Loss: MSE of the final output; the memoryless baseline is 1/6."})
   static final class Adding implements Callable<Integer> {

@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
  * of docs/results-synthetic.md (written between its sweep markers; the rest of the page is kept).
  * Finished runs (their CSV exists) are skipped, so an interrupted sweep resumes.
  */
-@Command(name = "sweep", mixinStandardHelpOptions = true,
+@Command(name = "sweep",
+    header = "Every core x length x seed with one budget, then the results table.",
+    mixinStandardHelpOptions = true,
     description = {"Train every core on every length with every seed (same budget for all), then write the",
       "results table into the doc. Finished runs are skipped: rerun the same command to resume, or add",
       "--report-only to rebuild the table and plots from the CSVs."})

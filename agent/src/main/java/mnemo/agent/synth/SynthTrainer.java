@@ -37,9 +37,15 @@ public final class SynthTrainer {
     void onStep(int step, double loss, double score);
   }
 
-  /** The outcome of a run. */
+  /**
+   * The outcome of a run. {@code testScore} is the score on the whole test set of a {@link TestSetTask}
+   * after the last update (NaN for tasks without one); {@code seconds} counts training only.
+   */
   public record Result(SynthConfig config, String taskName, double baselineLoss, List<double[]> rows,
-      double finalLoss, double finalScore, int stepsToSolve, double seconds) {}
+      double finalLoss, double finalScore, int stepsToSolve, double seconds, double testScore) {}
+
+  /** Test examples per forward pass when scoring a test set. */
+  static final int TEST_CHUNK = 1000;
 
   /** The window (in updates) over which final numbers and the solve criterion are averaged. */
   public static final int WINDOW = 50;
@@ -51,7 +57,11 @@ public final class SynthTrainer {
    * the run finishes: a partial file means an interrupted run).
    */
   public static Result train(SynthConfig config, Path csv, Listener listener) {
-    SynthTask task = config.newTask();
+    return train(config, config.newTask(), csv, listener);
+  }
+
+  /** Runs {@code config} on {@code task} (a task built outside the config, e.g. from a dataset). */
+  public static Result train(SynthConfig config, SynthTask task, Path csv, Listener listener) {
     CoreSpec spec = CoreSpec.parse(config.coreSpec());
     SplittableRandom data = new SplittableRandom(config.seed() * 7919 + 17);
     List<double[]> rows = new ArrayList<>();
@@ -108,8 +118,26 @@ public final class SynthTrainer {
       if (csv != null) {
         writeCsv(csv, rows);
       }
-      return new Result(config, task.name(), task.baselineLoss(), rows, runLoss, runScore, solvedAt, seconds);
+      double testScore = task instanceof TestSetTask t ? testScore(t, core, readW, readB, model) : Double.NaN;
+      return new Result(config, task.name(), task.baselineLoss(), rows, runLoss, runScore, solvedAt, seconds,
+          testScore);
     }
+  }
+
+  /** The score over the whole test set: chunks of {@link #TEST_CHUNK} examples, forward only, weighted by size. */
+  static double testScore(TestSetTask task, RecurrentCore core, NDArray readW, NDArray readB, NDManager model) {
+    JniUtils.setGradMode(false); // no autograd graph for scoring
+    double weighted = 0;
+    for (int from = 0; from < task.testSize(); from += TEST_CHUNK) {
+      int to = Math.min(task.testSize(), from + TEST_CHUNK);
+      try (NDManager sm = model.newSubManager()) {
+        SynthTask.Batch batch = task.testBatch(sm, from, to);
+        NDArray out = core.unroll(batch.inputs(), null, core.initialState(sm, to - from)).outputs();
+        NDArray pred = Linear.linear(out, readW, readB).singletonOrThrow();
+        weighted += task.evaluate(pred, batch).score() * (to - from);
+      }
+    }
+    return weighted / task.testSize();
   }
 
   /** Clips the global gradient norm, then one Adam update per parameter; gradients are zeroed after. */

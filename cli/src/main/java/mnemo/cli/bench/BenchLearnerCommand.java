@@ -23,7 +23,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code mnemo bench learner}: the learner alone, on synthetic unrolls. */
-@Command(name = "learner", mixinStandardHelpOptions = true,
+@Command(name = "learner",
+    header = "The learner alone, fed from memory: updates and frames per second.",
+    mixinStandardHelpOptions = true,
     description = {"The learner alone: the Learner (queue, batcher, training thread) fed from memory",
       "with B synthetic unrolls of N environments over and over, no actors and no gRPC.",
       "Reports the mean training step (stack, forward + backward over T+1 steps, V-trace,",

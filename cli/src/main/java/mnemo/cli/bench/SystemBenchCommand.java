@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "system",
+    header = "End-to-end frames per second against the actor alone and the learner alone.",
     mixinStandardHelpOptions = true,
     description = {
       "End-to-end frames/s (learner + actor over loopback gRPC) against the actor alone and the learner",

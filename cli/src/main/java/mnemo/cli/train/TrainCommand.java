@@ -26,6 +26,7 @@ import mnemo.agent.AgentSpec;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.remote.RemoteBatchedEnvironment;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.learner.service.LearnerServer;
@@ -56,6 +57,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "train",
+    header = "Train an agent: a learner and K actors on this machine, with progress and a run folder.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
@@ -79,6 +81,11 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--local", description = "Run the actors as threads in this JVM instead of child processes.")
   boolean local;
+
+  @Option(names = "--env-server", paramLabel = "HOST:PORT",
+      description = "Step the environments on this environment server (`mnemo env-server`, "
+          + "python/mnemo_env/gym_server.py, ...) instead of in-process; --env names one of its tasks.")
+  String envServer;
 
   @Option(names = "--port", defaultValue = "0", paramLabel = "PORT",
       description = "Learner gRPC port (default: a free one).")
@@ -143,10 +150,7 @@ public final class TrainCommand implements Callable<Integer> {
         runDir = resume;
       }
     } else {
-      int maxSteps;
-      try (Environment probe = TaskRegistry.builtin().make(experiment.task())) {
-        maxSteps = probe.spec().maxEpisodeSteps();
-      }
+      int maxSteps = probe(experiment.task(), transport.security()).maxEpisodeSteps(); // the unroll follows it
       config = experiment.toConfig(maxSteps);
       experiment.unrollWarning(maxSteps).ifPresent(System.err::println);
       if (runDir == null) {
@@ -159,11 +163,8 @@ public final class TrainCommand implements Callable<Integer> {
         + " frames" : "run folder " + runDir));
     System.out.println(RunFolder.toJson(config));
 
-    EnvSpec envSpec;
-    try (Environment probe = TaskRegistry.builtin().make(config.getTaskId())) {
-      envSpec = probe.spec();
-    }
     TransportSecurity security = transport.security();
+    EnvSpec envSpec = probe(config.getTaskId(), security);
     MetricsEndpoint endpoint = metricsOptions.start(transport.security().bind());
     PrometheusMeterRegistry registry = endpoint != null ? endpoint.registry()
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -177,9 +178,13 @@ public final class TrainCommand implements Callable<Integer> {
     System.out.println("learner listening on " + server.target()
         + (endpoint != null ? ", metrics on " + endpoint.url() : ""));
 
-    Actors actors = local ? new LocalActors(config, server.target(), security, registry)
+    ActorSetup.EnvironmentOpener opener = envServer == null ? ActorSetup.local()
+        : (task, n) -> RemoteBatchedEnvironment.connect(envServer, security, task, n);
+    Actors actors = local ? new LocalActors(config, server.target(), security, registry, opener)
         : new ProcessActors(new ActorProcesses(config.getNumActors(), server.target(), config.getEnvsPerActor(),
-            Arrays.asList(actorJvmOptions.trim().split("\\s+")), security.token(), run.logs(), TrainCommand::event));
+            Arrays.asList(actorJvmOptions.trim().split("\\s+")),
+            envServer == null ? List.of() : List.of("--env-server=" + envServer), security.token(), run.logs(),
+            TrainCommand::event));
     AtomicBoolean stopped = new AtomicBoolean();
     Runnable shutdown = () -> {
       if (stopped.compareAndSet(false, true)) {
@@ -236,8 +241,24 @@ public final class TrainCommand implements Callable<Integer> {
             100 * p.successRate()));
     System.out.println("run folder: " + runDir + " (config.json, metrics.csv, " + (drawn ? "curve.png, " : "")
         + "checkpoint.zip)");
-    System.out.println("evaluate:   ./mnemo eval --run-dir " + runDir + " --episodes 200 --gif " + runDir.resolve("episode.gif"));
+    System.out.println(drawn ? "curve:      " + run.curve() + " (return and success against frames; open it in any "
+        + "image viewer, e.g. xdg-open; the numbers are in metrics.csv, its columns in docs/training.md)"
+        : "curve:      not drawn (no episode ended yet; see " + run.metrics() + ")");
+    System.out.println("evaluate:   ./mnemo eval --run-dir " + runDir + " --episodes 200 " + (envServer != null
+        ? "--env-server " + envServer : "--gif " + runDir.resolve("episode.gif")));
     return learner.failure() == null ? 0 : 1;
+  }
+
+  /** The task's spec: from the environment server with --env-server, else from the built-in registry. */
+  private EnvSpec probe(String taskId, TransportSecurity security) {
+    if (envServer != null) {
+      try (RemoteBatchedEnvironment env = RemoteBatchedEnvironment.connect(envServer, security, taskId, 1)) {
+        return env.spec();
+      }
+    }
+    try (Environment env = TaskRegistry.builtin().make(taskId)) {
+      return env.spec();
+    }
   }
 
   static final List<String> COLUMNS = List.of("wall_seconds", "frames", "updates", "weight_version", "fps",
@@ -302,14 +323,14 @@ public final class TrainCommand implements Callable<Integer> {
     private final List<GrpcLearnerLink> links = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    LocalActors(ExperimentConfig config, String target, TransportSecurity security, PrometheusMeterRegistry registry)
-        throws InterruptedException {
+    LocalActors(ExperimentConfig config, String target, TransportSecurity security, PrometheusMeterRegistry registry,
+        ActorSetup.EnvironmentOpener opener) throws InterruptedException {
       for (int k = 0; k < config.getNumActors(); k++) {
         String name = "local-actor-" + k;
         ActorMetrics metrics = new ActorMetrics(registry, name);
         GrpcLearnerLink link = new GrpcLearnerLink(ClientChannels.open(target, security, 512 << 20), name,
             config.getEnvsPerActor(), metrics, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), 2);
-        Actor actor = ActorSetup.create(link, config.getEnvsPerActor(), ActorSetup.local(), models, metrics);
+        Actor actor = ActorSetup.create(link, config.getEnvsPerActor(), opener, models, metrics);
         Thread t = new Thread(actor, name);
         t.setDaemon(true);
         links.add(link);
