@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
  * {@code --report-only} once they are done).
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
+    header = "Compare recurrent cores in RL: every core, task length and seed trained, evaluated and tabulated.",
     description = {
       "Compare recurrent cores in RL: train every core on every task length with seeds 1..S (default flags,",
       "one frame budget per length for all cores), evaluate each run on 200 episodes, and write a section of",

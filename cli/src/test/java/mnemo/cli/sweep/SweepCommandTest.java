@@ -1,0 +1,98 @@
+package mnemo.cli.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import mnemo.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The sweep's plan and its report, without training: run order, task ids, chrono T_max, refusals, and the
+ * section written from finished run folders (eval.json, metrics.csv) made by hand.
+ */
+class SweepCommandTest {
+
+  private static SweepCommand parse(String... args) {
+    SweepCommand s = new SweepCommand();
+    new CommandLine(s).parseArgs(args);
+    return s;
+  }
+
+  @Test
+  void runsGoLengthBySeedByCoreAndTasksGetTheirLength() {
+    SweepCommand s = parse("--env", "memory/tmaze:mode=active", "--lengths", "25,50", "--frames", "1000,2000",
+        "--cores", "lstm,ur-lstm", "--seeds", "2", "--dir", "x");
+    List<SweepCommand.Run> runs = s.runs();
+    assertThat(runs).hasSize(8);
+    // whole lengths first, so a sweep stopped early has every core and seed of its shorter lengths
+    assertThat(runs.subList(0, 4)).allMatch(r -> r.length() == 25 && r.frames() == 1000);
+    assertThat(runs.get(0)).isEqualTo(new SweepCommand.Run(25, "lstm", 1, 1000));
+    assertThat(runs.get(3)).isEqualTo(new SweepCommand.Run(25, "ur-lstm", 2, 1000));
+    assertThat(runs.get(7)).isEqualTo(new SweepCommand.Run(50, "ur-lstm", 2, 2000));
+    assertThat(s.taskId(50)).isEqualTo("memory/tmaze:mode=active,length=50");
+  }
+
+  @Test
+  void chronoCoresGetTheEpisodeLengthAsTmaxAndHiddenIsAddedWhereUnset() {
+    SweepCommand s = parse("--env", "memory/cue-recall", "--lengths", "10", "--frames", "1000", "--hidden", "32",
+        "--dir", "x");
+    // cue recall L = 10: episodes of 11 actions
+    assertThat(s.coreSpec("c-lstm", 10)).isEqualTo("c-lstm:hidden=32,tmax=11");
+    assertThat(s.coreSpec("c-lstm:tmax=500", 10)).isEqualTo("c-lstm:tmax=500,hidden=32");
+    assertThat(s.coreSpec("ur-lstm:hidden=8", 10)).isEqualTo("ur-lstm:hidden=8");
+  }
+
+  @Test
+  void aFrameListThatFitsNoLengthListIsRefused() {
+    SweepCommand s = parse("--env", "memory/cue-recall", "--lengths", "10,20,40", "--frames", "1,2", "--dir", "x");
+    assertThatThrownBy(s::runs).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one per length");
+  }
+
+  @Test
+  void theReportTellsSolvedLengthsPerCoreFromFinishedRuns(@TempDir Path dir) throws Exception {
+    Path runs = dir.resolve("runs");
+    Path doc = dir.resolve("results-rl.md");
+    Files.writeString(doc, "# Results\n\nkept text\n");
+    // lstm: both seeds at chance; ur-gru: both seeds solve L=10, one solves L=20; L=20 lstm seed 2 unfinished
+    fakeRun(runs.resolve("L10/lstm-s1"), 0.5);
+    fakeRun(runs.resolve("L10/lstm-s2"), 0.48);
+    fakeRun(runs.resolve("L10/ur-gru-s1"), 1.0);
+    fakeRun(runs.resolve("L10/ur-gru-s2"), 0.97);
+    fakeRun(runs.resolve("L20/lstm-s1"), 0.5);
+    fakeRun(runs.resolve("L20/ur-gru-s1"), 0.99);
+    fakeRun(runs.resolve("L20/ur-gru-s2"), 0.6);
+    int code = Main.commandLine().execute("sweep", "--env", "memory/cue-recall", "--lengths", "10,20", "--frames",
+        "3000", "--cores", "lstm,ur-gru", "--seeds", "2", "--dir", runs.toString(), "--doc", doc.toString(),
+        "--report-only");
+    assertThat(code).isZero();
+    String page = Files.readString(doc);
+    assertThat(page).startsWith("# Results\n\nkept text\n").contains("<!-- sweep:memory/cue-recall:begin -->");
+    assertThat(page).contains("| `lstm` | none | none | 3/4 |");
+    assertThat(page).contains("| `ur-gru` | 10 | 20 | 4/4 |");
+    // success per seed, the frames at which training success first reached 90 %, and the unfinished run
+    assertThat(page).contains("| 10 | 3k | 0.50, 0.48 | 1.00 (2k), 0.97 (2k) |");
+    assertThat(page).contains("| 20 | 3k | 0.50, … | 0.99 (2k), 0.60 |");
+    assertThat(dir.resolve("img/rl-memory-cue-recall-10.png")).isRegularFile();
+
+    // rewriting replaces the section instead of appending a second one
+    assertThat(Main.commandLine().execute("sweep", "--env", "memory/cue-recall", "--lengths", "10,20", "--frames",
+        "3000", "--cores", "lstm,ur-gru", "--seeds", "2", "--dir", runs.toString(), "--doc", doc.toString(),
+        "--report-only")).isZero();
+    String again = Files.readString(doc);
+    assertThat(again.split("sweep:memory/cue-recall:begin", -1)).hasSize(2);
+  }
+
+  /** A finished run: training success climbs to {@code success} (reaching 0.9 at 2,000 frames when it does). */
+  private static void fakeRun(Path d, double success) throws Exception {
+    Files.createDirectories(d);
+    Files.writeString(d.resolve("metrics.csv"), "wall_seconds,frames,success_rate\n1,1000,0.5\n2,2000,"
+        + Math.min(success, 0.95) + "\n3,3000," + success + "\n");
+    Files.writeString(SweepResults.evalFile(d), "{\"success\": " + success + ", \"mean_return\": "
+        + (2 * success - 1) + ", \"episodes\": 200}\n");
+  }
+}
