@@ -95,11 +95,6 @@ public final class LearnerCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  private static int maxEpisodeSteps(String taskId) {
-    try (Environment probe = TaskRegistry.builtin().make(taskId)) {
-      return probe.spec().maxEpisodeSteps();
-    }
-  }
 
   @Override
   public Integer call() throws Exception {
@@ -132,17 +127,21 @@ public final class LearnerCommand implements Callable<Integer> {
       JsonFormat.parser().merge(Files.readString(configFile), b);
       config = b.build();
     } else {
-      config = experiment.toConfig(maxEpisodeSteps(experiment.task()));
-      experiment.unrollWarning(maxEpisodeSteps(experiment.task())).ifPresent(System.err::println);
+      config = null; // from the flags, once the task's episode length is known
     }
-    config = ExperimentConfigs.resolve(config, maxEpisodeSteps(config.getTaskId()));
+    // the task's spec, made once: its episode length sets the default unroll, and the model is built for it
+    EnvSpec envSpec;
+    try (Environment env = TaskRegistry.builtin().make(config != null ? config.getTaskId() : experiment.task())) {
+      envSpec = env.spec();
+    }
+    if (config == null) {
+      config = experiment.toConfig(envSpec.maxEpisodeSteps());
+      experiment.unrollWarning(envSpec.maxEpisodeSteps()).ifPresent(System.err::println);
+    }
+    config = ExperimentConfigs.resolve(config, envSpec.maxEpisodeSteps());
     ExperimentConfigs.validate(config);
     folder.writeConfig(config);
 
-    EnvSpec envSpec;
-    try (Environment env = TaskRegistry.builtin().make(config.getTaskId())) {
-      envSpec = env.spec();
-    }
     log.info("learner on {}: {} with {}, T={}, B={}, {} frames", dev, config.getTaskId(), config.getCoreSpec(),
         config.getUnrollLength(), config.getBatchSize(), config.getTotalFrames());
 

@@ -82,23 +82,15 @@ public final class ExperimentConfigs {
     return resolve(config);
   }
 
-  /**
-   * A suggested exploration rate for a task whose episodes take up to E actions: ε₀ = min(0.1, 1/E),
-   * about one uniform action per episode whatever its length (0.01 without a limit). Not a default:
-   * measured on the T-maze it slowed the corridor and did not end the collapse (docs/results-rl.md).
-   */
-  public static double explorationEpsilon(int maxEpisodeSteps) {
-    return maxEpisodeSteps > 0 ? Math.min(0.1, 1.0 / maxEpisodeSteps) : 0.01;
-  }
 
   /**
    * A warning when an unroll of {@code unroll} steps cannot join the start of an episode of up to
    * {@code maxEpisodeSteps} actions to its end (empty when it can, or when the task has no time limit).
    */
   public static java.util.Optional<String> unrollWarning(int unroll, int maxEpisodeSteps, String taskId) {
-    int whole = episodeUnroll(maxEpisodeSteps);
-    if (maxEpisodeSteps <= 0 || whole == UNROLL_LENGTH && maxEpisodeSteps + 1 > MAX_EPISODE_UNROLL || unroll >= whole) {
-      return java.util.Optional.empty();
+    int whole = maxEpisodeSteps + 1;
+    if (maxEpisodeSteps <= 0 || whole > MAX_EPISODE_UNROLL || unroll >= whole) {
+      return java.util.Optional.empty(); // no limit, or episodes cut into unrolls anyway
     }
     return java.util.Optional.of(String.format(java.util.Locale.ROOT,
         "warning: unroll T=%d is shorter than one episode of %s (%d steps; the default T=%d holds a whole episode): "
