@@ -43,6 +43,7 @@ public final class Actor implements Runnable, AutoCloseable {
   private volatile long weightVersion;
   private long sequence;
   private java.util.function.LongToDoubleFunction exploration = version -> 0;
+  private java.util.concurrent.atomic.AtomicInteger curriculum = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * @param weightVersion the version of the weights the policy holds now
@@ -71,6 +72,15 @@ public final class Actor implements Runnable, AutoCloseable {
    */
   public Actor withExploration(java.util.function.LongToDoubleFunction epsilonAtVersion) {
     this.exploration = epsilonAtVersion;
+    return this;
+  }
+
+  /**
+   * Where the actor puts the length curriculum's memory length that comes with each weight refresh (the
+   * environments read it at their next reset); see {@link ActorSetup#create}.
+   */
+  public Actor withCurriculum(java.util.concurrent.atomic.AtomicInteger memoryLength) {
+    this.curriculum = memoryLength;
     return this;
   }
 
@@ -156,6 +166,7 @@ public final class Actor implements Runnable, AutoCloseable {
     if (w.isPresent() && w.get().getVersion() != weightVersion && !w.get().getNpz().isEmpty()) {
       policy.loadWeights(w.get().getNpz().toByteArray());
       weightVersion = w.get().getVersion();
+      curriculum.set(w.get().getMemoryLength());
       metrics.weightVersion(weightVersion);
     }
   }

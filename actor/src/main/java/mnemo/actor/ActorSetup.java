@@ -1,11 +1,15 @@
 package mnemo.actor;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.Function;
 import mnemo.agent.AgentModel;
 import mnemo.agent.AgentSpec;
 import mnemo.envs.BatchedEnvironment;
 import mnemo.envs.VectorEnvironment;
+import mnemo.envs.curriculum.LengthSampling;
+import mnemo.envs.curriculum.VariableLength;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.proto.config.v1.ExperimentConfig;
 import mnemo.proto.learner.v1.RegisterResponse;
@@ -21,18 +25,33 @@ import org.slf4j.LoggerFactory;
 public final class ActorSetup {
   private static final Logger log = LoggerFactory.getLogger(ActorSetup.class);
 
-  /** Opens N environments of a task. */
+  /** Opens N environments of the experiment's task. */
   @FunctionalInterface
   public interface EnvironmentOpener {
-    BatchedEnvironment open(String taskId, int n);
+    /**
+     * @param curriculum the length curriculum's current memory length, as the learner last published it
+     *     (read at each episode's reset by tasks that follow it)
+     */
+    BatchedEnvironment open(ExperimentConfig config, int n, IntSupplier curriculum);
   }
 
   private ActorSetup() {}
 
-  /** In-process environments from the built-in registry. */
+  /**
+   * In-process environments from the built-in registry, each episode at the memory length the
+   * experiment's {@code length_sampling} says ({@link VariableLength}).
+   */
   public static EnvironmentOpener local() {
     TaskRegistry registry = TaskRegistry.builtin();
-    return (taskId, n) -> VectorEnvironment.of(n, () -> registry.make(taskId));
+    return (config, n, curriculum) -> {
+      LengthSampling sampling = lengthSampling(config);
+      return VectorEnvironment.of(n, () -> VariableLength.open(registry, config.getTaskId(), sampling, curriculum));
+    };
+  }
+
+  /** The experiment's length sampling; unset is {@link LengthSampling#FIXED} (configs from before it existed). */
+  public static LengthSampling lengthSampling(ExperimentConfig config) {
+    return config.getLengthSampling().isEmpty() ? LengthSampling.FIXED : LengthSampling.parse(config.getLengthSampling());
   }
 
   /**
@@ -46,7 +65,8 @@ public final class ActorSetup {
     RegisterResponse r = link.register();
     ExperimentConfig config = r.getConfig();
     int n = numEnvs > 0 ? numEnvs : Math.max(1, config.getEnvsPerActor());
-    BatchedEnvironment env = envs.open(config.getTaskId(), n);
+    AtomicInteger curriculum = new AtomicInteger(); // set from the learner's weights below and on each refresh
+    BatchedEnvironment env = envs.open(config, n, curriculum::get);
     AgentPolicy policy;
     try {
       policy = new AgentPolicy(models.apply(AgentPolicy.specFor(env.spec(), config)));
@@ -59,11 +79,12 @@ public final class ActorSetup {
     if (w.isPresent()) {
       policy.loadWeights(w.get().getNpz().toByteArray());
       version = w.get().getVersion();
+      curriculum.set(w.get().getMemoryLength());
     }
     log.info("actor ready: {} x {}, core {}, T={}, weights v{}", n, config.getTaskId(), config.getCoreSpec(),
         config.getUnrollLength(), version);
     return new Actor(env, policy, link, metrics, config.getUnrollLength(), r.getActorSeed(), version)
-        .withExploration(exploration(config));
+        .withExploration(exploration(config)).withCurriculum(curriculum);
   }
 
   /**

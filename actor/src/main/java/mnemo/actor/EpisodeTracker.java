@@ -3,11 +3,13 @@ package mnemo.actor;
 import java.util.ArrayList;
 import java.util.List;
 import mnemo.envs.TimeStep;
+import mnemo.envs.curriculum.VariableLength;
 import mnemo.proto.learner.v1.EpisodeStats;
 
 /**
  * Running return and length of each of N environments' current episodes; emits an {@link
- * EpisodeStats} when a step is LAST. Length counts actions taken (steps after FIRST).
+ * EpisodeStats} when a step is LAST. Length counts actions taken (steps after FIRST); the memory length
+ * is the one a {@link VariableLength} task played (0 for the task as given).
  */
 final class EpisodeTracker {
   private final double[] returns;
@@ -36,9 +38,15 @@ final class EpisodeTracker {
             .setLength(lengths[i])
             .setSuccess(ts.info(TimeStep.SUCCESS))
             .setTruncated(ts.isTruncated())
+            .setMemoryLength(memoryLength(ts))
             .build());
       }
     }
     return ended;
+  }
+
+  private static int memoryLength(TimeStep last) {
+    float l = last.info(VariableLength.MEMORY_LENGTH);
+    return Float.isNaN(l) ? 0 : (int) l;
   }
 }

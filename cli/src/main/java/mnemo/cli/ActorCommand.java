@@ -13,6 +13,7 @@ import mnemo.actor.ActorMetrics;
 import mnemo.actor.ActorSetup;
 import mnemo.actor.Backoff;
 import mnemo.actor.GrpcLearnerLink;
+import mnemo.envs.curriculum.LengthSampling;
 import mnemo.envs.remote.RemoteBatchedEnvironment;
 import mnemo.transport.ClientChannels;
 import mnemo.transport.MetricsEndpoint;
@@ -95,7 +96,13 @@ public final class ActorCommand implements Callable<Integer> {
     GrpcLearnerLink link = new GrpcLearnerLink(ClientChannels.open(learner, security, MAX_WEIGHTS_BYTES), actorName,
         envs, metrics, new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)), maxInFlight);
     ActorSetup.EnvironmentOpener opener = envServer == null ? ActorSetup.local()
-        : (task, n) -> RemoteBatchedEnvironment.connect(envServer, security, task, n);
+        : (config, n, curriculum) -> {
+          if (ActorSetup.lengthSampling(config) != LengthSampling.FIXED) {
+            log.warn("the learner asks for length sampling '{}'; an environment server plays {} as given",
+                config.getLengthSampling(), config.getTaskId());
+          }
+          return RemoteBatchedEnvironment.connect(envServer, security, config.getTaskId(), n);
+        };
     Thread main = Thread.currentThread();
     CountDownLatch finished = new CountDownLatch(1);
     Actor[] running = new Actor[1];

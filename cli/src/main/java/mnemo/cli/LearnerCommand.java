@@ -14,6 +14,7 @@ import mnemo.cli.train.ExperimentOptions;
 import mnemo.cli.train.RunFolder;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
+import mnemo.envs.curriculum.VariableLength;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.learner.Devices;
 import mnemo.learner.Learner;
@@ -135,7 +136,10 @@ public final class LearnerCommand implements Callable<Integer> {
       envSpec = env.spec();
     }
     if (config == null) {
-      config = experiment.toConfig(envSpec.maxEpisodeSteps());
+      // actors stepping the task in-process sample its memory length (--length-sampling); an actor with
+      // --env-server cannot, and says so
+      config = experiment.toConfig(envSpec.maxEpisodeSteps(),
+          VariableLength.memoryLength(TaskRegistry.builtin(), experiment.task()).orElse(0));
       experiment.unrollWarning(envSpec.maxEpisodeSteps()).ifPresent(System.err::println);
     }
     config = ExperimentConfigs.resolve(config, envSpec.maxEpisodeSteps());

@@ -35,6 +35,7 @@ import mnemo.learner.actors.ActorRegistry;
 import mnemo.learner.actors.Registration;
 import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.learner.config.ExperimentConfigs;
+import mnemo.learner.curriculum.LengthCurriculum;
 import mnemo.learner.metrics.LearnerMetrics;
 import mnemo.learner.optim.LinearDecay;
 import mnemo.learner.optim.StatefulOptimizer;
@@ -43,6 +44,7 @@ import mnemo.learner.train.TrainingStep;
 import mnemo.proto.config.v1.ExperimentConfig;
 import mnemo.proto.learner.v1.Ack;
 import mnemo.proto.learner.v1.RegisterRequest;
+import mnemo.proto.learner.v1.EpisodeStats;
 import mnemo.proto.learner.v1.RegisterResponse;
 import mnemo.proto.learner.v1.Unroll;
 import mnemo.proto.learner.v1.Weights;
@@ -119,7 +121,8 @@ public final class Learner implements AutoCloseable {
   public record Progress(
       long frames, long totalFrames, long updates, long weightVersion, double framesPerSecond,
       double meanEpisodeReturn, double successRate, double meanEpisodeLength, long rejectedUnrolls,
-      long skippedUpdates, int queueDepth, double loss) {}
+      long skippedUpdates, int queueDepth, double loss, double fullLengthReturn, double fullLengthSuccessRate,
+      int memoryLength) {}
 
   private final ExperimentConfig config;
   private final EnvSpec envSpec;
@@ -132,6 +135,7 @@ public final class Learner implements AutoCloseable {
   private final UnrollValidator validator;
   private final ArrayBlockingQueue<DecodedUnroll> queue;
   private final LearnerMetrics metrics;
+  private final LengthCurriculum curriculum; // null without one
   private final AtomicLong frames = new AtomicLong();
   private final AtomicLong updates = new AtomicLong();
   private final AtomicLong version = new AtomicLong();
@@ -173,7 +177,9 @@ public final class Learner implements AutoCloseable {
     this.actors = new ActorRegistry(Math.max(1, this.config.getEnvsPerActor()), maxEnvs);
     int capacity = options.queueCapacity() > 0 ? options.queueCapacity() : 2 * this.config.getBatchSize();
     this.queue = new ArrayBlockingQueue<>(capacity);
-    this.metrics = new LearnerMetrics(options.registry(), queue::size, version::get);
+    this.curriculum = LengthCurriculum.of(this.config);
+    this.metrics = new LearnerMetrics(options.registry(), queue::size, version::get, this.config.getMemoryLength(),
+        curriculum == null ? () -> 0 : curriculum::length);
     if (options.runDir() != null) {
       try {
         for (Path tmp : Checkpoint.removePartialWrites(options.runDir())) {
@@ -207,6 +213,9 @@ public final class Learner implements AutoCloseable {
     l.version.set(checkpoint.weightVersion());
     l.skipped.set(checkpoint.skippedUpdates());
     l.rejected.set(checkpoint.rejectedUnrolls());
+    if (l.curriculum != null && checkpoint.memoryLength() > 0) {
+      l.curriculum.restore(checkpoint.memoryLength());
+    }
     l.publishWeights();
     log.info("resumed at {} frames, {} updates, weight version {}", checkpoint.frames(), checkpoint.updates(),
         checkpoint.weightVersion());
@@ -312,6 +321,17 @@ public final class Learner implements AutoCloseable {
       return ack.setAccepted(false).setCode(14).setMessage("interrupted").setWeightVersion(version.get()).build();
     }
     metrics.unrollEnqueued(decoded, Duration.ofNanos(System.nanoTime() - t1));
+    if (curriculum != null) {
+      for (EpisodeStats e : decoded.episodes()) {
+        int from = curriculum.length();
+        if (curriculum.observe(e)) {
+          log.info("length curriculum: at least {} % of the last {} episodes at memory length {} succeeded; now {} "
+              + "(of {}) from weight version {} on, at {} frames", Math.round(100 * LengthCurriculum.THRESHOLD),
+              LengthCurriculum.WINDOW, from, curriculum.length(), curriculum.maxLength(), version.get() + 1,
+              frames.get());
+        }
+      }
+    }
     return ack.setAccepted(true).setWeightVersion(version.get()).build();
   }
 
@@ -403,7 +423,8 @@ public final class Learner implements AutoCloseable {
 
   private void publishWeights() {
     Weights w = Weights.newBuilder().setVersion(version.get())
-        .setNpz(UnsafeByteOperations.unsafeWrap(model.weightsToNpz())).build();
+        .setNpz(UnsafeByteOperations.unsafeWrap(model.weightsToNpz()))
+        .setMemoryLength(curriculum == null ? 0 : curriculum.length()).build();
     published = w;
     for (Consumer<Weights> l : weightListeners) {
       try {
@@ -448,7 +469,7 @@ public final class Learner implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return new Checkpoint(config, frames.get(), updates.get(), version.get(), skipped.get(), rejected.get(),
-        model.weightsToNpz(), opt.toByteArray());
+        model.weightsToNpz(), opt.toByteArray(), curriculum == null ? 0 : curriculum.length());
   }
 
   // ---------------------------------------------------------------- progress
@@ -505,7 +526,8 @@ public final class Learner implements AutoCloseable {
   public Progress progress() {
     return new Progress(frames.get(), config.getTotalFrames(), updates.get(), version.get(),
         metrics.framesPerSecond(), metrics.meanEpisodeReturn(), metrics.successRate(), metrics.meanEpisodeLength(),
-        rejected.get(), skipped.get(), queue.size(), metrics.lastLoss());
+        rejected.get(), skipped.get(), queue.size(), metrics.lastLoss(), metrics.fullLengthReturn(),
+        metrics.fullLengthSuccessRate(), curriculum == null ? 0 : curriculum.length());
   }
 
   /** Waits until at least {@code target} frames were trained on (or training ended); true if reached. */

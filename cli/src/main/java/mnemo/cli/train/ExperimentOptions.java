@@ -84,6 +84,14 @@ public final class ExperimentOptions {
           + "is a reasonable value).")
   Double explorationEpsilon;
 
+  @Option(names = "--length-sampling", paramLabel = "MODE",
+      description = "Memory length of the training episodes, for tasks with a memory-length parameter (the "
+          + "T-maze's and cue recall's length L; evaluation always plays L): curriculum (start at 2, double "
+          + "once 90%% of the last 100 episodes at the current length succeeded, up to L), uniform (each "
+          + "episode draws its length from 1..L), fixed (every episode at L) or auto (default: "
+          + ExperimentConfigs.LENGTH_SAMPLING + " for such tasks stepped in-process, else fixed).")
+  String lengthSampling = "auto";
+
   @Option(names = "--normalize-advantages", negatable = true,
       description = "Standardise the policy-gradient advantages over each batch (default: off).")
   Boolean normalizeAdvantages;
@@ -125,9 +133,31 @@ public final class ExperimentOptions {
    * actions (0: no limit), every unset field resolved to the learner's default.
    */
   public ExperimentConfig toConfig(int maxEpisodeSteps) {
+    return toConfig(maxEpisodeSteps, 0);
+  }
+
+  /**
+   * As {@link #toConfig(int)}; {@code memoryLength}: L when the task has a memory-length parameter and
+   * its environments run in-process (so its length can vary per training episode), else 0.
+   */
+  public ExperimentConfig toConfig(int maxEpisodeSteps, int memoryLength) {
+    boolean samplesLength = memoryLength > 0;
     if (frames <= 0 || actors <= 0 || envsPerActor <= 0 || unroll != null && unroll <= 0 || batch <= 0) {
       throw new IllegalArgumentException("--frames, --actors, --envs-per-actor, --unroll and --batch must be positive");
     }
+    String sampling = switch (lengthSampling) {
+      case "auto" -> samplesLength ? ExperimentConfigs.LENGTH_SAMPLING : "fixed";
+      case "fixed" -> "fixed";
+      case "uniform", "curriculum" -> {
+        if (!samplesLength) {
+          throw new IllegalArgumentException("--length-sampling " + lengthSampling + " needs a task with a "
+              + "memory-length parameter (memory/tmaze, memory/cue-recall) stepped in-process; " + task + " is not");
+        }
+        yield lengthSampling;
+      }
+      default -> throw new IllegalArgumentException("--length-sampling must be auto, curriculum, uniform or fixed, "
+          + "got '" + lengthSampling + "'");
+    };
     ExperimentConfig.Builder b = ExperimentConfig.newBuilder()
         .setTaskId(task)
         .setCoreSpec(core)
@@ -138,7 +168,9 @@ public final class ExperimentOptions {
         .setTotalFrames(frames)
         .setSeed(seed)
         .setOptimizer(optimizer)
-        .setLearningRate(lr);
+        .setLearningRate(lr)
+        .setLengthSampling(sampling)
+        .setMemoryLength(sampling.equals("fixed") ? 0 : memoryLength);
     if (lrDecay != null) {
       b.setLrLinearDecay(lrDecay);
     }

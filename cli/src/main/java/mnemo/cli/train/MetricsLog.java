@@ -1,5 +1,6 @@
 package mnemo.cli.train;
 
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -16,25 +17,34 @@ import java.util.Map;
 
 /**
  * The run's metrics log, {@code metrics.csv}: one row per report, a header naming the columns. A resumed
- * run appends to the existing file (its columns must match). Missing values are written empty.
+ * run appends to the existing file: its columns must match, or be the first of them (a run started by an
+ * older Mnemo, before columns were added: the new ones are then left out). Missing values are written empty.
  */
 public final class MetricsLog implements AutoCloseable {
   private final Path file;
+  private final List<String> allowed;
   private final List<String> columns;
   private final BufferedWriter out;
 
   public MetricsLog(Path file, List<String> columns) {
     this.file = file;
-    this.columns = List.copyOf(columns);
+    this.allowed = List.copyOf(columns);
     try {
       boolean exists = Files.exists(file) && Files.size(file) > 0;
+      List<String> written = allowed;
       if (exists) {
-        String header = Files.newBufferedReader(file, StandardCharsets.UTF_8).readLine();
-        if (!String.join(",", columns).equals(header)) {
+        String header;
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+          header = r.readLine();
+        }
+        List<String> old = header == null ? List.of() : List.of(header.split(",", -1));
+        if (old.isEmpty() || old.size() > allowed.size() || !allowed.subList(0, old.size()).equals(old)) {
           throw new IllegalStateException(file + " has columns '" + header + "', expected '"
               + String.join(",", columns) + "'");
         }
+        written = old;
       }
+      this.columns = written;
       out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       if (!exists) {
         out.write(String.join(",", columns));
@@ -53,8 +63,8 @@ public final class MetricsLog implements AutoCloseable {
   /** Appends one row; keys not among the columns are refused. */
   public synchronized void append(Map<String, Double> row) {
     for (String k : row.keySet()) {
-      if (!columns.contains(k)) {
-        throw new IllegalArgumentException("unknown metrics column '" + k + "'; columns: " + columns);
+      if (!allowed.contains(k)) {
+        throw new IllegalArgumentException("unknown metrics column '" + k + "'; columns: " + allowed);
       }
     }
     StringBuilder sb = new StringBuilder();

@@ -28,10 +28,25 @@ public final class ProgressView implements AutoCloseable {
 
   /** Shows the latest figures. */
   public void update(long frames, double framesPerSecond, double meanReturn, double successRate, long updates) {
+    update(frames, framesPerSecond, meanReturn, successRate, updates, null, 0, 0);
+  }
+
+  /**
+   * Shows the latest figures; with length sampling also the success of the episodes played at the task's
+   * own length ({@code fullLengthSuccess}, null to leave it out) and the curriculum's length ℓ of L
+   * ({@code memoryLength} 0: no curriculum).
+   */
+  public void update(long frames, double framesPerSecond, double meanReturn, double successRate, long updates,
+      Double fullLengthSuccess, int memoryLength, int maxLength) {
     bar.stepTo(frames);
-    bar.setExtraMessage(String.format(Locale.ROOT, " | now %.0f fps | return %s | success %s | %d updates", framesPerSecond,
-        Double.isNaN(meanReturn) ? "-" : String.format(Locale.ROOT, "%.3f", meanReturn),
-        Double.isNaN(successRate) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * successRate), updates));
+    bar.setExtraMessage(String.format(Locale.ROOT, " | now %.0f fps | %sreturn %s | success %s%s | %d updates",
+        framesPerSecond, memoryLength > 0 ? "length " + memoryLength + "/" + maxLength + " | " : "",
+        Double.isNaN(meanReturn) ? "-" : String.format(Locale.ROOT, "%.3f", meanReturn), pct(successRate),
+        fullLengthSuccess == null ? "" : " (at L " + pct(fullLengthSuccess) + ")", updates));
+  }
+
+  private static String pct(double rate) {
+    return Double.isNaN(rate) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * rate);
   }
 
   @Override

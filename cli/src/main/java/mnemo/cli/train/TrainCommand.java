@@ -25,6 +25,8 @@ import mnemo.agent.AgentModel;
 import mnemo.agent.AgentSpec;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
+import mnemo.envs.curriculum.VariableLength;
+import mnemo.envs.curriculum.LengthSampling;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.RemoteBatchedEnvironment;
 import mnemo.learner.Learner;
@@ -151,7 +153,9 @@ public final class TrainCommand implements Callable<Integer> {
       }
     } else {
       int maxSteps = probe(experiment.task(), transport.security()).maxEpisodeSteps(); // the unroll follows it
-      config = experiment.toConfig(maxSteps);
+      // memory tasks stepped in-process sample their length per training episode (--length-sampling)
+      config = experiment.toConfig(maxSteps,
+          envServer == null ? VariableLength.memoryLength(TaskRegistry.builtin(), experiment.task()).orElse(0) : 0);
       experiment.unrollWarning(maxSteps).ifPresent(System.err::println);
       if (runDir == null) {
         runDir = Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -179,7 +183,7 @@ public final class TrainCommand implements Callable<Integer> {
         + (endpoint != null ? ", metrics on " + endpoint.url() : ""));
 
     ActorSetup.EnvironmentOpener opener = envServer == null ? ActorSetup.local()
-        : (task, n) -> RemoteBatchedEnvironment.connect(envServer, security, task, n);
+        : (c, n, curriculum) -> RemoteBatchedEnvironment.connect(envServer, security, c.getTaskId(), n);
     Actors actors = local ? new LocalActors(config, server.target(), security, registry, opener)
         : new ProcessActors(new ActorProcesses(config.getNumActors(), server.target(), config.getEnvsPerActor(),
             Arrays.asList(actorJvmOptions.trim().split("\\s+")),
@@ -201,6 +205,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     long startNanos = System.nanoTime();
     long startFrames = learner.frames();
+    boolean sampled = ActorSetup.lengthSampling(config) != LengthSampling.FIXED;
     try (MetricsLog metrics = new MetricsLog(run.metrics(), COLUMNS);
         ProgressView progress = new ProgressView(config.getTotalFrames(), startFrames)) {
       long nextReport = 0;
@@ -208,7 +213,8 @@ public final class TrainCommand implements Callable<Integer> {
       while (!learner.isFinished()) {
         learner.awaitFinished(Duration.ofMillis(500));
         Learner.Progress p = learner.progress();
-        progress.update(p.frames(), p.framesPerSecond(), p.meanEpisodeReturn(), p.successRate(), p.updates());
+        progress.update(p.frames(), p.framesPerSecond(), p.meanEpisodeReturn(), p.successRate(), p.updates(),
+            sampled ? p.fullLengthSuccessRate() : null, p.memoryLength(), config.getMemoryLength());
         long now = System.nanoTime();
         if (now >= nextReport) {
           metrics.append(row(p, (now - startNanos) / 1e9, actors.restarts()));
@@ -220,7 +226,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
       }
       Learner.Progress p = learner.progress();
-      progress.update(p.frames(), p.framesPerSecond(), p.meanEpisodeReturn(), p.successRate(), p.updates());
+      progress.update(p.frames(), p.framesPerSecond(), p.meanEpisodeReturn(), p.successRate(), p.updates(),
+            sampled ? p.fullLengthSuccessRate() : null, p.memoryLength(), config.getMemoryLength());
       metrics.append(row(p, (System.nanoTime() - startNanos) / 1e9, actors.restarts()));
     }
     if (learner.failure() != null) {
@@ -236,9 +243,11 @@ public final class TrainCommand implements Callable<Integer> {
     boolean drawn = LearningCurve.write(run.metrics(), run.curve(), config.getTaskId() + " — " + config.getCoreSpec());
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     System.out.printf(Locale.ROOT, "trained %d frames (%d updates) in %.0f s, %.0f frames/s; recent episodes: mean "
-        + "return %.3f, success %s%n", p.frames(), p.updates(), seconds, (p.frames() - startFrames) / seconds,
-        p.meanEpisodeReturn(), Double.isNaN(p.successRate()) ? "n/a" : String.format(Locale.ROOT, "%.1f%%",
-            100 * p.successRate()));
+        + "return %.3f, success %s%s%n", p.frames(), p.updates(), seconds, (p.frames() - startFrames) / seconds,
+        p.meanEpisodeReturn(), pct(p.successRate()), sampled ? String.format(Locale.ROOT,
+            " (memory length varied by %s%s; at the task's L = %d: mean return %.3f, success %s)",
+            config.getLengthSampling(), p.memoryLength() > 0 ? ", reached " + p.memoryLength() : "",
+            config.getMemoryLength(), p.fullLengthReturn(), pct(p.fullLengthSuccessRate())) : "");
     System.out.println("run folder: " + runDir + " (config.json, metrics.csv, " + (drawn ? "curve.png, " : "")
         + "checkpoint.zip)");
     System.out.println(drawn ? "curve:      " + run.curve() + " (return and success against frames; open it in any "
@@ -263,7 +272,11 @@ public final class TrainCommand implements Callable<Integer> {
 
   static final List<String> COLUMNS = List.of("wall_seconds", "frames", "updates", "weight_version", "fps",
       "mean_return", "success_rate", "mean_length", "loss", "queue_depth", "rejected_unrolls", "skipped_updates",
-      "actor_restarts");
+      "actor_restarts", "full_mean_return", "full_success_rate", "memory_length");
+
+  private static String pct(double rate) {
+    return Double.isNaN(rate) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * rate);
+  }
 
   private static Map<String, Double> row(Learner.Progress p, double seconds, int restarts) {
     Map<String, Double> r = new LinkedHashMap<>();
@@ -280,6 +293,9 @@ public final class TrainCommand implements Callable<Integer> {
     r.put("rejected_unrolls", (double) p.rejectedUnrolls());
     r.put("skipped_updates", (double) p.skippedUpdates());
     r.put("actor_restarts", (double) restarts);
+    r.put("full_mean_return", p.fullLengthReturn());
+    r.put("full_success_rate", p.fullLengthSuccessRate());
+    r.put("memory_length", (double) p.memoryLength());
     return r;
   }
 

@@ -36,4 +36,54 @@ class TrainCommandTest {
     assertThat(r[1]).contains("--checkpoint-every must be positive, got -1.0");
     assertThat(dir.resolve("a")).doesNotExist();
   }
+
+  @Test
+  void lengthSamplingIsRefusedForATaskWithoutAMemoryLengthOrAnUnknownMode() {
+    String[] r = run("train", "--run-dir", dir.resolve("b").toString(), "--env", "gridworld/empty",
+        "--length-sampling", "curriculum");
+    assertThat(r[0]).isNotEqualTo("0");
+    assertThat(r[1]).contains("--length-sampling curriculum needs a task with a memory-length parameter");
+    assertThat(dir.resolve("b")).doesNotExist();
+    r = run("train", "--run-dir", dir.resolve("c").toString(), "--length-sampling", "sometimes");
+    assertThat(r[0]).isNotEqualTo("0");
+    assertThat(r[1]).contains("--length-sampling must be auto, curriculum, uniform or fixed, got 'sometimes'");
+  }
+
+  @Test
+  void autoLengthSamplingIsTheCurriculumForMemoryTasksAndFixedForOthers() {
+    ExperimentOptions tmaze = options("--env", "memory/tmaze:length=40");
+    var c = tmaze.toConfig(41, 40);
+    assertThat(c.getLengthSampling()).isEqualTo("curriculum");
+    assertThat(c.getMemoryLength()).isEqualTo(40);
+    // the unroll still covers the longest episode, at L
+    assertThat(mnemo.learner.config.ExperimentConfigs.resolve(c, 41).getUnrollLength()).isEqualTo(42);
+    c = tmaze.toConfig(41, 0); // not stepped in-process (an environment server): the task as given
+    assertThat(c.getLengthSampling()).isEqualTo("fixed");
+    assertThat(c.getMemoryLength()).isZero();
+    c = options("--env", "memory/tmaze:length=40", "--length-sampling", "uniform").toConfig(41, 40);
+    assertThat(c.getLengthSampling()).isEqualTo("uniform");
+    c = options("--env", "memory/tmaze:length=40", "--length-sampling", "fixed").toConfig(41, 40);
+    assertThat(c.getLengthSampling()).isEqualTo("fixed");
+    assertThat(c.getMemoryLength()).isZero();
+  }
+
+  private static ExperimentOptions options(String... args) {
+    ExperimentOptions o = new ExperimentOptions();
+    new picocli.CommandLine(o).parseArgs(args);
+    return o;
+  }
+
+  @Test
+  void aMetricsLogOfAnOlderRunKeepsItsColumnsWhenResumed() throws Exception {
+    Path file = dir.resolve("metrics.csv");
+    java.nio.file.Files.writeString(file, "frames,success_rate\n1,0.5\n");
+    try (MetricsLog log = new MetricsLog(file, java.util.List.of("frames", "success_rate", "memory_length"))) {
+      log.append(java.util.Map.of("frames", 2.0, "success_rate", 0.75, "memory_length", 4.0));
+    }
+    assertThat(java.nio.file.Files.readAllLines(file)).containsExactly("frames,success_rate", "1,0.5", "2,0.75");
+    // columns that are not a prefix of the expected ones are refused, as before
+    java.nio.file.Files.writeString(file, "success_rate,frames\n");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MetricsLog(file, java.util.List.of("frames",
+        "success_rate"))).isInstanceOf(IllegalStateException.class).hasMessageContaining("has columns");
+  }
 }

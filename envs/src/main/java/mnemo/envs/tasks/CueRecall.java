@@ -41,7 +41,7 @@ public final class CueRecall implements Environment, Oracle {
       "bsuite memory length: bits shown at t=0, a query at t=L, answer the queried bit (+1/-1)",
       List.of(new Param("length", "10", "L, steps between the cue and the query (bsuite: 1..100)"),
           new Param("bits", "1", "number of context bits shown at t=0 (bsuite: 1..40)")),
-      p -> new CueRecall(p));
+      p -> new CueRecall(p)).withMemoryParam("length");
 
   private final int length;
   private final int bits;

@@ -51,7 +51,7 @@ public final class TMaze implements Environment, Oracle {
           new Param("mode", "passive", "passive: start on the cue; active: the cue is one step behind the start"),
           new Param("obs", "ni", "observation: ni ([0, ±1] cue, [0, 0] corridor, [1, y] junction) or bakker (3 bits)"),
           new Param("penalty", "auto", "reward each step the agent lags the optimal schedule; auto = -1/L")),
-      TMaze::new);
+      TMaze::new).withMemoryParam("length");
 
   public static final int RIGHT = 0;
   public static final int UP = 1;

@@ -161,7 +161,8 @@ public final class UnrollValidator {
     }
     for (int i = 0; i < u.getEpisodesCount(); i++) {
       EpisodeStats e = u.getEpisodes(i);
-      if (!Float.isFinite(e.getEpisodeReturn()) || e.getLength() < 0 || Float.isInfinite(e.getSuccess())) {
+      if (!Float.isFinite(e.getEpisodeReturn()) || e.getLength() < 0 || Float.isInfinite(e.getSuccess())
+          || e.getMemoryLength() < 0) {
         throw new InvalidUnrollException("episodes[" + i + "] has a non-finite return or a negative length");
       }
     }

@@ -29,7 +29,8 @@ import mnemo.proto.config.v1.ExperimentConfig;
  *
  * <ul>
  *   <li>{@code config.pb} / {@code config.txt}: the resolved ExperimentConfig (binary; text for people);
- *   <li>{@code counters.properties}: frames, updates, weight_version, skipped_updates, rejected_unrolls;
+ *   <li>{@code counters.properties}: frames, updates, weight_version, skipped_updates, rejected_unrolls,
+ *       memory_length (the length curriculum's ℓ; 0 without one);
  *   <li>{@code weights.npz}: the agent's weights ({@code AgentModel.weightsToNpz}, names kept);
  *   <li>{@code optimizer.npz}: the optimizer's state arrays, named {@code <slot>/<parameter>}.
  * </ul>
@@ -38,7 +39,13 @@ import mnemo.proto.config.v1.ExperimentConfig;
  */
 public record Checkpoint(
     ExperimentConfig config, long frames, long updates, long weightVersion, long skippedUpdates,
-    long rejectedUnrolls, byte[] weightsNpz, byte[] optimizerNpz) {
+    long rejectedUnrolls, byte[] weightsNpz, byte[] optimizerNpz, int memoryLength) {
+
+  /** A checkpoint of a run without a length curriculum. */
+  public Checkpoint(ExperimentConfig config, long frames, long updates, long weightVersion, long skippedUpdates,
+      long rejectedUnrolls, byte[] weightsNpz, byte[] optimizerNpz) {
+    this(config, frames, updates, weightVersion, skippedUpdates, rejectedUnrolls, weightsNpz, optimizerNpz, 0);
+  }
 
   /** The checkpoint's file name inside a run folder. */
   public static final String FILE_NAME = "checkpoint.zip";
@@ -85,6 +92,7 @@ public record Checkpoint(
         p.setProperty("weight_version", Long.toString(weightVersion));
         p.setProperty("skipped_updates", Long.toString(skippedUpdates));
         p.setProperty("rejected_unrolls", Long.toString(rejectedUnrolls));
+        p.setProperty("memory_length", Integer.toString(memoryLength));
         ByteArrayOutputStream props = new ByteArrayOutputStream();
         p.store(props, "Mnemo learner counters");
         put(zip, "counters.properties", props.toByteArray());
@@ -140,7 +148,7 @@ public record Checkpoint(
       return new Checkpoint(config, Long.parseLong(p.getProperty("frames")), Long.parseLong(p.getProperty("updates")),
           Long.parseLong(p.getProperty("weight_version")), Long.parseLong(p.getProperty("skipped_updates", "0")),
           Long.parseLong(p.getProperty("rejected_unrolls", "0")), entries.get("weights.npz"),
-          entries.get("optimizer.npz"));
+          entries.get("optimizer.npz"), Integer.parseInt(p.getProperty("memory_length", "0")));
     } catch (NumberFormatException | NullPointerException e) {
       throw new IOException(file + ": corrupt counters.properties", e);
     }

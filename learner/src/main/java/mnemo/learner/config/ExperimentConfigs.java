@@ -50,6 +50,12 @@ public final class ExperimentConfigs {
    */
   public static final double LAMBDA = 0.9;
   public static final double EXPLORATION_EPSILON = 0;
+  /**
+   * Training episodes of a memory task (one whose family names a memory-length parameter) follow a
+   * length curriculum up to the task's L ({@code LengthCurriculum}); the trainer applies it where the
+   * task allows (docs/results-rl.md).
+   */
+  public static final String LENGTH_SAMPLING = "curriculum";
   public static final int TORSO_HIDDEN = mnemo.agent.AgentSpec.DEFAULT_TORSO_HIDDEN;
   public static final int ENVS_PER_ACTOR = 2;
   public static final int NUM_ACTORS = 1;
@@ -211,6 +217,12 @@ public final class ExperimentConfigs {
     }
     if (!(c.getMaxGradNorm() >= 0)) {
       errors.add("max_grad_norm must be >= 0 (0 = off)");
+    }
+    if (!List.of("", "fixed", "uniform", "curriculum").contains(c.getLengthSampling())) {
+      errors.add("length_sampling must be fixed, uniform or curriculum, got '" + c.getLengthSampling() + "'");
+    }
+    if (c.getLengthSampling().equals("curriculum") && c.getMemoryLength() < 1) {
+      errors.add("length_sampling curriculum needs memory_length >= 1 (the task's L), got " + c.getMemoryLength());
     }
     try {
       RewardClipping.parse(c.getRewardClipping());

@@ -55,6 +55,8 @@ public final class LearnerMetrics {
   private final Timer enqueueTime;
   private final Values values = new Values();
   private final ArrayDeque<EpisodeStats> window = new ArrayDeque<>();
+  private final ArrayDeque<EpisodeStats> fullWindow = new ArrayDeque<>(); // episodes of the task as given
+  private final int fullLength;
   private final AtomicLong rejectedCount = new AtomicLong();
   private final AtomicLong skippedCount = new AtomicLong();
   private long lastFrames = -1;
@@ -72,10 +74,26 @@ public final class LearnerMetrics {
     volatile double meanReturn = Double.NaN;
     volatile double successRate = Double.NaN;
     volatile double meanLength = Double.NaN;
+    volatile double fullMeanReturn = Double.NaN;
+    volatile double fullSuccessRate = Double.NaN;
   }
 
   public LearnerMetrics(MeterRegistry registry, Supplier<Number> queueDepth, Supplier<Number> weightVersion) {
+    this(registry, queueDepth, weightVersion, 0, () -> 0);
+  }
+
+  /**
+   * @param fullLength the task's memory length L when training varies it (length sampling), else 0:
+   *     episodes reporting a memory length other than 0 or L are left out of the full-length figures
+   * @param curriculumLength the length curriculum's current ℓ (0 without one), for its gauge
+   */
+  public LearnerMetrics(MeterRegistry registry, Supplier<Number> queueDepth, Supplier<Number> weightVersion,
+      int fullLength, Supplier<Number> curriculumLength) {
     this.registry = registry;
+    this.fullLength = fullLength;
+    Gauge.builder("mnemo.learner.curriculum.memory.length", curriculumLength)
+        .description("the memory length training episodes are played at (length curriculum; 0: none)")
+        .register(registry);
     frames = Counter.builder("mnemo.learner.frames").description("environment frames trained on").register(registry);
     updates = Counter.builder("mnemo.learner.updates").description("applied optimizer updates").register(registry);
     skipped = Counter.builder("mnemo.learner.updates.skipped").description("updates skipped: non-finite loss or gradient")
@@ -106,6 +124,10 @@ public final class LearnerMetrics {
     Gauge.builder("mnemo.learner.episode.return.mean", values, v -> v.meanReturn).register(registry);
     Gauge.builder("mnemo.learner.episode.success.rate", values, v -> v.successRate).register(registry);
     Gauge.builder("mnemo.learner.episode.length.mean", values, v -> v.meanLength).register(registry);
+    Gauge.builder("mnemo.learner.episode.full.return.mean", values, v -> v.fullMeanReturn)
+        .description("mean return of the last episodes played at the task's own memory length").register(registry);
+    Gauge.builder("mnemo.learner.episode.full.success.rate", values, v -> v.fullSuccessRate)
+        .description("success rate of the last episodes played at the task's own memory length").register(registry);
   }
 
   public void unrollDecoded(Duration took) {
@@ -128,29 +150,51 @@ public final class LearnerMetrics {
         if (!Float.isNaN(e.getSuccess())) {
           episodeSuccess.record(e.getSuccess());
         }
-        window.addLast(e);
-        if (window.size() > WINDOW) {
-          window.removeFirst();
+        push(window, e);
+        if (e.getMemoryLength() == 0 || e.getMemoryLength() == fullLength) {
+          push(fullWindow, e);
         }
       }
       if (!u.episodes().isEmpty()) {
-        double ret = 0;
         double len = 0;
-        double succ = 0;
-        int withSuccess = 0;
         for (EpisodeStats e : window) {
-          ret += e.getEpisodeReturn();
           len += e.getLength();
-          if (!Float.isNaN(e.getSuccess())) {
-            succ += e.getSuccess();
-            withSuccess++;
-          }
         }
-        values.meanReturn = ret / window.size();
+        values.meanReturn = meanReturn(window);
         values.meanLength = len / window.size();
-        values.successRate = withSuccess == 0 ? Double.NaN : succ / withSuccess;
+        values.successRate = successRate(window);
+        values.fullMeanReturn = meanReturn(fullWindow);
+        values.fullSuccessRate = successRate(fullWindow);
       }
     }
+  }
+
+  private static void push(ArrayDeque<EpisodeStats> w, EpisodeStats e) {
+    w.addLast(e);
+    if (w.size() > WINDOW) {
+      w.removeFirst();
+    }
+  }
+
+  private static double meanReturn(ArrayDeque<EpisodeStats> w) {
+    double ret = 0;
+    for (EpisodeStats e : w) {
+      ret += e.getEpisodeReturn();
+    }
+    return w.isEmpty() ? Double.NaN : ret / w.size();
+  }
+
+  /** Success rate over the episodes that report success; NaN when none does. */
+  private static double successRate(ArrayDeque<EpisodeStats> w) {
+    double succ = 0;
+    int withSuccess = 0;
+    for (EpisodeStats e : w) {
+      if (!Float.isNaN(e.getSuccess())) {
+        succ += e.getSuccess();
+        withSuccess++;
+      }
+    }
+    return withSuccess == 0 ? Double.NaN : succ / withSuccess;
   }
 
   /** A call the transport refused (unparseable, oversized, unauthenticated, bad arguments…). */
@@ -203,6 +247,19 @@ public final class LearnerMetrics {
   /** Success rate of the last {@link #WINDOW} finished episodes that report success (NaN if none). */
   public double successRate() {
     return values.successRate;
+  }
+
+  /**
+   * Mean return of the last {@link #WINDOW} episodes played at the task's own memory length (not
+   * shortened by length sampling; every episode when there is none). NaN before the first.
+   */
+  public double fullLengthReturn() {
+    return values.fullMeanReturn;
+  }
+
+  /** Success rate of the last {@link #WINDOW} episodes played at the task's own memory length. */
+  public double fullLengthSuccessRate() {
+    return values.fullSuccessRate;
   }
 
   public double meanEpisodeLength() {

@@ -111,6 +111,48 @@ class CheckpointTest {
   }
 
   @Test
+  void theLengthCurriculumMovesOnFromActorsEpisodesIsPublishedAndResumesWhereItWas() throws Exception {
+    EnvSpec env = TestLearners.envSpec();
+    ExperimentConfig config = config(1).toBuilder().setLengthSampling("curriculum").setMemoryLength(12).build();
+    Checkpoint saved;
+    try (AgentModel model = AgentNetworks.create(Learner.agentSpec(config, env), Device.cpu());
+        NDManager m = model.manager().newSubManager();
+        FakeActor actor = new FakeActor(TestLearners.TASK, TestLearners.N, TestLearners.T, 4,
+            Batch.stateShapes(model.initialState(m, 1)))) {
+      Learner learner = Learner.create(config, model, env, Learner.Options.defaults().withRunDir(runDir));
+      assertThat(learner.latestWeights().getMemoryLength()).isEqualTo(2); // ℓ₀ before any episode
+      learner.start();
+      String a = TestLearners.register(learner);
+      // 7 unrolls of 17 successful episodes: 16 at ℓ = 2 and one at L (which does not count for ℓ); an
+      // 8th without episodes completes the 4th batch, whose weights are published after ℓ moved
+      for (int i = 0; i < 8; i++) {
+        var u = actor.next(a, learner.weightVersion()).toBuilder().clearEpisodes(); // at most (T+1)·N = 18
+        for (int e = 0; e < (i < 7 ? 17 : 0); e++) {
+          u.addEpisodes(mnemo.proto.learner.v1.EpisodeStats.newBuilder().setLength(3).setEpisodeReturn(1)
+              .setSuccess(1).setMemoryLength(e == 0 ? 12 : 2));
+        }
+        assertThat(learner.submit(u.build(), () -> false).getAccepted()).isTrue();
+        assertThat(learner.progress().memoryLength()).isEqualTo(i < 6 ? 2 : 4); // 6 x 16 = 96 < 100 episodes
+      }
+      assertThat(learner.awaitUpdates(4, Duration.ofSeconds(60))).isTrue();
+      assertThat(learner.latestWeights().getMemoryLength()).isEqualTo(4); // actors learn ℓ with the weights
+      // the full-length figures count only the episodes at L = 12 (7 of them, all successes)
+      assertThat(learner.progress().fullLengthSuccessRate()).isEqualTo(1.0);
+      learner.close();
+      saved = Checkpoint.read(Checkpoint.inRunDir(runDir));
+    }
+    assertThat(saved.memoryLength()).isEqualTo(4);
+    try (AgentModel fresh = AgentNetworks.create(Learner.agentSpec(config, env), Device.cpu())) {
+      Learner resumed = Learner.resume(saved, fresh, env, Learner.Options.defaults());
+      assertThat(resumed.latestWeights().getMemoryLength()).isEqualTo(4);
+      assertThat(resumed.progress().memoryLength()).isEqualTo(4);
+      resumed.close();
+    }
+    // a checkpoint from before the curriculum existed (no memory_length counter) reads as 0
+    assertThat(new Checkpoint(config, 1, 1, 1, 0, 0, new byte[0], new byte[0]).memoryLength()).isZero();
+  }
+
+  @Test
   void aRunResumedWithItsBudgetSpentIsFinishedAtOnceAndTrainsNothingMore() throws Exception {
     EnvSpec env = TestLearners.envSpec();
     long budget = 6L * TestLearners.T * TestLearners.N; // three updates of two unrolls

@@ -1,0 +1,155 @@
+package mnemo.envs.curriculum;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import mnemo.envs.DType;
+import mnemo.envs.EnvSpec;
+import mnemo.envs.Environment;
+import mnemo.envs.Tensor;
+import mnemo.envs.TensorSpec;
+import mnemo.envs.TimeStep;
+import mnemo.envs.registry.Param;
+import mnemo.envs.registry.TaskFamily;
+import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.tasks.TMaze;
+import org.junit.jupiter.api.Test;
+
+class VariableLengthTest {
+  private static final TaskRegistry REGISTRY = TaskRegistry.builtin();
+
+  /** The steps of one episode under a fixed action rule (the oracle's when {@code oracle}). */
+  private static List<TimeStep> play(Environment env, long seed, boolean oracle) {
+    List<TimeStep> steps = new ArrayList<>();
+    TimeStep ts = env.reset(seed);
+    steps.add(ts);
+    int t = 0;
+    while (!ts.isLast()) {
+      int a = oracle ? ((mnemo.envs.Oracle) env).oracleAction() : (t++ % 3 == 0 ? TMaze.UP : TMaze.RIGHT);
+      ts = env.step(a);
+      steps.add(ts);
+    }
+    return steps;
+  }
+
+  @Test
+  void uniformEpisodesAreTheTaskAtTheirLengthAndCoverOneToL() {
+    int max = 6;
+    Environment env = VariableLength.open(REGISTRY, "memory/tmaze:length=" + max, LengthSampling.UNIFORM, () -> 0);
+    assertThat(env).isInstanceOf(VariableLength.class);
+    // the spec is the task's at L: the longest episode sets the unroll
+    assertThat(env.spec()).isEqualTo(REGISTRY.make("memory/tmaze:length=" + max).spec());
+    int[] counts = new int[max + 1];
+    for (long seed = 0; seed < 600; seed++) {
+      for (boolean oracle : new boolean[] {true, false}) {
+        List<TimeStep> got = play(env, seed, oracle);
+        int l = ((VariableLength) env).length();
+        assertThat(l).isBetween(1, max);
+        if (oracle) {
+          counts[l]++;
+        }
+        // step for step the plain task at length l: observations, rewards, discounts, kinds
+        List<TimeStep> want = play(REGISTRY.make("memory/tmaze:length=" + l), seed, oracle);
+        assertThat(got).hasSameSizeAs(want);
+        for (int i = 0; i < want.size(); i++) {
+          assertThat(got.get(i).type()).isEqualTo(want.get(i).type());
+          assertThat(got.get(i).reward()).isEqualTo(want.get(i).reward());
+          assertThat(got.get(i).discount()).isEqualTo(want.get(i).discount());
+          assertThat(got.get(i).observation().floats()).containsExactly(want.get(i).observation().floats());
+        }
+        TimeStep last = got.get(got.size() - 1);
+        assertThat(last.info(VariableLength.MEMORY_LENGTH)).isEqualTo((float) l);
+        assertThat(last.info(TimeStep.SUCCESS)).isEqualTo(want.get(want.size() - 1).info(TimeStep.SUCCESS));
+        if (oracle) {
+          assertThat(last.info(TimeStep.SUCCESS)).isEqualTo(1f);
+        }
+      }
+    }
+    // 600 draws from U{1..6}: each length about 100 times (binomial sd ~9; 60 is over 4 sd away)
+    for (int l = 1; l <= max; l++) {
+      assertThat(counts[l]).as("episodes at length %d", l).isBetween(60, 140);
+    }
+    // the same seed, the same length: episodes are reproducible
+    env.reset(17);
+    int first = ((VariableLength) env).length();
+    env.reset(99);
+    env.reset(17);
+    assertThat(((VariableLength) env).length()).isEqualTo(first);
+  }
+
+  @Test
+  void curriculumEpisodesFollowTheSuppliedLengthFromTheirNextReset() {
+    AtomicInteger curriculum = new AtomicInteger(2);
+    VariableLength env = (VariableLength) VariableLength.open(REGISTRY, "memory/cue-recall:length=40",
+        LengthSampling.CURRICULUM, curriculum::get);
+    env.reset(1);
+    assertThat(env.length()).isEqualTo(2);
+    curriculum.set(8); // mid-episode: the running episode keeps its length
+    TimeStep ts = env.step(0);
+    ts = env.step(0);
+    assertThat(ts.isLast()).isFalse();
+    ts = env.step(0);
+    assertThat(ts.isLast()).isTrue(); // cue recall at L = 2: L + 1 = 3 actions
+    assertThat(ts.info(VariableLength.MEMORY_LENGTH)).isEqualTo(2f);
+    env.reset(2);
+    assertThat(env.length()).isEqualTo(8);
+    curriculum.set(1000); // clamped to L
+    env.reset(3);
+    assertThat(env.length()).isEqualTo(40);
+    curriculum.set(0); // before the learner's first weights: at least 1
+    env.reset(4);
+    assertThat(env.length()).isEqualTo(1);
+  }
+
+  @Test
+  void fixedSamplingAndTasksWithoutAMemoryParameterAreTheTaskItself() {
+    assertThat(VariableLength.open(REGISTRY, "memory/tmaze:length=9", LengthSampling.FIXED, () -> 3))
+        .isInstanceOf(TMaze.class);
+    Environment grid = VariableLength.open(REGISTRY, "gridworld/empty", LengthSampling.CURRICULUM, () -> 3);
+    assertThat(grid).isNotInstanceOf(VariableLength.class);
+    assertThat(VariableLength.memoryLength(REGISTRY, "memory/tmaze:length=9")).hasValue(9);
+    assertThat(VariableLength.memoryLength(REGISTRY, "memory/tmaze")).hasValue(10); // the parameter's default
+    assertThat(VariableLength.memoryLength(REGISTRY, "gridworld/empty")).isEmpty();
+  }
+
+  @Test
+  void aTaskWhoseObservationChangesWithItsLengthIsRefusedWhenTheLengthChanges() {
+    TaskRegistry r = new TaskRegistry();
+    // a toy family whose observation is as wide as its length: cannot vary per episode
+    r.register(new TaskFamily("test/wide", "obs width = length", List.of(new Param("length", "3", "width")),
+        p -> new Wide(p.getInt("length"))).withMemoryParam("length"));
+    Environment env = VariableLength.open(r, "test/wide:length=3", LengthSampling.CURRICULUM, () -> 2);
+    assertThatThrownBy(() -> env.reset(1)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("observation or actions change with length = 2");
+    assertThatThrownBy(() -> new TaskFamily("test/x", "", List.of(), p -> new Wide(1)).withMemoryParam("length"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'length' is not a parameter");
+  }
+
+  private static final class Wide implements Environment {
+    private final EnvSpec spec;
+
+    Wide(int width) {
+      spec = new EnvSpec("test/wide", new TensorSpec("obs", new int[] {width}, DType.FLOAT32, 0, 1), 2,
+          List.of("a", "b"), 1, List.of());
+    }
+
+    @Override
+    public EnvSpec spec() {
+      return spec;
+    }
+
+    @Override
+    public TimeStep reset(long seed) {
+      return TimeStep.first(Tensor.ofFloats(new float[spec.observation().shape()[0]], spec.observation().shape()[0]));
+    }
+
+    @Override
+    public TimeStep step(int action) {
+      return TimeStep.terminal(0, reset(0).observation(), Map.of());
+    }
+  }
+}
