@@ -105,7 +105,89 @@ final class SweepResults {
     }
   }
 
-  /** The first frame count at which the run's training success rate reached {@code level}, or −1. */
+  /**
+   * The length curriculum's progress, when the runs had one: per core and seed, the memory length ℓ the
+   * curriculum had reached when the budget ended, and the frames at which it reached each length. A
+   * curriculum run at L is itself a sweep over ℓ = 2, 4, 8, ... up to L, one length learned after another.
+   */
+  private void appendCurriculum(StringBuilder md) {
+    StringBuilder rows = new StringBuilder();
+    boolean any = false;
+    for (int l : sweep.lengths) {
+      for (String core : sweep.cores) {
+        List<String> cells = new ArrayList<>();
+        for (SweepCommand.Run r : runs) {
+          if (r.core().equals(core) && r.length() == l) {
+            List<long[]> steps = curriculumSteps(sweep.runDir(r));
+            if (steps.isEmpty()) {
+              cells.add("…");
+              continue;
+            }
+            any = true;
+            StringBuilder c = new StringBuilder();
+            c.append("**").append(steps.get(steps.size() - 1)[0]).append("**");
+            StringBuilder at = new StringBuilder();
+            for (long[] st : steps) {
+              if (st[0] > 2) {
+                at.append(at.length() == 0 ? "" : ", ").append(st[0]).append(" @ ").append(human(st[1]));
+              }
+            }
+            cells.add(c + (at.length() == 0 ? "" : " (" + at + ")"));
+          }
+        }
+        rows.append("| ").append(l).append(" | `").append(core).append("` | ").append(String.join("; ", cells))
+            .append(" |\n");
+      }
+    }
+    if (!any) {
+      return;
+    }
+    md.append("\nThe length curriculum (training episodes at memory length ℓ = 2, doubled once 90 % of the last 100 "
+        + "episodes at ℓ succeeded, up to L): the ℓ each seed had reached when its budget ended, in bold, and the "
+        + "frames at which it moved to each length (seeds 1, 2, 3 … separated by `;`):\n\n");
+    md.append("| L | core | ℓ reached (ℓ @ frames) per seed |\n| --- | --- | --- |\n").append(rows);
+  }
+
+  /**
+   * The length curriculum's steps in a run's metrics: (ℓ, first frame count at which the row showed it)
+   * for each ℓ in order; empty when the run had no curriculum (or no row yet).
+   */
+  static List<long[]> curriculumSteps(Path runDir) {
+    Path csv = runDir.resolve("metrics.csv");
+    List<long[]> steps = new ArrayList<>();
+    if (!Files.isRegularFile(csv)) {
+      return steps;
+    }
+    Map<String, double[]> log;
+    try {
+      log = MetricsLog.read(csv);
+    } catch (RuntimeException e) {
+      return steps; // a row being written
+    }
+    double[] f = log.get("frames");
+    double[] m = log.get("memory_length");
+    for (int i = 0; f != null && m != null && i < f.length; i++) {
+      if (m[i] > 0 && (steps.isEmpty() || steps.get(steps.size() - 1)[0] != (long) m[i])) {
+        steps.add(new long[] {(long) m[i], (long) f[i]});
+      }
+    }
+    return steps;
+  }
+
+  /**
+   * The success column of a run's metrics that measures the task as given: {@code full_success_rate}
+   * (episodes played at the task's own memory length, empty before a length curriculum reached it) where
+   * the run has it, else {@code success_rate} (runs from before length sampling).
+   */
+  static double[] successAtL(Map<String, double[]> log) {
+    double[] full = log.get("full_success_rate");
+    return full != null ? full : log.get("success_rate");
+  }
+
+  /**
+   * The first frame count at which the run's training success at the task's own length reached {@code
+   * level}, or −1.
+   */
   static long framesTo(Path runDir, double level) {
     Path csv = runDir.resolve("metrics.csv");
     if (!Files.isRegularFile(csv)) {
@@ -113,7 +195,7 @@ final class SweepResults {
     }
     Map<String, double[]> log = MetricsLog.read(csv);
     double[] f = log.get("frames");
-    double[] s = log.get("success_rate");
+    double[] s = successAtL(log);
     for (int i = 0; f != null && s != null && i < f.length; i++) {
       if (s[i] >= level) {
         return (long) f[i];
@@ -186,7 +268,8 @@ final class SweepResults {
           any < 0 ? "none" : any, done, total));
     }
 
-    md.append("\nEvaluation success per seed (frames to 90 % training success in brackets):\n\n");
+    appendCurriculum(md);
+    md.append("\nEvaluation success per seed (frames to 90 % training success at the task's own length in brackets):\n\n");
     md.append("| length | frames | ");
     for (String core : sweep.cores) {
       md.append('`').append(core).append("` | ");
@@ -221,7 +304,7 @@ final class SweepResults {
       md.append("| ").append(l).append(" | ").append(human(budget)).append(" | ").append(row).append('\n');
       if (!curves.isEmpty()) {
         Path png = img.resolve("rl-" + slug + "-" + l + ".png");
-        plot(png, name + ", " + sweep.param + " = " + l + ": training success (mean over finished seeds)", curves);
+        plot(png, name + ", " + sweep.param + " = " + l + ": training success at L (mean over finished seeds)", curves);
       }
     }
     md.append('\n');
@@ -270,7 +353,7 @@ final class SweepResults {
       for (Path d : runDirs) {
         Map<String, double[]> log = MetricsLog.read(d.resolve("metrics.csv"));
         double[] f = log.get("frames");
-        double[] s = log.get("success_rate");
+        double[] s = successAtL(log);
         for (int i = 0; f != null && s != null && i < f.length; i++) {
           if (!Double.isNaN(s[i])) {
             double[] acc = grid.computeIfAbsent((long) (f[i] / bucket), k -> new double[2]);

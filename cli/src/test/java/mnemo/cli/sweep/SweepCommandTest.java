@@ -87,6 +87,33 @@ class SweepCommandTest {
     assertThat(again.split("sweep:memory/cue-recall:begin", -1)).hasSize(2);
   }
 
+  @Test
+  void theReportTellsHowFarTheLengthCurriculumGotAndUsesSuccessAtL(@TempDir Path dir) throws Exception {
+    Path runs = dir.resolve("runs");
+    Path doc = dir.resolve("results-rl.md");
+    // a curriculum run: success over all episodes is high early (short episodes), success at L = 16 only
+    // from the row where ℓ reached 16; seed 2 stopped at ℓ = 8
+    Path s1 = runs.resolve("L16/lstm-s1");
+    Files.createDirectories(s1);
+    Files.writeString(s1.resolve("metrics.csv"), "frames,success_rate,full_success_rate,memory_length\n"
+        + "1000,0.95,,2\n2000,0.96,,4\n3000,0.97,,8\n4000,0.9,0.5,16\n5000,0.95,0.92,16\n");
+    Files.writeString(SweepResults.evalFile(s1), "{\"success\": 0.96, \"mean_return\": 0.9, \"episodes\": 200}\n");
+    Path s2 = runs.resolve("L16/lstm-s2");
+    Files.createDirectories(s2);
+    Files.writeString(s2.resolve("metrics.csv"), "frames,success_rate,full_success_rate,memory_length\n"
+        + "1000,0.5,,2\n3000,0.95,,4\n5000,0.93,,8\n");
+    Files.writeString(SweepResults.evalFile(s2), "{\"success\": 0.2, \"mean_return\": 0.1, \"episodes\": 200}\n");
+    assertThat(SweepResults.curriculumSteps(s1)).extracting(st -> st[0] + "@" + st[1])
+        .containsExactly("2@1000", "4@2000", "8@3000", "16@4000");
+    assertThat(Main.commandLine().execute("sweep", "--env", "memory/tmaze", "--lengths", "16", "--frames", "5000",
+        "--cores", "lstm", "--seeds", "2", "--dir", runs.toString(), "--doc", doc.toString(), "--report-only"))
+        .isZero();
+    String page = Files.readString(doc);
+    assertThat(page).contains("| 16 | `lstm` | **16** (4 @ 2k, 8 @ 3k, 16 @ 4k); **8** (4 @ 3k, 8 @ 5k) |");
+    // frames to 90 % count the success at L (5k), not the early success on short episodes (1k)
+    assertThat(page).contains("| 16 | 5k | 0.96 (5k), 0.20 |");
+  }
+
   /** A finished run: training success climbs to {@code success} (reaching 0.9 at 2,000 frames when it does). */
   private static void fakeRun(Path d, double success) throws Exception {
     Files.createDirectories(d);
