@@ -132,7 +132,7 @@ class MnemoServerTest {
               public void onCompleted() {}
             });
         req.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-        Object answer = answers.poll(10, TimeUnit.SECONDS);
+        Object answer = answers.poll(60, TimeUnit.SECONDS); // generous: a loaded machine delays the first call by seconds
         req.onCompleted();
         assertThat(answer).isInstanceOf(ServerReflectionResponse.class);
         assertThat(((ServerReflectionResponse) answer).getListServicesResponse().getServiceList())

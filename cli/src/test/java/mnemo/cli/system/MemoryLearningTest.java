@@ -18,8 +18,8 @@ import picocli.CommandLine;
  * budget given: the default core `ur-lstm:hidden=32`) learns a memory task whose cue must be held for
  * {@value #LENGTH} steps, and `mnemo eval` on the finished run, which plays the task at L = {@value #LENGTH},
  * succeeds in ≥ 90 % of 200 episodes. Before the length curriculum this length was out of reach: the gate
- * sweep of docs/results-rl.md found 1 solved run in 9 at 200k frames; with it, three seeds reached 97–99 %
- * training success at L within 15–25k frames. What it relies on: the curriculum (ℓ = 2, 4, 8, 16, 20, moved
+ * sweep of docs/results-rl.md found 1 solved run in 9 at 200k frames; with it, seeds 1–3 reached 94–98 %
+ * training success at L at 15–17k frames and evaluated at 100 %, 99.5 % and 100 % (80–100k frames). What it relies on: the curriculum (ℓ = 2, 4, 8, 16, 20, moved
  * on by the learner from the actors' episodes), an unroll holding one whole episode, and a learner that does
  * not collapse once the task is solved. A change that breaks any of them fails here.
  */
