@@ -214,7 +214,7 @@ public final class Learner implements AutoCloseable {
     l.skipped.set(checkpoint.skippedUpdates());
     l.rejected.set(checkpoint.rejectedUnrolls());
     if (l.curriculum != null && checkpoint.memoryLength() > 0) {
-      l.curriculum.restore(checkpoint.memoryLength());
+      l.curriculum.restore(checkpoint.memoryLength(), checkpoint.memoryMastered());
     }
     l.publishWeights();
     log.info("resumed at {} frames, {} updates, weight version {}", checkpoint.frames(), checkpoint.updates(),
@@ -325,10 +325,12 @@ public final class Learner implements AutoCloseable {
       for (EpisodeStats e : decoded.episodes()) {
         int from = curriculum.length();
         if (curriculum.observe(e)) {
-          log.info("length curriculum: at least {} % of the last {} episodes at memory length {} succeeded; now {} "
-              + "(of {}) from weight version {} on, at {} frames", Math.round(100 * LengthCurriculum.THRESHOLD),
-              LengthCurriculum.WINDOW, from, curriculum.length(), curriculum.maxLength(), version.get() + 1,
-              frames.get());
+          int to = curriculum.length();
+          log.info("length curriculum: {} {} % of the last {} episodes at memory length {} succeeded{}; now {} (of "
+              + "{}) from weight version {} on, at {} frames", to > from ? "at least" : "fewer than",
+              Math.round(100 * (to > from ? LengthCurriculum.THRESHOLD : LengthCurriculum.FORGOTTEN)),
+              LengthCurriculum.WINDOW, from, to > from ? "" : ", a length learned before (the memory was lost)",
+              to, curriculum.maxLength(), version.get() + 1, frames.get());
         }
       }
     }
@@ -469,7 +471,8 @@ public final class Learner implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return new Checkpoint(config, frames.get(), updates.get(), version.get(), skipped.get(), rejected.get(),
-        model.weightsToNpz(), opt.toByteArray(), curriculum == null ? 0 : curriculum.length());
+        model.weightsToNpz(), opt.toByteArray(), curriculum == null ? 0 : curriculum.length(),
+        curriculum == null ? 0 : curriculum.mastered());
   }
 
   // ---------------------------------------------------------------- progress

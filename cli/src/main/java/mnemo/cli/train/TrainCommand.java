@@ -301,7 +301,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   private static Checkpoint withConfig(Checkpoint c, ExperimentConfig config) {
     return new Checkpoint(config, c.frames(), c.updates(), c.weightVersion(), c.skippedUpdates(), c.rejectedUnrolls(),
-        c.weightsNpz(), c.optimizerNpz());
+        c.weightsNpz(), c.optimizerNpz(), c.memoryLength(), c.memoryMastered());
   }
 
   private static void event(String line) {

@@ -30,7 +30,8 @@ import mnemo.proto.config.v1.ExperimentConfig;
  * <ul>
  *   <li>{@code config.pb} / {@code config.txt}: the resolved ExperimentConfig (binary; text for people);
  *   <li>{@code counters.properties}: frames, updates, weight_version, skipped_updates, rejected_unrolls,
- *       memory_length (the length curriculum's ℓ; 0 without one);
+ *       memory_length and memory_mastered (the length curriculum's ℓ and the longest length it mastered;
+ *       0 without one);
  *   <li>{@code weights.npz}: the agent's weights ({@code AgentModel.weightsToNpz}, names kept);
  *   <li>{@code optimizer.npz}: the optimizer's state arrays, named {@code <slot>/<parameter>}.
  * </ul>
@@ -39,12 +40,12 @@ import mnemo.proto.config.v1.ExperimentConfig;
  */
 public record Checkpoint(
     ExperimentConfig config, long frames, long updates, long weightVersion, long skippedUpdates,
-    long rejectedUnrolls, byte[] weightsNpz, byte[] optimizerNpz, int memoryLength) {
+    long rejectedUnrolls, byte[] weightsNpz, byte[] optimizerNpz, int memoryLength, int memoryMastered) {
 
   /** A checkpoint of a run without a length curriculum. */
   public Checkpoint(ExperimentConfig config, long frames, long updates, long weightVersion, long skippedUpdates,
       long rejectedUnrolls, byte[] weightsNpz, byte[] optimizerNpz) {
-    this(config, frames, updates, weightVersion, skippedUpdates, rejectedUnrolls, weightsNpz, optimizerNpz, 0);
+    this(config, frames, updates, weightVersion, skippedUpdates, rejectedUnrolls, weightsNpz, optimizerNpz, 0, 0);
   }
 
   /** The checkpoint's file name inside a run folder. */
@@ -93,6 +94,7 @@ public record Checkpoint(
         p.setProperty("skipped_updates", Long.toString(skippedUpdates));
         p.setProperty("rejected_unrolls", Long.toString(rejectedUnrolls));
         p.setProperty("memory_length", Integer.toString(memoryLength));
+        p.setProperty("memory_mastered", Integer.toString(memoryMastered));
         ByteArrayOutputStream props = new ByteArrayOutputStream();
         p.store(props, "Mnemo learner counters");
         put(zip, "counters.properties", props.toByteArray());
@@ -148,7 +150,8 @@ public record Checkpoint(
       return new Checkpoint(config, Long.parseLong(p.getProperty("frames")), Long.parseLong(p.getProperty("updates")),
           Long.parseLong(p.getProperty("weight_version")), Long.parseLong(p.getProperty("skipped_updates", "0")),
           Long.parseLong(p.getProperty("rejected_unrolls", "0")), entries.get("weights.npz"),
-          entries.get("optimizer.npz"), Integer.parseInt(p.getProperty("memory_length", "0")));
+          entries.get("optimizer.npz"), Integer.parseInt(p.getProperty("memory_length", "0")),
+          Integer.parseInt(p.getProperty("memory_mastered", "0")));
     } catch (NumberFormatException | NullPointerException e) {
       throw new IOException(file + ": corrupt counters.properties", e);
     }

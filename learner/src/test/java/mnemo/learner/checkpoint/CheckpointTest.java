@@ -142,6 +142,7 @@ class CheckpointTest {
       saved = Checkpoint.read(Checkpoint.inRunDir(runDir));
     }
     assertThat(saved.memoryLength()).isEqualTo(4);
+    assertThat(saved.memoryMastered()).isEqualTo(2);
     try (AgentModel fresh = AgentNetworks.create(Learner.agentSpec(config, env), Device.cpu())) {
       Learner resumed = Learner.resume(saved, fresh, env, Learner.Options.defaults());
       assertThat(resumed.latestWeights().getMemoryLength()).isEqualTo(4);

@@ -38,8 +38,46 @@ class LengthCurriculumTest {
     assertThat(c.length()).isEqualTo(32);
     assertThat(feed(c, 32, 100, 100)).isTrue();
     assertThat(c.length()).isEqualTo(50); // min(64, L)
+    assertThat(c.mastered()).isEqualTo(32);
     assertThat(feed(c, 50, 300, 300)).isFalse(); // at L it stays
     assertThat(c.length()).isEqualTo(50);
+    assertThat(c.mastered()).isEqualTo(50);
+  }
+
+  @Test
+  void aMasteredLengthThatIsLostStepsBackUntilTheMemoryWorksThenClimbsAgain() {
+    LengthCurriculum c = new LengthCurriculum(50);
+    for (int l : new int[] {2, 4, 8, 16, 32, 50}) {
+      feed(c, l, 100, 100);
+    }
+    assertThat(c.mastered()).isEqualTo(50);
+    // long after: the memory is lost, success at L falls to chance; between 70 % and 90 % nothing moves
+    assertThat(feed(c, 50, 100, 80)).isFalse();
+    assertThat(feed(c, 50, 100, 50)).isTrue(); // the window slides into < 70 %
+    assertThat(c.length()).isEqualTo(25);
+    // lost at every length: one window at each, down to ℓ₀ (25 -> 12 -> 6 -> 3 -> 2)
+    assertThat(feed(c, 25, 100, 50)).isTrue();
+    assertThat(feed(c, 12, 100, 50)).isTrue();
+    assertThat(feed(c, 6, 100, 50)).isTrue();
+    assertThat(feed(c, 3, 100, 50)).isTrue();
+    assertThat(c.length()).isEqualTo(2);
+    assertThat(feed(c, 2, 300, 0)).isFalse(); // not below ℓ₀
+    // learned again at 2, and the climb restarts: 2 -> 4
+    assertThat(feed(c, 2, 100, 100)).isTrue();
+    assertThat(c.length()).isEqualTo(4);
+  }
+
+  @Test
+  void aLengthNeverMasteredDoesNotStepBackHoweverLowItsSuccess() {
+    LengthCurriculum c = new LengthCurriculum(40);
+    feed(c, 2, 100, 100); // 2 mastered, now 4
+    assertThat(feed(c, 4, 500, 0)).isFalse(); // 4 is being learned, not forgotten
+    assertThat(c.length()).isEqualTo(4);
+    // a checkpoint's mastered length counts after a resume
+    c.restore(16, 16);
+    assertThat(c.mastered()).isEqualTo(16);
+    assertThat(feed(c, 16, 100, 60)).isTrue();
+    assertThat(c.length()).isEqualTo(8);
   }
 
   @Test
@@ -77,12 +115,15 @@ class LengthCurriculumTest {
     assertThat(one.length()).isEqualTo(1);
     assertThat(feed(one, 1, 100, 100)).isFalse();
     LengthCurriculum c = new LengthCurriculum(40);
-    c.restore(16);
+    c.restore(16, 8);
     assertThat(c.length()).isEqualTo(16);
-    c.restore(500);
+    assertThat(c.mastered()).isEqualTo(8);
+    c.restore(500, 900);
     assertThat(c.length()).isEqualTo(40);
-    c.restore(0);
+    assertThat(c.mastered()).isEqualTo(40);
+    c.restore(0, -1);
     assertThat(c.length()).isEqualTo(1);
+    assertThat(c.mastered()).isZero();
     assertThatThrownBy(() -> new LengthCurriculum(0)).isInstanceOf(IllegalArgumentException.class);
   }
 
