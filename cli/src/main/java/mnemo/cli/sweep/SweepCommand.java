@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
     header = "Compare recurrent cores in RL: every core, task length and seed trained, evaluated and tabulated.",
     description = {
       "Compare recurrent cores in RL: train every core on every task length with seeds 1..S (default flags,",
-      "one frame budget per length for all cores), evaluate each run on 200 episodes, and write a section of",
+      "one frame budget per length for all cores), evaluate each run on 200 episodes (sampled and greedy), and write a section of",
       "docs/results-rl.md (longest length each core solves, success per length and seed, learning curves).",
       "Resumable: rerun the same command. --shard i/n splits the runs over processes or machines."
     })
@@ -100,7 +100,8 @@ public final class SweepCommand implements Callable<Integer> {
       description = "Run only runs i, i+n, i+2n, ... of the list (default: ${DEFAULT-VALUE}).")
   String shard;
 
-  @Option(names = "--report-only", description = "Only rebuild the section and plots from the finished runs.")
+  @Option(names = "--report-only", description = "Only rebuild the section and plots from the finished runs (and "
+      + "evaluate greedily those evaluated before greedy evaluations were recorded).")
   boolean reportOnly;
 
   /** One run of the sweep. */
@@ -173,6 +174,13 @@ public final class SweepCommand implements Callable<Integer> {
           mine.add(all.get(k));
         }
       }
+      List<Run> shardRuns = new ArrayList<>();
+      for (int k = 0; k < all.size(); k++) {
+        if (k % n == i) {
+          shardRuns.add(all.get(k));
+        }
+      }
+      addMissingGreedy(shardRuns);
       long total = mine.stream().mapToLong(Run::frames).sum();
       System.out.printf(Locale.ROOT, "sweep: %d runs to do of %d (shard %s), %,d frames; run folders in %s%n",
           mine.size(), all.size(), shard, total, dir);
@@ -185,14 +193,33 @@ public final class SweepCommand implements Callable<Integer> {
           before += r.frames();
           pb.stepTo(before);
           SweepResults.Eval e = SweepResults.evaluate(runDir(r), evalEpisodes);
-          System.out.printf(Locale.ROOT, "%nL=%d %s seed %d: success %.3f, mean return %.3f over %d episodes%n",
-              r.length(), r.core(), r.seed(), e.success(), e.meanReturn(), e.episodes());
+          System.out.printf(Locale.ROOT, "%nL=%d %s seed %d: success %.3f (greedy %.3f), mean return %.3f over %d "
+              + "episodes%n", r.length(), r.core(), r.seed(), e.success(), e.greedySuccess(), e.meanReturn(),
+              e.episodes());
         }
       }
+    }
+    if (reportOnly) {
+      addMissingGreedy(all);
     }
     Path written = new SweepResults(this, all).write();
     System.out.println("wrote " + written);
     return 0;
+  }
+
+  /**
+   * Finished runs evaluated before greedy evaluations were recorded (an eval.json without
+   * greedy_success, a checkpoint beside it) get theirs.
+   */
+  private void addMissingGreedy(List<Run> rs) throws IOException {
+    for (Run r : rs) {
+      Path d = runDir(r);
+      SweepResults.Eval old = SweepResults.readEval(d);
+      if (old != null && Double.isNaN(old.greedySuccess()) && Files.isRegularFile(d.resolve("checkpoint.zip"))) {
+        SweepResults.Eval e = SweepResults.addGreedy(d, old);
+        System.out.printf(Locale.ROOT, "%s: greedy success %.3f%n", d, e.greedySuccess());
+      }
+    }
   }
 
   /** Trains one run with {@code mnemo train} in its own JVM (resuming its folder if it has a checkpoint). */

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import mnemo.cli.EvalCommand;
 import mnemo.cli.train.MetricsLog;
+import mnemo.envs.rollout.Evaluation;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -30,7 +31,12 @@ final class SweepResults {
   }
 
   /** A run's evaluation: success rate and mean return over {@code episodes} whole episodes. */
-  record Eval(double success, double meanReturn, int episodes) {}
+  /**
+   * A run's evaluation: success and mean return with sampled actions (as trained), and the success with
+   * greedy (arg-max) actions, which leaves out the policy's own randomness (NaN for evaluations written
+   * before it was recorded).
+   */
+  record Eval(double success, double meanReturn, int episodes, double greedySuccess) {}
 
   private final SweepCommand sweep;
   private final List<SweepCommand.Run> runs;
@@ -44,27 +50,57 @@ final class SweepResults {
     return runDir.resolve("eval.json");
   }
 
-  /** Evaluates a trained run folder with {@code mnemo eval} (sampled actions) and records it in eval.json. */
+  /**
+   * Evaluates a trained run folder with {@code mnemo eval}, sampled and greedy, and records both in
+   * eval.json.
+   */
   static Eval evaluate(Path runDir, int episodes) throws IOException {
+    Evaluation sampled = runEval(runDir, episodes, false);
+    Evaluation greedy = runEval(runDir, episodes, true);
+    Eval e = new Eval(sampled.successRate(), sampled.meanReturn(), sampled.episodes(), greedy.successRate());
+    write(runDir, e);
+    return e;
+  }
+
+  /** Adds the greedy evaluation to an eval.json written before it was recorded; returns the result. */
+  static Eval addGreedy(Path runDir, Eval old) throws IOException {
+    Eval e = new Eval(old.success(), old.meanReturn(), old.episodes(),
+        runEval(runDir, old.episodes(), true).successRate());
+    write(runDir, e);
+    return e;
+  }
+
+  private static Evaluation runEval(Path runDir, int episodes, boolean greedy) {
     EvalCommand eval = new EvalCommand();
     PrintStream out = System.out;
     int code;
-    try (PrintStream quiet = new PrintStream(Files.newOutputStream(runDir.resolve("eval.log")))) {
+    List<String> args = new ArrayList<>(List.of("--run-dir", runDir.toString(), "--episodes", Integer.toString(episodes)));
+    if (greedy) {
+      args.add("--greedy");
+    }
+    Path log = runDir.resolve(greedy ? "eval-greedy.log" : "eval.log");
+    try (PrintStream quiet = new PrintStream(Files.newOutputStream(log))) {
       System.setOut(quiet);
-      code = new CommandLine(eval).execute("--run-dir", runDir.toString(), "--episodes", Integer.toString(episodes));
+      code = new CommandLine(eval).execute(args.toArray(new String[0]));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     } finally {
       System.setOut(out);
     }
     if (code != 0 || eval.result() == null) {
-      throw new IllegalStateException("evaluating " + runDir + " failed (exit " + code + "; see " + runDir.resolve("eval.log")
-          + ")");
+      throw new IllegalStateException("evaluating " + runDir + " failed (exit " + code + "; see " + log + ")");
     }
-    Eval e = new Eval(eval.result().successRate(), eval.result().meanReturn(), eval.result().episodes());
+    return eval.result();
+  }
+
+  private static void write(Path runDir, Eval e) throws IOException {
     Files.writeString(evalFile(runDir), String.format(Locale.ROOT,
-        "{\"success\": %s, \"mean_return\": %.6f, \"episodes\": %d}%n",
-        Double.isNaN(e.success()) ? "null" : String.format(Locale.ROOT, "%.6f", e.success()), e.meanReturn(),
-        e.episodes()));
-    return e;
+        "{\"success\": %s, \"mean_return\": %.6f, \"episodes\": %d, \"greedy_success\": %s}%n", json(e.success()),
+        e.meanReturn(), e.episodes(), json(e.greedySuccess())));
+  }
+
+  private static String json(double v) {
+    return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.6f", v);
   }
 
   /** A run's evaluation, or null while it has none. */
@@ -74,7 +110,8 @@ final class SweepResults {
       return null;
     }
     String s = Files.readString(f);
-    return new Eval(number(s, "success"), number(s, "mean_return"), (int) number(s, "episodes"));
+    return new Eval(number(s, "success"), number(s, "mean_return"), (int) number(s, "episodes"),
+        s.contains("\"greedy_success\"") ? number(s, "greedy_success") : Double.NaN);
   }
 
   private static double number(String json, String key) {
@@ -230,19 +267,25 @@ final class SweepResults {
         .append(sweep.trainArgs.isBlank() ? "" : " --train-args '" + sweep.trainArgs + "'")
         .append(" --dir ").append(sweep.dir).append("\n```\n\n");
     md.append(String.format(Locale.ROOT, "Every run: `mnemo train` with default flags%s, then %d evaluation episodes "
-        + "(sampled actions). *Solved*: evaluation success ≥ %.0f %%. Runs not finished yet are marked `…`.%n%n",
+        + "with sampled actions (as trained) and %2$d with greedy (arg-max) actions, which leave out the policy's own "
+        + "randomness: on a long corridor a sampled policy misses by a random step now and then though it holds "
+        + "the cue. *Solved*: evaluation success ≥ %.0f %%. Runs not finished yet are marked `…`.%n%n",
         sweep.trainArgs.isBlank() ? "" : " plus `" + sweep.trainArgs + "`", sweep.evalEpisodes, 100 * sweep.solved));
 
     // The longest length each core solves: with every seed, and with at least one.
-    md.append("| core | longest length solved by every seed | by at least one seed | runs finished |\n");
-    md.append("| --- | --- | --- | --- |\n");
+    md.append("| core | longest length solved by every seed | by at least one seed | greedy: by every seed | by at "
+        + "least one | runs finished |\n");
+    md.append("| --- | --- | --- | --- | --- | --- |\n");
     for (String core : sweep.cores) {
       int all = -1;
       int any = -1;
+      int allGreedy = -1;
+      int anyGreedy = -1;
       int done = 0;
       int total = 0;
       for (int l : sweep.lengths) {
         int solvedSeeds = 0;
+        int greedySeeds = 0;
         int seedsDone = 0;
         for (SweepCommand.Run r : runs) {
           if (r.core().equals(core) && r.length() == l) {
@@ -254,6 +297,9 @@ final class SweepResults {
               if (e.success() >= sweep.solved) {
                 solvedSeeds++;
               }
+              if (e.greedySuccess() >= sweep.solved) {
+                greedySeeds++;
+              }
             }
           }
         }
@@ -263,13 +309,21 @@ final class SweepResults {
         if (solvedSeeds > 0) {
           any = Math.max(any, l);
         }
+        if (seedsDone == sweep.seeds && greedySeeds == sweep.seeds) {
+          allGreedy = Math.max(allGreedy, l);
+        }
+        if (greedySeeds > 0) {
+          anyGreedy = Math.max(anyGreedy, l);
+        }
       }
-      md.append(String.format(Locale.ROOT, "| `%s` | %s | %s | %d/%d |%n", core, all < 0 ? "none" : all,
-          any < 0 ? "none" : any, done, total));
+      md.append(String.format(Locale.ROOT, "| `%s` | %s | %s | %s | %s | %d/%d |%n", core, all < 0 ? "none" : all,
+          any < 0 ? "none" : any, allGreedy < 0 ? "none" : allGreedy, anyGreedy < 0 ? "none" : anyGreedy, done,
+          total));
     }
 
     appendCurriculum(md);
-    md.append("\nEvaluation success per seed (frames to 90 % training success at the task's own length in brackets):\n\n");
+    md.append("\nEvaluation success per seed, sampled / greedy actions (frames to 90 % training success at the task's "
+        + "own length in brackets):\n\n");
     md.append("| length | frames | ");
     for (String core : sweep.cores) {
       md.append('`').append(core).append("` | ");
@@ -291,7 +345,8 @@ final class SweepResults {
               continue;
             }
             long to90 = framesTo(sweep.runDir(r), 0.9);
-            cells.add(String.format(Locale.ROOT, "%.2f%s", e.success(), to90 < 0 ? "" : " (" + human(to90) + ")"));
+            cells.add(String.format(Locale.ROOT, "%.2f%s%s", e.success(), Double.isNaN(e.greedySuccess()) ? ""
+                : String.format(Locale.ROOT, " / %.2f", e.greedySuccess()), to90 < 0 ? "" : " (" + human(to90) + ")"));
             finished.add(sweep.runDir(r));
           }
         }

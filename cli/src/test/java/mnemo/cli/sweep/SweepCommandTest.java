@@ -72,8 +72,9 @@ class SweepCommandTest {
     assertThat(code).isZero();
     String page = Files.readString(doc);
     assertThat(page).startsWith("# Results\n\nkept text\n").contains("<!-- sweep:memory/cue-recall:begin -->");
-    assertThat(page).contains("| `lstm` | none | none | 3/4 |");
-    assertThat(page).contains("| `ur-gru` | 10 | 20 | 4/4 |");
+    // (these evaluations are from before greedy ones were recorded: no greedy success)
+    assertThat(page).contains("| `lstm` | none | none | none | none | 3/4 |");
+    assertThat(page).contains("| `ur-gru` | 10 | 20 | none | none | 4/4 |");
     // success per seed, the frames at which training success first reached 90 %, and the unfinished run
     assertThat(page).contains("| 10 | 3k | 0.50, 0.48 | 1.00 (2k), 0.97 (2k) |");
     assertThat(page).contains("| 20 | 3k | 0.50, … | 0.99 (2k), 0.60 |");
@@ -97,12 +98,14 @@ class SweepCommandTest {
     Files.createDirectories(s1);
     Files.writeString(s1.resolve("metrics.csv"), "frames,success_rate,full_success_rate,memory_length\n"
         + "1000,0.95,,2\n2000,0.96,,4\n3000,0.97,,8\n4000,0.9,0.5,16\n5000,0.95,0.92,16\n");
-    Files.writeString(SweepResults.evalFile(s1), "{\"success\": 0.96, \"mean_return\": 0.9, \"episodes\": 200}\n");
+    Files.writeString(SweepResults.evalFile(s1), "{\"success\": 0.96, \"mean_return\": 0.9, \"episodes\": 200, "
+        + "\"greedy_success\": 1.0}\n");
     Path s2 = runs.resolve("L16/lstm-s2");
     Files.createDirectories(s2);
     Files.writeString(s2.resolve("metrics.csv"), "frames,success_rate,full_success_rate,memory_length\n"
         + "1000,0.5,,2\n3000,0.95,,4\n5000,0.93,,8\n");
-    Files.writeString(SweepResults.evalFile(s2), "{\"success\": 0.2, \"mean_return\": 0.1, \"episodes\": 200}\n");
+    Files.writeString(SweepResults.evalFile(s2), "{\"success\": 0.2, \"mean_return\": 0.1, \"episodes\": 200, "
+        + "\"greedy_success\": 0.97}\n");
     assertThat(SweepResults.curriculumSteps(s1)).extracting(st -> st[0] + "@" + st[1])
         .containsExactly("2@1000", "4@2000", "8@3000", "16@4000");
     assertThat(Main.commandLine().execute("sweep", "--env", "memory/tmaze", "--lengths", "16", "--frames", "5000",
@@ -111,7 +114,9 @@ class SweepCommandTest {
     String page = Files.readString(doc);
     assertThat(page).contains("| 16 | `lstm` | **16** (4 @ 2k, 8 @ 3k, 16 @ 4k); **8** (4 @ 3k, 8 @ 5k) |");
     // frames to 90 % count the success at L (5k), not the early success on short episodes (1k)
-    assertThat(page).contains("| 16 | 5k | 0.96 (5k), 0.20 |");
+    assertThat(page).contains("| 16 | 5k | 0.96 / 1.00 (5k), 0.20 / 0.97 |");
+    // sampled: solved by one seed; greedy: by both
+    assertThat(page).contains("| `lstm` | none | 16 | 16 | 16 | 2/2 |");
   }
 
   /** A finished run: training success climbs to {@code success} (reaching 0.9 at 2,000 frames when it does). */
