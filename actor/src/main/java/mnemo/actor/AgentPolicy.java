@@ -4,13 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
 import mnemo.agent.AgentInput;
 import mnemo.agent.AgentModel;
 import mnemo.agent.AgentOutput;
 import mnemo.agent.AgentSpec;
+import mnemo.agent.Autograd;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.TimeStep;
 import mnemo.proto.config.v1.ExperimentConfig;
@@ -107,7 +107,7 @@ public final class AgentPolicy implements Policy {
   /** Grad mode is per thread in libtorch: switch it off on each thread that runs inference. */
   private void gradOff() {
     if (gradOffThread != Thread.currentThread()) {
-      JniUtils.setGradMode(false);
+      Autograd.disableOnThisThread();
       gradOffThread = Thread.currentThread();
     }
   }

@@ -7,6 +7,7 @@ import mnemo.envs.DType;
 import mnemo.envs.TensorSpec;
 import mnemo.envs.TimeStep;
 import mnemo.envs.remote.ProtoCodec;
+import mnemo.proto.TensorCodec;
 import mnemo.proto.learner.v1.EpisodeStats;
 import mnemo.proto.learner.v1.Unroll;
 
@@ -153,16 +154,16 @@ public final class UnrollAssembler {
         .setWeightVersion(weightVersion)
         .setUnrollLength(unrollLength)
         .setNumEnvs(numEnvs)
-        .setObservations(obsFloats != null ? ProtoCodec.floats(obsFloats, obsShape) : ProtoCodec.bytes(obsBytes, obsShape))
-        .setRewards(ProtoCodec.floats(rewards, tp1, numEnvs))
-        .setDiscounts(ProtoCodec.floats(discounts, tp1, numEnvs))
-        .setStepTypes(ProtoCodec.ints(stepTypes, tp1, numEnvs))
-        .setActions(ProtoCodec.ints(actions, tp1, numEnvs))
-        .setPrevActions(ProtoCodec.ints(prevActions, tp1, numEnvs))
-        .setBehaviourLogits(ProtoCodec.floats(logits, tp1, numEnvs, numActions))
+        .setObservations(obsFloats != null ? TensorCodec.floats(obsFloats, obsShape) : TensorCodec.bytes(obsBytes, obsShape))
+        .setRewards(TensorCodec.floats(rewards, tp1, numEnvs))
+        .setDiscounts(TensorCodec.floats(discounts, tp1, numEnvs))
+        .setStepTypes(TensorCodec.ints(stepTypes, tp1, numEnvs))
+        .setActions(TensorCodec.ints(actions, tp1, numEnvs))
+        .setPrevActions(TensorCodec.ints(prevActions, tp1, numEnvs))
+        .setBehaviourLogits(TensorCodec.floats(logits, tp1, numEnvs, numActions))
         .addAllEpisodes(episodes);
     for (int k = 0; k < startState.arrays().size(); k++) {
-      u.addCoreState(ProtoCodec.floats(startState.arrays().get(k), startState.shapes().get(k)));
+      u.addCoreState(TensorCodec.floats(startState.arrays().get(k), startState.shapes().get(k)));
     }
     return u.build();
   }

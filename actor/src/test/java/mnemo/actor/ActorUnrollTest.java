@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import mnemo.envs.VectorEnvironment;
-import mnemo.envs.remote.ProtoCodec;
+import mnemo.proto.TensorCodec;
 import mnemo.proto.env.v1.DType;
 import mnemo.proto.learner.v1.EpisodeStats;
 import mnemo.proto.learner.v1.RegisterResponse;
@@ -82,18 +82,18 @@ class ActorUnrollTest {
     assertThat(a.getObservations().getShapeList()).containsExactly(4, 2, 1);
     assertThat(a.getObservations().getDtype()).isEqualTo(DType.FLOAT32);
     // time-major [t][env]
-    assertThat(ProtoCodec.toFloats(a.getObservations())).containsExactly(0, 0, 1, 1, 2, 2, 0, 3);
-    assertThat(ProtoCodec.toFloats(a.getRewards())).containsExactly(0, 0, 1, 2, 2, 1, 0, 2);
-    assertThat(ProtoCodec.toFloats(a.getDiscounts())).containsExactly(1, 1, 1, 1, 0, 1, 1, 0);
-    assertThat(ProtoCodec.toInts(a.getStepTypes())).containsExactly(F, F, M, M, L, M, F, L);
-    assertThat(ProtoCodec.toInts(a.getPrevActions())).containsExactly(-1, -1, 0, 1, 1, 0, -1, 1);
-    assertThat(ProtoCodec.toInts(a.getActions())).containsExactly(0, 1, 1, 0, 0, 1, 0, 0);
+    assertThat(TensorCodec.toFloats(a.getObservations())).containsExactly(0, 0, 1, 1, 2, 2, 0, 3);
+    assertThat(TensorCodec.toFloats(a.getRewards())).containsExactly(0, 0, 1, 2, 2, 1, 0, 2);
+    assertThat(TensorCodec.toFloats(a.getDiscounts())).containsExactly(1, 1, 1, 1, 0, 1, 1, 0);
+    assertThat(TensorCodec.toInts(a.getStepTypes())).containsExactly(F, F, M, M, L, M, F, L);
+    assertThat(TensorCodec.toInts(a.getPrevActions())).containsExactly(-1, -1, 0, 1, 1, 0, -1, 1);
+    assertThat(TensorCodec.toInts(a.getActions())).containsExactly(0, 1, 1, 0, 0, 1, 0, 0);
     assertThat(a.getBehaviourLogits().getShapeList()).containsExactly(4, 2, 2);
-    assertThat(ProtoCodec.toFloats(a.getBehaviourLogits()))
+    assertThat(TensorCodec.toFloats(a.getBehaviourLogits()))
         .containsExactly(0, -1000, -1000, 0, -1000, 0, 0, -1000, 0, -1000, -1000, 0, 0, -1000, 0, -1000);
     assertThat(a.getCoreStateList()).hasSize(1);
     assertThat(a.getCoreState(0).getShapeList()).containsExactly(2, 1);
-    assertThat(ProtoCodec.toFloats(a.getCoreState(0))).containsExactly(0, 0);
+    assertThat(TensorCodec.toFloats(a.getCoreState(0))).containsExactly(0, 0);
     assertThat(a.getEpisodesList()).containsExactlyInAnyOrder(
         episode(3, 2), // env 0: rewards 1 + 2 over 2 actions
         episode(5, 3)); // env 1: rewards 2 + 1 + 2 over 3 actions
@@ -101,14 +101,14 @@ class ActorUnrollTest {
     Unroll b = u.get(1);
     assertThat(b.getSequence()).isEqualTo(1);
     // step 0 repeats step 3 of the previous unroll
-    assertThat(ProtoCodec.toFloats(b.getObservations())).containsExactly(0, 3, 1, 0, 2, 1, 0, 2);
-    assertThat(ProtoCodec.toFloats(b.getRewards())).containsExactly(0, 2, 1, 0, 2, 2, 0, 1);
-    assertThat(ProtoCodec.toFloats(b.getDiscounts())).containsExactly(1, 0, 1, 1, 0, 1, 1, 1);
-    assertThat(ProtoCodec.toInts(b.getStepTypes())).containsExactly(F, L, M, F, L, M, F, M);
-    assertThat(ProtoCodec.toInts(b.getPrevActions())).containsExactly(-1, 1, 0, -1, 1, 1, -1, 0);
-    assertThat(ProtoCodec.toInts(b.getActions())).containsExactly(0, 0, 1, 1, 0, 0, 0, 1);
+    assertThat(TensorCodec.toFloats(b.getObservations())).containsExactly(0, 3, 1, 0, 2, 1, 0, 2);
+    assertThat(TensorCodec.toFloats(b.getRewards())).containsExactly(0, 2, 1, 0, 2, 2, 0, 1);
+    assertThat(TensorCodec.toFloats(b.getDiscounts())).containsExactly(1, 0, 1, 1, 0, 1, 1, 1);
+    assertThat(TensorCodec.toInts(b.getStepTypes())).containsExactly(F, L, M, F, L, M, F, M);
+    assertThat(TensorCodec.toInts(b.getPrevActions())).containsExactly(-1, 1, 0, -1, 1, 1, -1, 0);
+    assertThat(TensorCodec.toInts(b.getActions())).containsExactly(0, 0, 1, 1, 0, 0, 0, 1);
     // the state before step 0 (= before step 3 of unroll 1): 3 steps since each episode began
-    assertThat(ProtoCodec.toFloats(b.getCoreState(0))).containsExactly(3, 3);
+    assertThat(TensorCodec.toFloats(b.getCoreState(0))).containsExactly(3, 3);
     // env 1's first episode was reported in unroll 1 and is not repeated here
     assertThat(b.getEpisodesList()).containsExactly(episode(3, 2));
   }

@@ -183,7 +183,7 @@ public final class CoreCommand implements Runnable {
           }
         }
         NDList s0 = c.initialState(m, (int) in.getShape().get(1));
-        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        mnemo.agent.Autograd.disableOnThisThread();
         CoreOutput o = c.unroll(in, r, s0);
         Map<String, NpyArray> res = new LinkedHashMap<>();
         res.put("outputs", NpyArray.of(o.outputs()));

@@ -15,9 +15,9 @@ import mnemo.envs.render.FrameRecorder;
 import mnemo.envs.render.GifWriter;
 import mnemo.envs.render.StepCaption;
 import mnemo.envs.render.TextRenderer;
-import mnemo.envs.rollout.EpisodeStats;
-import mnemo.envs.rollout.Policy;
+import mnemo.envs.rollout.EpisodeOutcome;
 import mnemo.envs.rollout.Rollout;
+import mnemo.envs.rollout.SingleEnvPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -78,9 +78,9 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("  observation " + env.spec().observation() + ", " + env.spec().numActions() + " actions "
           + env.spec().actionNames());
       out.println();
-      Policy p = EnvsRenderCommand.policy(spec, policy, env, seed);
+      SingleEnvPolicy p = EnvsRenderCommand.policy(spec, policy, env, seed);
       TextRenderer text = new TextRenderer(out, false);
-      List<EpisodeStats> stats = new ArrayList<>();
+      List<EpisodeOutcome> stats = new ArrayList<>();
       int frames;
       try (GifWriter gif = new GifWriter(gifPath, 250)) {
         FrameRecorder recorder = new FrameRecorder(env, 0, true, gif);
@@ -99,7 +99,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
       out.println();
       for (int e = 0; e < stats.size(); e++) {
-        EpisodeStats s = stats.get(e);
+        EpisodeOutcome s = stats.get(e);
         out.printf(Locale.ROOT, "episode %d: %d steps%s, return %.3f%s%n", e + 1, s.length(),
             s.finished() ? "" : " (cut)", s.episodeReturn(),
             Double.isNaN(s.success()) ? "" : s.success() > 0 ? ", success" : ", failure");

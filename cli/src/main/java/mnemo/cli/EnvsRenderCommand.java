@@ -1,7 +1,7 @@
 package mnemo.cli;
 
-import java.nio.charset.StandardCharsets;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -13,15 +13,15 @@ import mnemo.envs.render.GifWriter;
 import mnemo.envs.render.PngWriter;
 import mnemo.envs.render.StepCaption;
 import mnemo.envs.render.TextRenderer;
-import mnemo.envs.rollout.EpisodeStats;
-import mnemo.envs.rollout.Policy;
+import mnemo.envs.rollout.EpisodeOutcome;
 import mnemo.envs.rollout.Rollout;
+import mnemo.envs.rollout.SingleEnvPolicy;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code mnemo envs render ID}: a rollout of one task as an animated GIF, a PNG, or text frames. */
 @Command(
@@ -77,12 +77,12 @@ public final class EnvsRenderCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--steps and --scale must be >= 0 and --fps in (0, 100]");
     }
     try (Environment env = make(spec, taskId)) {
-      Policy p = policy(spec, policy, env, seed);
+      SingleEnvPolicy p = policy(spec, policy, env, seed);
       PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
       TextRenderer textRenderer = new TextRenderer(stdout, false);
       GifWriter gif = kind.endsWith(".gif") ? new GifWriter(out, (int) Math.round(1000 / fps)) : null;
       FrameRecorder recorder = out == null ? null : new FrameRecorder(env, scale, captions, gif);
-      List<EpisodeStats> episodes;
+      List<EpisodeOutcome> episodes;
       try {
         episodes = Rollout.steps(env, p, seed, steps, s -> {
           if (text) {
@@ -118,18 +118,18 @@ public final class EnvsRenderCommand implements Callable<Integer> {
   }
 
   /** The policy {@code name} for {@code env}, or a usage error. */
-  static Policy policy(CommandSpec spec, String name, Environment env, long seed) {
+  static SingleEnvPolicy policy(CommandSpec spec, String name, Environment env, long seed) {
     try {
-      return Policy.named(name, env, seed);
+      return SingleEnvPolicy.named(name, env, seed);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 
   /** "task: 3 episodes (2 finished), mean return 0.50, success 1/2". */
-  static String summary(String taskId, List<EpisodeStats> episodes) {
-    long finished = episodes.stream().filter(EpisodeStats::finished).count();
-    double meanReturn = episodes.stream().mapToDouble(EpisodeStats::episodeReturn).average().orElse(0);
+  static String summary(String taskId, List<EpisodeOutcome> episodes) {
+    long finished = episodes.stream().filter(EpisodeOutcome::finished).count();
+    double meanReturn = episodes.stream().mapToDouble(EpisodeOutcome::episodeReturn).average().orElse(0);
     long withSuccess = episodes.stream().filter(e -> !Double.isNaN(e.success())).count();
     long successes = episodes.stream().filter(e -> e.success() > 0).count();
     return String.format(Locale.ROOT, "%s: %d episode%s (%d finished), mean return %.3f%s", taskId, episodes.size(),

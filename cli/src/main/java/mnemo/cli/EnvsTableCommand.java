@@ -22,8 +22,8 @@ import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.render.FrameRecorder;
 import mnemo.envs.render.GifWriter;
 import mnemo.envs.rollout.Evaluation;
-import mnemo.envs.rollout.Policy;
 import mnemo.envs.rollout.Rollout;
+import mnemo.envs.rollout.SingleEnvPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -135,7 +135,7 @@ public final class EnvsTableCommand implements Callable<Integer> {
           try (Environment env = registry.make(id)) {
             String policy = env instanceof Oracle ? "oracle" : "random";
             try (GifWriter w = new GifWriter(gif, 250)) {
-              Rollout.episode(env, Policy.named(policy, env, seed), seed, 1, gifSteps, new FrameRecorder(env, 0, true, w));
+              Rollout.episode(env, SingleEnvPolicy.named(policy, env, seed), seed, 1, gifSteps, new FrameRecorder(env, 0, true, w));
             }
             pictures.put(e.getKey(), env.spec().taskId() + "|" + policy);
           } catch (UnsupportedOperationException noPicture) {

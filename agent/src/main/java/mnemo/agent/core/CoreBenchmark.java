@@ -8,8 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.recurrent.LSTM;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
@@ -20,6 +18,7 @@ import java.util.function.DoubleConsumer;
 import mnemo.agent.AgentInput;
 import mnemo.agent.AgentModel;
 import mnemo.agent.AgentSpec;
+import mnemo.agent.Autograd;
 import mnemo.agent.network.AgentNetworks;
 
 /**
@@ -62,9 +61,7 @@ public final class CoreBenchmark {
               gc.backward(out.sum());
             }
           }
-          for (NDArray p : core.parameters()) {
-            JniUtils.zeroGrad((PtNDArray) p);
-          }
+          Autograd.zeroGradients(core.parameters());
         }, ms -> {
           if (record) {
             a.add(ms);
@@ -78,7 +75,7 @@ public final class CoreBenchmark {
               gc.backward(out.sum());
             }
           }
-          fused.getParameters().values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p.getArray()));
+          fused.getParameters().values().forEach(p -> Autograd.zeroGradient(p.getArray()));
         }, ms -> {
           if (record) {
             f.add(ms);
@@ -92,10 +89,8 @@ public final class CoreBenchmark {
   /** Single-step latency of a core (no autograd) at each batch size. */
   public static List<StepTiming> coreStep(String coreSpec, int in, int h, int[] batches, int iters) {
     List<StepTiming> out = new ArrayList<>();
-    Engine.getEngine("PyTorch"); // loads libtorch before any JniUtils call
-    boolean grad = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try (NDManager m = NDManager.newBaseManager()) {
+    Engine.getEngine("PyTorch"); // loads libtorch before any grad-mode call
+    try (Autograd.Paused noGraph = Autograd.pause(); NDManager m = NDManager.newBaseManager()) {
       RecurrentCore core = RecurrentCores.create(CoreSpec.parse(coreSpec).withHidden(h), in, m, 1);
       for (int b : batches) {
         List<Double> us = new ArrayList<>();
@@ -113,8 +108,6 @@ public final class CoreBenchmark {
         }
         out.add(new StepTiming(coreSpec.trim() + " core step (I=" + in + ", H=" + h + ")", b, median(us)));
       }
-    } finally {
-      JniUtils.setGradMode(grad);
     }
     return out;
   }

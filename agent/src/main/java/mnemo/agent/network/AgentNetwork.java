@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -20,6 +19,8 @@ import mnemo.agent.AgentInput;
 import mnemo.agent.AgentModel;
 import mnemo.agent.AgentOutput;
 import mnemo.agent.AgentSpec;
+import mnemo.agent.Autograd;
+import mnemo.agent.ShapeCheck;
 import mnemo.agent.core.CoreOutput;
 import mnemo.agent.core.CoreSpec;
 import mnemo.agent.core.RecurrentCore;
@@ -179,17 +180,12 @@ public final class AgentNetwork implements AgentModel {
 
   @Override
   public AgentOutput unroll(AgentInput input, NDList state, boolean training) {
-    boolean gradBefore = JniUtils.isGradMode();
-    if (!training) {
-      // Grad mode is per thread: actor threads would otherwise record graphs they never use.
-      JniUtils.setGradMode(false);
-    }
-    try {
+    if (training) {
       return forward(input, state);
-    } finally {
-      if (!training) {
-        JniUtils.setGradMode(gradBefore);
-      }
+    }
+    // Grad mode is per thread: actor threads would otherwise record graphs they never use.
+    try (Autograd.Paused noGraph = Autograd.pause()) {
+      return forward(input, state);
     }
   }
 
@@ -207,9 +203,9 @@ public final class AgentNetwork implements AgentModel {
     long t = os.get(0);
     long b = os.get(1);
     Shape tb = new Shape(t, b);
-    check("prevActions", in.prevActions(), tb);
-    check("rewards", in.rewards(), tb);
-    check("resets", in.resets(), tb);
+    ShapeCheck.require("prevActions", "[T, B]", in.prevActions(), tb);
+    ShapeCheck.require("rewards", "[T, B]", in.rewards(), tb);
+    ShapeCheck.require("resets", "[T, B]", in.resets(), tb);
     NDManager out = o.getManager();
     AgentOutput result;
     try (NDScope scope = new NDScope()) {
@@ -260,13 +256,6 @@ public final class AgentNetwork implements AgentModel {
 
   private static String joined(int[] s) {
     return Arrays.toString(s).replaceAll("[\\[\\]]", "");
-  }
-
-  private static void check(String name, NDArray a, Shape expected) {
-    if (a == null || !a.getShape().equals(expected)) {
-      throw new IllegalArgumentException(name + " must be [T, B] = " + expected + ", got "
-          + (a == null ? "null" : a.getShape()));
-    }
   }
 
   @Override

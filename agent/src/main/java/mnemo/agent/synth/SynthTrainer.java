@@ -6,10 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,14 +16,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import mnemo.agent.Autograd;
 import mnemo.agent.core.CoreSpec;
 import mnemo.agent.core.RecurrentCore;
 import mnemo.agent.core.RecurrentCores;
+import mnemo.agent.optim.Adam;
+import mnemo.agent.optim.ClippedUpdate;
 
 /**
- * Trains a core plus a linear readout on a synthetic task with Adam and global-norm gradient
- * clipping, a fresh batch every update (so the training loss is an unbiased test loss). Writes one
- * CSV row per update: {@code step,loss,score,seconds}.
+ * Trains a core plus a linear readout on a synthetic task with Adam (β1 0.9, β2 0.999, ε 1e-8) and
+ * global-norm gradient clipping, through the learner's own update path ({@link ClippedUpdate}), a fresh
+ * batch every update (so the training loss is an unbiased test loss). Writes one CSV row per update:
+ * {@code step,loss,score,seconds}.
  *
  * <p>Uses the process's one GradientCollector: run one trainer at a time per process.
  */
@@ -49,6 +50,11 @@ public final class SynthTrainer {
 
   /** The window (in updates) over which final numbers and the solve criterion are averaged. */
   public static final int WINDOW = 50;
+
+  /** Adam's hyper-parameters besides the learning rate: Kingma and Ba's (and DJL's) defaults. */
+  static final double ADAM_BETA1 = 0.9;
+  static final double ADAM_BETA2 = 0.999;
+  static final double ADAM_EPSILON = 1e-8;
 
   private SynthTrainer() {}
 
@@ -83,7 +89,11 @@ public final class SynthTrainer {
       List<NDArray> params = new ArrayList<>(core.parameters());
       params.add(readW);
       params.add(readB);
-      Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) config.learningRate())).build();
+      List<String> names = new ArrayList<>(params.size());
+      for (int i = 0; i < params.size(); i++) {
+        names.add("p" + i);
+      }
+      Adam adam = new Adam(Tracker.fixed((float) config.learningRate()), ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, model);
       double runLoss = 0;
       double runScore = 0;
       Window window = new Window();
@@ -101,7 +111,7 @@ public final class SynthTrainer {
             score = ev.score();
             gc.backward(ev.loss());
           }
-          update(adam, params, config.clipNorm(), sm);
+          ClippedUpdate.apply(adam, names, params, config.clipNorm());
         }
         rows.add(new double[] {step, lossValue, score, (System.nanoTime() - start) / 1e9});
         window.add(lossValue, score);
@@ -126,41 +136,19 @@ public final class SynthTrainer {
 
   /** The score over the whole test set: chunks of {@link #TEST_CHUNK} examples, forward only, weighted by size. */
   static double testScore(TestSetTask task, RecurrentCore core, NDArray readW, NDArray readB, NDManager model) {
-    JniUtils.setGradMode(false); // no autograd graph for scoring
     double weighted = 0;
-    for (int from = 0; from < task.testSize(); from += TEST_CHUNK) {
-      int to = Math.min(task.testSize(), from + TEST_CHUNK);
-      try (NDManager sm = model.newSubManager()) {
-        SynthTask.Batch batch = task.testBatch(sm, from, to);
-        NDArray out = core.unroll(batch.inputs(), null, core.initialState(sm, to - from)).outputs();
-        NDArray pred = Linear.linear(out, readW, readB).singletonOrThrow();
-        weighted += task.evaluate(pred, batch).score() * (to - from);
+    try (Autograd.Paused noGraph = Autograd.pause()) { // no autograd graph for scoring
+      for (int from = 0; from < task.testSize(); from += TEST_CHUNK) {
+        int to = Math.min(task.testSize(), from + TEST_CHUNK);
+        try (NDManager sm = model.newSubManager()) {
+          SynthTask.Batch batch = task.testBatch(sm, from, to);
+          NDArray out = core.unroll(batch.inputs(), null, core.initialState(sm, to - from)).outputs();
+          NDArray pred = Linear.linear(out, readW, readB).singletonOrThrow();
+          weighted += task.evaluate(pred, batch).score() * (to - from);
+        }
       }
     }
     return weighted / task.testSize();
-  }
-
-  /** Clips the global gradient norm, then one Adam update per parameter; gradients are zeroed after. */
-  static void update(Optimizer adam, List<NDArray> params, double clipNorm, NDManager sm) {
-    List<NDArray> grads = new ArrayList<>(params.size());
-    double sq = 0;
-    for (NDArray p : params) {
-      NDArray g = p.getGradient();
-      g.attach(sm);
-      grads.add(g);
-      sq += g.square().sum().getFloat();
-    }
-    double norm = Math.sqrt(sq);
-    boolean finite = Double.isFinite(norm);
-    // ‖g‖ > clip: g ← g · clip / ‖g‖
-    float scale = clipNorm > 0 && norm > clipNorm ? (float) (clipNorm / norm) : 1f;
-    for (int i = 0; i < params.size(); i++) {
-      if (finite) {
-        NDArray g = scale == 1f ? grads.get(i) : grads.get(i).mul(scale);
-        adam.update("p" + i, params.get(i), g);
-      }
-      JniUtils.zeroGrad((PtNDArray) params.get(i));
-    }
   }
 
   static void writeCsv(Path csv, List<double[]> rows) {

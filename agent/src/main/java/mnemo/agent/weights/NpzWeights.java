@@ -3,13 +3,12 @@ package mnemo.agent.weights;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayInputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +17,7 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import mnemo.agent.Autograd;
 
 /**
  * Named arrays to and from numpy {@code .npz} archives (a zip of {@code NAME.npy} entries, as
@@ -142,9 +142,8 @@ public final class NpzWeights {
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("weights do not fit: " + String.join("; ", problems));
     }
-    boolean grad = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try (NDManager tmp = targets.get(0).getManager().newSubManager()) {
+    try (Autograd.Paused noGraph = Autograd.pause();
+        NDManager tmp = targets.get(0).getManager().newSubManager()) {
       NDIndex all = new NDIndex("...");
       for (int i = 0; i < names.size(); i++) {
         NDArray t = targets.get(i);
@@ -156,8 +155,6 @@ public final class NpzWeights {
           t.set(all, staged.toType(t.getDataType(), false));
         }
       }
-    } finally {
-      JniUtils.setGradMode(grad);
     }
   }
 }

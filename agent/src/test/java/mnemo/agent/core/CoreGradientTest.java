@@ -9,10 +9,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import mnemo.agent.Autograd;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -60,9 +60,7 @@ class CoreGradientTest {
         gc.backward(loss.get());
       }
       SplittableRandom rng = new SplittableRandom(3);
-      boolean grad = JniUtils.isGradMode();
-      JniUtils.setGradMode(false);
-      try {
+      try (Autograd.Paused noGraph = Autograd.pause()) {
         NDList targets = new NDList(core.parameters().toArray(new NDArray[0]));
         targets.add(x);
         for (NDArray p : targets) {
@@ -90,8 +88,6 @@ class CoreGradientTest {
                 .isCloseTo(numeric, org.assertj.core.api.Assertions.within(1e-6 + 1e-5 * Math.abs(numeric)));
           }
         }
-      } finally {
-        JniUtils.setGradMode(grad);
       }
     }
   }

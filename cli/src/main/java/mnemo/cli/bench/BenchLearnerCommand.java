@@ -12,6 +12,7 @@ import mnemo.agent.network.AgentNetworks;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.Devices;
 import mnemo.learner.Learner;
 import mnemo.learner.batch.Batch;
@@ -101,7 +102,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
     }
     List<Unroll> messages = new ArrayList<>();
     for (int i = 0; i < batch; i++) {
-      messages.add(SyntheticUnrolls.random(spec, shapes, unroll, envs, 7, i));
+      messages.add(SyntheticUnrolls.random(ProtoCodec.toProto(spec), shapes, unroll, envs, 7, i));
     }
     LearnerThroughput.Result r = LearnerThroughput.measure(config, spec, messages, dev,
         LearnerThroughput.Window.updates(steps));

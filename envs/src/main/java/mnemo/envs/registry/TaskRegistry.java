@@ -18,7 +18,7 @@ public final class TaskRegistry {
   /** A registry holding every task that ships with Mnemo. */
   public static TaskRegistry builtin() {
     TaskRegistry r = new TaskRegistry();
-    BuiltinTasks.registerAll(r);
+    BuiltinTasks.families().forEach(r::register);
     return r;
   }
 

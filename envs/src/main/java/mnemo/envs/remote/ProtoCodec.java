@@ -1,7 +1,5 @@
 package mnemo.envs.remote;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -14,6 +12,7 @@ import mnemo.envs.StepType;
 import mnemo.envs.Tensor;
 import mnemo.envs.TensorSpec;
 import mnemo.envs.TimeStep;
+import mnemo.proto.TensorCodec;
 import mnemo.proto.env.v1.ActionSpec;
 import mnemo.proto.env.v1.InfoColumn;
 import mnemo.proto.env.v1.TimeStepBatch;
@@ -21,7 +20,7 @@ import mnemo.proto.env.v1.TimeStepBatch;
 /**
  * Converts between {@code mnemo.envs} values and the {@code mnemo.env.v1} messages.
  *
- * <p>Tensor payloads are packed little-endian, row-major. A batch of N time steps is stacked along a
+ * <p>Tensor payloads are packed by {@link TensorCodec} (little-endian, row-major). A batch of N time steps is stacked along a
  * leading axis: the observation of spec shape S travels as one tensor of shape [N, ...S], so one vector
  * step costs one payload array on each side (no per-element message). Everything decoded is validated
  * against the spec, and a malformed message throws IllegalArgumentException saying what is wrong.
@@ -47,101 +46,22 @@ public final class ProtoCodec {
     };
   }
 
-  static int bytesPerElement(DType d) {
-    return d == DType.FLOAT32 ? 4 : 1;
-  }
-
-  // ---- tensors ----
+  // ---- tensors (packed by mnemo.proto.TensorCodec) ----
 
   /** A single tensor, packed little-endian. */
   public static mnemo.proto.env.v1.Tensor toProto(Tensor t) {
-    return t.dtype() == DType.FLOAT32 ? floats(t.floats(), t.shapeView()) : bytes(t.bytes(), t.shapeView());
+    return t.dtype() == DType.FLOAT32
+        ? TensorCodec.floats(t.floats(), t.shapeView())
+        : TensorCodec.bytes(t.bytes(), t.shapeView());
   }
 
   /** A single tensor; throws when the payload length does not match the shape. */
   public static Tensor fromProto(mnemo.proto.env.v1.Tensor t) {
     DType dtype = fromProto(t.getDtype());
-    int[] shape = t.getShapeList().stream().mapToInt(Integer::intValue).toArray();
-    checkPayload(t, dtype, elements(shape));
-    return dtype == DType.FLOAT32 ? Tensor.ofFloats(toFloats(t), shape) : Tensor.ofBytes(t.getData().toByteArray(), shape);
-  }
-
-  /** A FLOAT32 tensor message of row-major {@code data}; throws when the shape does not hold its length. */
-  public static mnemo.proto.env.v1.Tensor floats(float[] data, int... shape) {
-    byte[] le = new byte[checkLength(data.length, shape) * 4];
-    ByteBuffer.wrap(le).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(data);
-    // No copy: nobody else holds le.
-    return message(mnemo.proto.env.v1.DType.FLOAT32, UnsafeByteOperations.unsafeWrap(le), shape);
-  }
-
-  /** An INT32 tensor message of row-major {@code data} (actions, step types). */
-  public static mnemo.proto.env.v1.Tensor ints(int[] data, int... shape) {
-    byte[] le = new byte[checkLength(data.length, shape) * 4];
-    ByteBuffer.wrap(le).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(data);
-    return message(mnemo.proto.env.v1.DType.INT32, UnsafeByteOperations.unsafeWrap(le), shape);
-  }
-
-  /** A UINT8 tensor message of row-major {@code data} (copied). */
-  public static mnemo.proto.env.v1.Tensor bytes(byte[] data, int... shape) {
-    checkLength(data.length, shape);
-    return message(mnemo.proto.env.v1.DType.UINT8, ByteString.copyFrom(data), shape);
-  }
-
-  /** A FLOAT32 tensor message's elements. */
-  public static float[] toFloats(mnemo.proto.env.v1.Tensor t) {
-    if (t.getDtype() != mnemo.proto.env.v1.DType.FLOAT32) {
-      throw new IllegalArgumentException("expected FLOAT32, got " + t.getDtype());
-    }
-    float[] out = new float[t.getData().size() / 4];
-    t.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-    return out;
-  }
-
-  /** An INT32 tensor message's elements. */
-  public static int[] toInts(mnemo.proto.env.v1.Tensor t) {
-    if (t.getDtype() != mnemo.proto.env.v1.DType.INT32) {
-      throw new IllegalArgumentException("expected INT32, got " + t.getDtype());
-    }
-    int[] out = new int[t.getData().size() / 4];
-    t.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(out);
-    return out;
-  }
-
-  private static mnemo.proto.env.v1.Tensor message(mnemo.proto.env.v1.DType dtype, ByteString data, int... shape) {
-    mnemo.proto.env.v1.Tensor.Builder b = mnemo.proto.env.v1.Tensor.newBuilder().setDtype(dtype).setData(data);
-    for (int d : shape) {
-      b.addShape(d);
-    }
-    return b.build();
-  }
-
-  private static int checkLength(int length, int... shape) {
-    if (elements(shape) != length) {
-      throw new IllegalArgumentException(length + " elements do not fill shape " + Arrays.toString(shape));
-    }
-    return length;
-  }
-
-  private static int elements(int[] shape) {
-    long n = 1;
-    for (int d : shape) {
-      if (d < 0) {
-        throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
-      }
-      n *= d;
-      if (n > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " is too large");
-      }
-    }
-    return (int) n;
-  }
-
-  private static void checkPayload(mnemo.proto.env.v1.Tensor t, DType dtype, int n) {
-    long want = (long) n * bytesPerElement(dtype);
-    if (t.getData().size() != want) {
-      throw new IllegalArgumentException("tensor " + t.getDtype() + t.getShapeList() + " needs " + want
-          + " payload bytes, got " + t.getData().size());
-    }
+    TensorCodec.checkPayload(t);
+    int[] shape = TensorCodec.shape(t);
+    return dtype == DType.FLOAT32 ? Tensor.ofFloats(TensorCodec.toFloats(t), shape)
+        : Tensor.ofBytes(t.getData().toByteArray(), shape);
   }
 
   // ---- specs ----
@@ -203,7 +123,7 @@ public final class ProtoCodec {
 
   /** Bytes of the stacked observation payload of {@code n} steps of {@code spec}. */
   public static int payloadBytes(EnvSpec spec, int n) {
-    return n * spec.observation().size() * bytesPerElement(spec.observation().dtype());
+    return n * spec.observation().size() * TensorCodec.bytesPerElement(toProto(spec.observation().dtype()));
   }
 
   /**
@@ -229,14 +149,8 @@ public final class ProtoCodec {
       throw new IllegalArgumentException("payload of " + payload.length + " bytes, " + bytes + " needed");
     }
     TimeStepBatch.Builder b = TimeStepBatch.newBuilder();
-    mnemo.proto.env.v1.Tensor.Builder obs = mnemo.proto.env.v1.Tensor.newBuilder()
-        .setDtype(toProto(os.dtype())).addShape(n);
-    for (int d : os.shape()) {
-      obs.addShape(d);
-    }
-    byte[] data = payload;
     if (os.dtype() == DType.FLOAT32) {
-      java.nio.FloatBuffer fb = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      java.nio.FloatBuffer fb = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
       for (TimeStep ts : steps) {
         checkObservation(ts.observation(), os);
         fb.put(ts.observation().floats());
@@ -244,11 +158,14 @@ public final class ProtoCodec {
     } else {
       for (int i = 0; i < n; i++) {
         checkObservation(steps[i].observation(), os);
-        System.arraycopy(steps[i].observation().bytes(), 0, data, i * size, size);
+        System.arraycopy(steps[i].observation().bytes(), 0, payload, i * size, size);
       }
     }
+    int[] stacked = new int[os.shape().length + 1];
+    stacked[0] = n;
+    System.arraycopy(os.shape(), 0, stacked, 1, stacked.length - 1);
     // No copy: the message shares the array (see the aliasing rule above).
-    obs.setData(UnsafeByteOperations.unsafeWrap(data, 0, bytes));
+    mnemo.proto.env.v1.Tensor obs = TensorCodec.aliasing(toProto(os.dtype()), payload, bytes, stacked);
     for (TimeStep ts : steps) {
       b.addStepTypes(toProto(ts.type())).addRewards(ts.reward()).addDiscounts(ts.discount());
     }
@@ -297,7 +214,7 @@ public final class ProtoCodec {
           + Arrays.toString(shape).substring(1) + ", got " + obs.getDtype() + obs.getShapeList());
     }
     int size = os.size();
-    checkPayload(obs, os.dtype(), n * size);
+    TensorCodec.checkPayload(obs);
     float[][] infoValues = new float[b.getInfoCount()][];
     String[] infoKeys = new String[b.getInfoCount()];
     for (int k = 0; k < infoKeys.length; k++) {
@@ -312,7 +229,7 @@ public final class ProtoCodec {
         infoValues[k][i] = c.getValues(i);
       }
     }
-    ByteBuffer payload = obs.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer payload = TensorCodec.littleEndian(obs);
     java.nio.FloatBuffer floats = os.dtype() == DType.FLOAT32 ? payload.asFloatBuffer() : null;
     TimeStep[] out = new TimeStep[n];
     for (int i = 0; i < n; i++) {

@@ -17,7 +17,7 @@ public interface BatchPolicy {
   int[] act(TimeStep[] steps);
 
   /** A one-environment policy as a batch of N = 1. */
-  static BatchPolicy of(Policy policy) {
+  static BatchPolicy of(SingleEnvPolicy policy) {
     return steps -> {
       if (steps.length != 1) {
         throw new IllegalArgumentException("a single-environment policy got " + steps.length + " time steps");

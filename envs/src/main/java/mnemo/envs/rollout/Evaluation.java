@@ -25,7 +25,7 @@ public record Evaluation(int episodes, double meanReturn, double stdReturn, doub
    */
   public static Evaluation run(Environment env, String policyName, int episodes, long seed, IntConsumer progress)
       throws Exception {
-    return run(List.of(env), BatchPolicy.of(Policy.named(policyName, env, seed)), episodes, seed, progress, null);
+    return run(List.of(env), BatchPolicy.of(SingleEnvPolicy.named(policyName, env, seed)), episodes, seed, progress, null);
   }
 
   /**
@@ -55,7 +55,7 @@ public record Evaluation(int episodes, double meanReturn, double stdReturn, doub
     int[] episodeOf = new int[n]; // the episode environment i plays, -1 once it has no more to play
     double[] running = new double[n];
     int[] length = new int[n];
-    EpisodeStats[] stats = new EpisodeStats[episodes];
+    EpisodeOutcome[] stats = new EpisodeOutcome[episodes];
     for (int i = 0; i < n; i++) {
       steps[i] = envs.get(i).reset(Seeds.derive(seed, i));
       episodeOf[i] = i;
@@ -82,7 +82,7 @@ public record Evaluation(int episodes, double meanReturn, double stdReturn, doub
         if (!ts.isLast() && length[i] < Rollout.MAX_EPISODE_STEPS) {
           continue;
         }
-        stats[episodeOf[i]] = new EpisodeStats(running[i], ts.isLast() ? ts.info(TimeStep.SUCCESS) : Double.NaN,
+        stats[episodeOf[i]] = new EpisodeOutcome(running[i], ts.isLast() ? ts.info(TimeStep.SUCCESS) : Double.NaN,
             length[i], ts.isLast());
         progress.accept(++finished);
         running[i] = 0;
@@ -99,13 +99,13 @@ public record Evaluation(int episodes, double meanReturn, double stdReturn, doub
   }
 
   /** The statistics of finished episodes, summed in their order. */
-  private static Evaluation of(EpisodeStats[] stats) {
+  private static Evaluation of(EpisodeOutcome[] stats) {
     double sum = 0;
     double sumSq = 0;
     double successSum = 0;
     int successCount = 0;
     double lengthSum = 0;
-    for (EpisodeStats s : stats) {
+    for (EpisodeOutcome s : stats) {
       sum += s.episodeReturn();
       sumSq += s.episodeReturn() * s.episodeReturn();
       if (!Double.isNaN(s.success())) {

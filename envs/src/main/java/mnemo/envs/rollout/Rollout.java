@@ -10,7 +10,7 @@ import mnemo.envs.TimeStep;
  * Steps one environment with a policy, episode after episode, telling a listener about every step.
  *
  * <pre>{@code
- * List<EpisodeStats> eps = Rollout.steps(env, Policy.random(env.spec(), 1), 1, 200, step -> frames.add(env.render()));
+ * List<EpisodeOutcome> eps = Rollout.steps(env, SingleEnvPolicy.random(env.spec(), 1), 1, 200, step -> frames.add(env.render()));
  * }</pre>
  *
  * <p>Episode e (0-based) of a rollout with seed s is reset with {@code Seeds.derive(s, e)}, so the
@@ -29,7 +29,7 @@ public final class Rollout {
   private Rollout() {}
 
   /** Runs one episode (at most {@code maxSteps} actions, 0 = {@link #MAX_EPISODE_STEPS}). */
-  public static EpisodeStats episode(Environment env, Policy policy, long seed, int episodeNumber, int maxSteps,
+  public static EpisodeOutcome episode(Environment env, SingleEnvPolicy policy, long seed, int episodeNumber, int maxSteps,
       Listener listener) throws Exception {
     int cap = maxSteps > 0 ? maxSteps : MAX_EPISODE_STEPS;
     TimeStep ts = env.reset(seed);
@@ -43,20 +43,20 @@ public final class Rollout {
       step++;
       listener.onStep(new RolloutStep(episodeNumber, step, action, ts, ret));
     }
-    return new EpisodeStats(ret, ts.isLast() ? ts.info(TimeStep.SUCCESS) : Double.NaN, step, ts.isLast());
+    return new EpisodeOutcome(ret, ts.isLast() ? ts.info(TimeStep.SUCCESS) : Double.NaN, step, ts.isLast());
   }
 
   /**
    * Runs episodes until {@code totalSteps} actions were taken in all (the last episode may be cut), or,
    * with {@code totalSteps} = 0, exactly one episode. Returns every episode's statistics.
    */
-  public static List<EpisodeStats> steps(Environment env, Policy policy, long seed, int totalSteps, Listener listener)
+  public static List<EpisodeOutcome> steps(Environment env, SingleEnvPolicy policy, long seed, int totalSteps, Listener listener)
       throws Exception {
-    List<EpisodeStats> out = new ArrayList<>();
+    List<EpisodeOutcome> out = new ArrayList<>();
     int left = totalSteps;
     int e = 0;
     do {
-      EpisodeStats s = episode(env, policy, Seeds.derive(seed, e), e + 1, totalSteps > 0 ? left : 0, listener);
+      EpisodeOutcome s = episode(env, policy, Seeds.derive(seed, e), e + 1, totalSteps > 0 ? left : 0, listener);
       out.add(s);
       left -= s.length();
       e++;

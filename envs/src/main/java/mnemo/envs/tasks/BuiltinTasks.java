@@ -1,22 +1,28 @@
 package mnemo.envs.tasks;
 
-import mnemo.envs.registry.TaskRegistry;
+import java.util.List;
+import mnemo.envs.registry.TaskFamily;
 
-/** Every task family that ships with Mnemo, registered in one place. */
+/**
+ * Every task family that ships with Mnemo, listed in one place; {@code TaskRegistry.builtin()} registers
+ * them. (This class knows the families, not the registry, so the two do not import each other.)
+ */
 public final class BuiltinTasks {
   private BuiltinTasks() {}
 
-  public static void registerAll(TaskRegistry registry) {
-    registry.register(CueRecall.FAMILY);
-    registry.register(mnemo.envs.tasks.minigrid.Empty.FAMILY);
-    registry.register(mnemo.envs.tasks.minigrid.FourRooms.FAMILY);
-    registry.register(mnemo.envs.tasks.minigrid.Memory.FAMILY);
-    registry.register(mnemo.envs.tasks.pycolab.VisualMatch.FAMILY);
-    registry.register(mnemo.envs.tasks.pycolab.KeyToDoor.FAMILY);
-    registry.register(mnemo.envs.tasks.maze.MemoryGrid.FAMILY);
-    registry.register(mnemo.envs.tasks.maze.MemoryMaze.FAMILY);
-    registry.register(TMaze.FAMILY);
-    registry.register(RepeatFirst.FAMILY);
-    registry.register(RepeatPrevious.FAMILY);
+  /** The families, in the order they are registered. */
+  public static List<TaskFamily> families() {
+    return List.of(
+        CueRecall.FAMILY,
+        mnemo.envs.tasks.minigrid.Empty.FAMILY,
+        mnemo.envs.tasks.minigrid.FourRooms.FAMILY,
+        mnemo.envs.tasks.minigrid.Memory.FAMILY,
+        mnemo.envs.tasks.pycolab.VisualMatch.FAMILY,
+        mnemo.envs.tasks.pycolab.KeyToDoor.FAMILY,
+        mnemo.envs.tasks.maze.MemoryGrid.FAMILY,
+        mnemo.envs.tasks.maze.MemoryMaze.FAMILY,
+        TMaze.FAMILY,
+        RepeatFirst.FAMILY,
+        RepeatPrevious.FAMILY);
   }
 }

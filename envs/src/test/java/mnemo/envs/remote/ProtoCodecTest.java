@@ -39,27 +39,6 @@ class ProtoCodecTest {
   }
 
   @Test
-  void arraysBecomeTensorMessagesAndBack() {
-    // 1 = 0x00000001, -1 = 0xFFFFFFFF: least significant byte first
-    mnemo.proto.env.v1.Tensor ints = ProtoCodec.ints(new int[] {1, -1}, 1, 2);
-    assertThat(ints.getDtype()).isEqualTo(mnemo.proto.env.v1.DType.INT32);
-    assertThat(ints.getShapeList()).containsExactly(1, 2);
-    assertThat(ints.getData().toByteArray()).containsExactly(1, 0, 0, 0, -1, -1, -1, -1);
-    assertThat(ProtoCodec.toInts(ints)).containsExactly(1, -1);
-    mnemo.proto.env.v1.Tensor floats = ProtoCodec.floats(new float[] {1f, -2f}, 2);
-    assertThat(floats.getData().toByteArray()).containsExactly(0, 0, (byte) 0x80, 0x3F, 0, 0, 0, (byte) 0xC0);
-    assertThat(ProtoCodec.toFloats(floats)).containsExactly(1f, -2f);
-    byte[] data = {9, 8, 7};
-    mnemo.proto.env.v1.Tensor bytes = ProtoCodec.bytes(data, 3, 1);
-    data[0] = 0;
-    assertThat(bytes.getData().toByteArray()).containsExactly(9, 8, 7);
-    assertThat(bytes.getDtype()).isEqualTo(mnemo.proto.env.v1.DType.UINT8);
-    assertThatThrownBy(() -> ProtoCodec.floats(new float[3], 2, 2)).hasMessageContaining("3 elements do not fill shape [2, 2]");
-    assertThatThrownBy(() -> ProtoCodec.toInts(floats)).hasMessageContaining("expected INT32, got FLOAT32");
-    assertThatThrownBy(() -> ProtoCodec.toFloats(ints)).hasMessageContaining("expected FLOAT32, got INT32");
-  }
-
-  @Test
   void payloadOfTheWrongLengthIsRejected() {
     mnemo.proto.env.v1.Tensor bad = mnemo.proto.env.v1.Tensor.newBuilder().setDtype(mnemo.proto.env.v1.DType.FLOAT32)
         .addShape(3).setData(ByteString.copyFrom(new byte[8])).build();

@@ -32,8 +32,8 @@ class RolloutTest {
   void oneEpisodeReportsEveryStepAndItsReturn() throws Exception {
     Environment env = REGISTRY.make("memory/tmaze:length=4");
     List<RolloutStep> seen = new ArrayList<>();
-    EpisodeStats s = Rollout.episode(env, Policy.oracle(env), 3, 1, 0, seen::add);
-    assertThat(s).isEqualTo(new EpisodeStats(1.0, 1.0, 5, true));
+    EpisodeOutcome s = Rollout.episode(env, SingleEnvPolicy.oracle(env), 3, 1, 0, seen::add);
+    assertThat(s).isEqualTo(new EpisodeOutcome(1.0, 1.0, 5, true));
     assertThat(seen).hasSize(6);
     assertThat(seen.get(0).action()).isEqualTo(-1);
     assertThat(seen.get(0).timeStep().isFirst()).isTrue();
@@ -45,15 +45,15 @@ class RolloutTest {
   void stepsSpanEpisodesWithDerivedSeedsAndCutTheLast() throws Exception {
     Environment env = REGISTRY.make("memory/cue-recall:length=3");
     List<RolloutStep> seen = new ArrayList<>();
-    List<EpisodeStats> eps = Rollout.steps(env, Policy.random(env.spec(), 1), 9, 10, seen::add);
-    assertThat(eps).extracting(EpisodeStats::length).containsExactly(4, 4, 2);
-    assertThat(eps).extracting(EpisodeStats::finished).containsExactly(true, true, false);
+    List<EpisodeOutcome> eps = Rollout.steps(env, SingleEnvPolicy.random(env.spec(), 1), 9, 10, seen::add);
+    assertThat(eps).extracting(EpisodeOutcome::length).containsExactly(4, 4, 2);
+    assertThat(eps).extracting(EpisodeOutcome::finished).containsExactly(true, true, false);
     assertThat(eps.get(2).success()).isNaN();
     assertThat(seen).hasSize(13); // 3 resets + 10 steps
     List<RolloutStep> again = new ArrayList<>();
-    Rollout.steps(env, Policy.random(env.spec(), 1), 9, 10, again::add);
+    Rollout.steps(env, SingleEnvPolicy.random(env.spec(), 1), 9, 10, again::add);
     assertThat(again).isEqualTo(seen);
-    assertThat(Rollout.steps(env, Policy.random(env.spec(), 1), 9, 0, s -> {})).hasSize(1);
+    assertThat(Rollout.steps(env, SingleEnvPolicy.random(env.spec(), 1), 9, 0, s -> {})).hasSize(1);
   }
 
   @Test
@@ -76,12 +76,12 @@ class RolloutTest {
     Environment env = REGISTRY.make("memory/tmaze:length=3");
     Evaluation e = Evaluation.run(env, "random", 40, 7, n -> {});
     // the reference: episode k reset with Seeds.derive(7, k), one random policy over all of them
-    Policy p = Policy.random(env.spec(), 7);
+    SingleEnvPolicy p = SingleEnvPolicy.random(env.spec(), 7);
     double sum = 0;
     double success = 0;
     double length = 0;
     for (int k = 0; k < 40; k++) {
-      EpisodeStats s = Rollout.episode(env, p, mnemo.envs.Seeds.derive(7, k), k + 1, 0, step -> {});
+      EpisodeOutcome s = Rollout.episode(env, p, mnemo.envs.Seeds.derive(7, k), k + 1, 0, step -> {});
       sum += s.episodeReturn();
       success += s.success();
       length += s.length();
@@ -113,7 +113,7 @@ class RolloutTest {
     assertThat(progress).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     Environment solo = REGISTRY.make("minigrid/memory:size=7");
     List<RolloutStep> reference = new ArrayList<>();
-    Rollout.episode(solo, Policy.oracle(solo), mnemo.envs.Seeds.derive(5, 0), 1, 0, reference::add);
+    Rollout.episode(solo, SingleEnvPolicy.oracle(solo), mnemo.envs.Seeds.derive(5, 0), 1, 0, reference::add);
     assertThat(first).isEqualTo(reference);
   }
 
@@ -149,8 +149,8 @@ class RolloutTest {
         throw new UnsupportedOperationException();
       }
     };
-    assertThatThrownBy(() -> Policy.oracle(noOracle)).hasMessageContaining("no oracle");
-    assertThatThrownBy(() -> Policy.named("greedy", noOracle, 0)).hasMessageContaining("random or oracle");
+    assertThatThrownBy(() -> SingleEnvPolicy.oracle(noOracle)).hasMessageContaining("no oracle");
+    assertThatThrownBy(() -> SingleEnvPolicy.named("greedy", noOracle, 0)).hasMessageContaining("random or oracle");
   }
 
   @Test
@@ -160,7 +160,7 @@ class RolloutTest {
     FrameRecorder rec;
     try (GifWriter w = new GifWriter(gif, 100)) {
       rec = new FrameRecorder(env, 0, true, w);
-      Rollout.steps(env, Policy.oracle(env), 1, 7, rec);
+      Rollout.steps(env, SingleEnvPolicy.oracle(env), 1, 7, rec);
     }
     assertThat(rec.frames()).isEqualTo(8);
     assertThat(rec.last().width()).isEqualTo(112 * 2); // auto scale: 320 / 112
@@ -177,7 +177,7 @@ class RolloutTest {
     Environment env = REGISTRY.make("memory/tmaze:length=3");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     TextRenderer text = new TextRenderer(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
-    Rollout.episode(env, Policy.oracle(env), 1, 1, 0, s -> text.print(env, StepCaption.of(s, env.spec())));
+    Rollout.episode(env, SingleEnvPolicy.oracle(env), 1, 1, 0, s -> text.print(env, StepCaption.of(s, env.spec())));
     String out = bytes.toString(StandardCharsets.UTF_8);
     assertThat(out).startsWith("episode 1  step 0  action -  reward 0.00  return 0.00\n");
     assertThat(out).contains("step 1  action right").contains("step 4  action ").contains("return 1.00 success");

@@ -1,8 +1,9 @@
 package mnemo.learner.batch;
 
 import java.util.List;
-import mnemo.envs.DType;
-import mnemo.envs.EnvSpec;
+import mnemo.proto.TensorCodec;
+import mnemo.proto.env.v1.EnvSpec;
+import mnemo.proto.env.v1.TensorSpec;
 
 /**
  * The largest unroll an experiment can produce, in bytes: what the learner's message cap is derived
@@ -30,10 +31,14 @@ public record UnrollLimits(long bytesPerEnv, int maxEnvs) {
     }
   }
 
-  /** The limits for T, the task's spec, the core's state shapes (one environment) and the actors' N bound. */
+  /**
+   * The limits for T, the task's spec (its one observation tensor), the core's state shapes (one
+   * environment) and the actors' N bound.
+   */
   public static UnrollLimits of(int unrollLength, EnvSpec spec, List<int[]> stateShapes, int maxEnvs) {
     long steps = unrollLength + 1L;
-    long obs = (long) spec.observation().size() * (spec.observation().dtype() == DType.UINT8 ? 1 : 4);
+    TensorSpec o = spec.getObservations(0);
+    long obs = (long) TensorCodec.elements(TensorCodec.shape(o)) * TensorCodec.bytesPerElement(o.getDtype());
     long state = 0;
     for (int[] s : stateShapes) {
       long n = 4;
@@ -42,7 +47,7 @@ public record UnrollLimits(long bytesPerEnv, int maxEnvs) {
       }
       state += n;
     }
-    long perStep = obs + 5 * 4 + 4L * spec.numActions() + EPISODE_BYTES;
+    long perStep = obs + 5 * 4 + 4L * spec.getAction().getNumActions() + EPISODE_BYTES;
     return new UnrollLimits(steps * perStep + state, maxEnvs);
   }
 

@@ -1,22 +1,23 @@
 package mnemo.learner.batch;
 
-import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
-import mnemo.envs.EnvSpec;
+import mnemo.envs.remote.ProtoCodec;
+import mnemo.proto.TensorCodec;
 import mnemo.proto.env.v1.DType;
+import mnemo.proto.env.v1.EnvSpec;
 import mnemo.proto.env.v1.StepType;
 import mnemo.proto.env.v1.Tensor;
+import mnemo.proto.env.v1.TensorSpec;
 import mnemo.proto.learner.v1.EpisodeStats;
 import mnemo.proto.learner.v1.Unroll;
 
 /**
  * Checks an incoming {@link Unroll} against the experiment (T, the task's observation spec and action
- * count, the core's state shapes) and decodes it. Every field is checked: dtypes, shapes, payload
+ * count as the environment protocol's {@link EnvSpec} carries them, the core's state shapes) and decodes
+ * it with {@link TensorCodec}. Every field is checked: dtypes, shapes, payload
  * sizes, finite numbers, observations within the spec's bounds (give or take {@link #boundsTolerance}),
  * step types, actions in range, discounts in [0, 1], a weight version the learner has published, at most
  * one episode record per step, and a serialized size no larger than the shapes imply ({@link
@@ -29,7 +30,9 @@ public final class UnrollValidator {
   public static final int MAX_ENVS = 4096;
 
   private final int unrollLength;
-  private final EnvSpec envSpec;
+  private final TensorSpec observation;
+  private final int[] obsShape;
+  private final int numActions;
   private final List<int[]> stateShapes;
   private final LongSupplier currentVersion;
   private final UnrollLimits limits;
@@ -38,7 +41,8 @@ public final class UnrollValidator {
 
   /**
    * @param unrollLength T
-   * @param envSpec the task's spec (observation dtype and shape, number of actions)
+   * @param envSpec the task's spec as the wire carries it (one observation tensor, FLOAT32 or UINT8; the
+   *     number of actions)
    * @param stateShapes the core state's shapes for one environment (without the leading N)
    * @param currentVersion the learner's weight version: unrolls claiming a newer one are rejected
    */
@@ -46,9 +50,22 @@ public final class UnrollValidator {
     this(unrollLength, envSpec, stateShapes, currentVersion, MAX_ENVS);
   }
 
+  /**
+   * The same for an in-process {@code mnemo.envs.EnvSpec}: only until {@code Learner} takes the wire's spec,
+   * the last use of {@code envs} in this module's main code.
+   */
+  public UnrollValidator(int unrollLength, mnemo.envs.EnvSpec envSpec, List<int[]> stateShapes,
+      LongSupplier currentVersion, int maxEnvs) {
+    this(unrollLength, ProtoCodec.toProto(envSpec), stateShapes, currentVersion, maxEnvs);
+  }
+
   /** As above, with unrolls of at most {@code maxEnvs} environments. */
   public UnrollValidator(int unrollLength, EnvSpec envSpec, List<int[]> stateShapes, LongSupplier currentVersion,
       int maxEnvs) {
+    if (envSpec.getObservationsCount() != 1) {
+      throw new IllegalArgumentException("task " + envSpec.getTaskId() + " has " + envSpec.getObservationsCount()
+          + " observation tensors; Mnemo's unrolls carry exactly one");
+    }
     if (unrollLength < 1) {
       throw new IllegalArgumentException("unroll length must be >= 1, got " + unrollLength);
     }
@@ -56,12 +73,17 @@ public final class UnrollValidator {
       throw new IllegalArgumentException("maxEnvs must be in [1, " + MAX_ENVS + "], got " + maxEnvs);
     }
     this.unrollLength = unrollLength;
-    this.envSpec = envSpec;
+    this.observation = envSpec.getObservations(0);
+    this.obsShape = TensorCodec.shape(observation);
+    this.numActions = envSpec.getAction().getNumActions();
+    if (observation.getDtype() != DType.FLOAT32 && observation.getDtype() != DType.UINT8) {
+      throw new IllegalArgumentException("observation dtype " + observation.getDtype() + " is not FLOAT32 or UINT8");
+    }
     this.stateShapes = List.copyOf(stateShapes);
     this.currentVersion = currentVersion;
     this.limits = UnrollLimits.of(unrollLength, envSpec, this.stateShapes, maxEnvs);
-    double min = envSpec.observation().minimum();
-    double max = envSpec.observation().maximum();
+    double min = observation.getMinimum();
+    double max = observation.getMaximum();
     double tol = boundsTolerance(min, max);
     this.low = min - tol;
     this.high = max + tol;
@@ -111,16 +133,15 @@ public final class UnrollValidator {
       throw new InvalidUnrollException(
           "weight_version " + version + " is not one the learner published (current " + currentVersion.getAsLong() + ")");
     }
-    int A = envSpec.numActions();
+    int A = numActions;
     int steps = T + 1;
-    int[] obsShape = envSpec.observation().shape();
 
-    DType obsType = envSpec.observation().dtype() == mnemo.envs.DType.UINT8 ? DType.UINT8 : DType.FLOAT32;
-    float[] obs = floats("observations", u.getObservations(), obsType, concat(new int[] {steps, N}, obsShape));
+    float[] obs = floats("observations", u.getObservations(), observation.getDtype(),
+        concat(new int[] {steps, N}, obsShape));
     for (int i = 0; i < obs.length; i++) {
       if (!(obs[i] >= low && obs[i] <= high)) {
         throw new InvalidUnrollException("observations[" + i + "] = " + obs[i] + " outside the task's bounds ["
-            + envSpec.observation().minimum() + ", " + envSpec.observation().maximum() + "]");
+            + observation.getMinimum() + ", " + observation.getMaximum() + "]");
       }
     }
     float[] rewards = floats("rewards", u.getRewards(), DType.FLOAT32, steps, N);
@@ -166,7 +187,7 @@ public final class UnrollValidator {
         throw new InvalidUnrollException("episodes[" + i + "] has a non-finite return or a negative length");
       }
     }
-    return new DecodedUnroll(u.getActorId(), u.getSequence(), version, T, N, obsShape, A, obs, rewards, discounts,
+    return new DecodedUnroll(u.getActorId(), u.getSequence(), version, T, N, obsShape.clone(), A, obs, rewards, discounts,
         first, last, actions, prevActions, logits, state, stateShapes, u.getEpisodesList(), u.getSerializedSize());
   }
 
@@ -176,53 +197,31 @@ public final class UnrollValidator {
     return out;
   }
 
-  private static int checkShape(String name, Tensor t, DType dtype, int... shape) throws InvalidUnrollException {
-    if (t.getDtype() != dtype) {
-      throw new InvalidUnrollException(name + " must be " + dtype + ", got " + t.getDtype());
-    }
-    int[] got = t.getShapeList().stream().mapToInt(Integer::intValue).toArray();
-    if (!Arrays.equals(got, shape)) {
-      throw new InvalidUnrollException(name + " must have shape " + Arrays.toString(shape) + ", got " + Arrays.toString(got));
-    }
-    long n = 1;
-    for (int d : shape) {
-      n = Math.multiplyExact(n, d);
-    }
-    long bytes = n * (dtype == DType.UINT8 ? 1 : 4);
-    if (t.getData().size() != bytes) {
-      throw new InvalidUnrollException(name + " payload has " + t.getData().size() + " bytes, shape needs " + bytes);
-    }
-    return Math.toIntExact(n);
-  }
-
-  private static ByteBuffer le(ByteString data) {
-    return data.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-  }
-
+  /** The tensor's elements after {@link TensorCodec#check}, as floats (UINT8 widened); FLOAT32 ones finite. */
   private static float[] floats(String name, Tensor t, DType dtype, int... shape) throws InvalidUnrollException {
-    int n = checkShape(name, t, dtype, shape);
-    float[] out = new float[n];
-    if (dtype == DType.UINT8) {
-      ByteBuffer b = le(t.getData());
-      for (int i = 0; i < n; i++) {
-        out[i] = b.get(i) & 0xff;
-      }
-      return out;
-    }
-    le(t.getData()).asFloatBuffer().get(out);
-    for (int i = 0; i < n; i++) {
-      if (!Float.isFinite(out[i])) {
-        throw new InvalidUnrollException(name + "[" + i + "] is " + out[i] + " (not finite)");
+    check(name, t, dtype, shape);
+    float[] out = TensorCodec.widenToFloats(t);
+    if (dtype == DType.FLOAT32) {
+      for (int i = 0; i < out.length; i++) {
+        if (!Float.isFinite(out[i])) {
+          throw new InvalidUnrollException(name + "[" + i + "] is " + out[i] + " (not finite)");
+        }
       }
     }
     return out;
   }
 
   private static int[] ints(String name, Tensor t, int... shape) throws InvalidUnrollException {
-    int n = checkShape(name, t, DType.INT32, shape);
-    int[] out = new int[n];
-    le(t.getData()).asIntBuffer().get(out);
-    return out;
+    check(name, t, DType.INT32, shape);
+    return TensorCodec.toInts(t);
+  }
+
+  private static void check(String name, Tensor t, DType dtype, int... shape) throws InvalidUnrollException {
+    try {
+      TensorCodec.check(t, dtype, shape);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidUnrollException(name + " " + e.getMessage());
+    }
   }
 
   private static long[] actions(String name, Tensor t, int min, int numActions, int... shape)

@@ -3,15 +3,16 @@ package mnemo.learner.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import mnemo.envs.DType;
-import mnemo.envs.EnvSpec;
-import mnemo.envs.remote.ProtoCodec;
+import mnemo.proto.TensorCodec;
+import mnemo.proto.env.v1.DType;
+import mnemo.proto.env.v1.EnvSpec;
 import mnemo.proto.env.v1.StepType;
 import mnemo.proto.env.v1.Tensor;
+import mnemo.proto.env.v1.TensorSpec;
 import mnemo.proto.learner.v1.Unroll;
 
 /**
- * Valid unrolls with random contents for a task's spec, for measuring the learner alone (no environments,
+ * Valid unrolls with random contents for a task's spec (as the wire carries it), for measuring the learner alone (no environments,
  * no actors): observations uniform in the spec's bounds, random logits and actions, an episode boundary
  * every {@code episodeLength} steps (LAST then FIRST), core state zero.
  */
@@ -23,11 +24,13 @@ public final class SyntheticUnrolls {
     SplittableRandom rng = new SplittableRandom(seed);
     int steps = unrollLength + 1;
     int n = numEnvs;
-    int a = spec.numActions();
-    int obsSize = spec.observation().size();
-    boolean bytes = spec.observation().dtype() == DType.UINT8;
-    double lo = spec.observation().minimum();
-    double hi = spec.observation().maximum();
+    int a = spec.getAction().getNumActions();
+    TensorSpec observation = spec.getObservations(0);
+    int[] obsShape = TensorCodec.shape(observation);
+    int obsSize = TensorCodec.elements(obsShape);
+    boolean bytes = observation.getDtype() == DType.UINT8;
+    double lo = observation.getMinimum();
+    double hi = observation.getMaximum();
     byte[] obsBytes = bytes ? new byte[steps * n * obsSize] : null;
     float[] obsFloats = bytes ? null : new float[steps * n * obsSize];
     float[] rewards = new float[steps * n];
@@ -60,19 +63,18 @@ public final class SyntheticUnrolls {
         }
       }
     }
-    int[] obsShape = spec.observation().shape();
     int[] fullObs = new int[obsShape.length + 2];
     fullObs[0] = steps;
     fullObs[1] = n;
     System.arraycopy(obsShape, 0, fullObs, 2, obsShape.length);
     Unroll.Builder u = Unroll.newBuilder().setActorId("synthetic").setUnrollLength(unrollLength).setNumEnvs(n)
-        .setObservations(bytes ? ProtoCodec.bytes(obsBytes, fullObs) : ProtoCodec.floats(obsFloats, fullObs))
-        .setRewards(ProtoCodec.floats(rewards, steps, n))
-        .setDiscounts(ProtoCodec.floats(discounts, steps, n))
-        .setStepTypes(ProtoCodec.ints(types, steps, n))
-        .setActions(ProtoCodec.ints(actions, steps, n))
-        .setPrevActions(ProtoCodec.ints(prev, steps, n))
-        .setBehaviourLogits(ProtoCodec.floats(logits, steps, n, a));
+        .setObservations(bytes ? TensorCodec.bytes(obsBytes, fullObs) : TensorCodec.floats(obsFloats, fullObs))
+        .setRewards(TensorCodec.floats(rewards, steps, n))
+        .setDiscounts(TensorCodec.floats(discounts, steps, n))
+        .setStepTypes(TensorCodec.ints(types, steps, n))
+        .setActions(TensorCodec.ints(actions, steps, n))
+        .setPrevActions(TensorCodec.ints(prev, steps, n))
+        .setBehaviourLogits(TensorCodec.floats(logits, steps, n, a));
     u.addAllCoreState(zeroState(stateShapes, n));
     return u.build();
   }
@@ -88,7 +90,7 @@ public final class SyntheticUnrolls {
         size *= shape[i];
         full[i + 1] = shape[i];
       }
-      out.add(ProtoCodec.floats(new float[size], full));
+      out.add(TensorCodec.floats(new float[size], full));
     }
     return out;
   }

@@ -3,6 +3,7 @@ package mnemo.learner.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import mnemo.agent.ShapeCheck;
 import mnemo.learner.vtrace.VTrace;
 import mnemo.learner.vtrace.VTraceReturns;
 
@@ -45,12 +46,12 @@ public final class ImpalaLoss {
       throw new IllegalArgumentException("learner logits must be [T+1, B, A] with T >= 1, got " + tba);
     }
     Shape tb = new Shape(tba.get(0), tba.get(1));
-    require("behaviour logits", behaviourLogits, tba);
-    require("values", values, tb);
-    require("actions", actions, tb);
-    require("rewards", rewards, tb);
-    require("discounts", discounts, tb);
-    require("lastSteps", lastSteps, tb);
+    ShapeCheck.require("behaviour logits", behaviourLogits, tba);
+    ShapeCheck.require("values", values, tb);
+    ShapeCheck.require("actions", actions, tb);
+    ShapeCheck.require("rewards", rewards, tb);
+    ShapeCheck.require("discounts", discounts, tb);
+    ShapeCheck.require("lastSteps", lastSteps, tb);
     if (actions.getDataType() != DataType.INT64) {
       throw new IllegalArgumentException("actions must be int64, got " + actions.getDataType());
     }
@@ -87,11 +88,5 @@ public final class ImpalaLoss {
     NDArray centred = advantages.sub(mean).mul(masks);
     NDArray std = centred.square().sum().div(n).sqrt();
     return centred.div(std.add(1e-8f));
-  }
-
-  private static void require(String name, NDArray a, Shape expected) {
-    if (!a.getShape().equals(expected)) {
-      throw new IllegalArgumentException(name + " must be " + expected + ", got " + a.getShape());
-    }
   }
 }

@@ -1,32 +1,27 @@
 package mnemo.learner.train;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.DoubleSupplier;
 import mnemo.agent.AgentModel;
 import mnemo.agent.AgentOutput;
+import mnemo.agent.Autograd;
+import mnemo.agent.optim.ClippedUpdate;
+import mnemo.agent.optim.StatefulOptimizer;
 import mnemo.learner.batch.Batch;
 import mnemo.learner.loss.ImpalaLoss;
 import mnemo.learner.loss.LossConfig;
 import mnemo.learner.loss.LossTerms;
-import mnemo.learner.optim.GlobalNormClip;
-import mnemo.learner.optim.StatefulOptimizer;
 
 /**
  * One IMPALA update on a batch: re-run the network from the stored core states over the T+1 steps
- * inside one GradientCollector, V-trace and the loss, backward, global-norm clip, optimizer update.
- * A non-finite loss or gradient norm skips the update. Either way every parameter's gradient is zeroed
- * at the end, so nothing leaks into the next step.
+ * inside one GradientCollector, V-trace and the loss, backward, then {@link ClippedUpdate} (global-norm
+ * clip, optimizer update). A non-finite loss or gradient norm skips the update. Either way every
+ * parameter's gradient is zeroed at the end, so nothing leaks into the next step.
  *
  * <p>Only one thread may run steps (DJL allows one GradientCollector per process); it must have
- * autograd off outside the collector ({@code JniUtils.setGradMode(false)}, done by {@link #run} itself),
+ * autograd off outside the collector ({@link Autograd#disableOnThisThread}, done by {@link #run} itself),
  * so that the optimizer's in-place updates are not recorded.
  */
 public final class TrainingStep {
@@ -57,17 +52,9 @@ public final class TrainingStep {
     this.learningRate = learningRate;
   }
 
-  public AgentModel model() {
-    return model;
-  }
-
-  public StatefulOptimizer optimizer() {
-    return optimizer;
-  }
-
   /** Runs one step on {@code batch}; the batch's arrays and every intermediate belong to the caller's manager. */
   public StepResult run(Batch batch) {
-    JniUtils.setGradMode(false);
+    Autograd.disableOnThisThread();
     double loss;
     double policy;
     double baseline;
@@ -90,27 +77,11 @@ public final class TrainingStep {
     double lr = learningRate.getAsDouble();
     double norm = Double.NaN;
     boolean applied = false;
-    List<NDArray> params = model.parameters();
-    List<String> names = model.parameterNames();
-    // Gradient handles and the optimizer's temporaries land in the model's manager: the scope closes them.
-    try (NDScope scope = new NDScope()) {
-      if (Double.isFinite(loss)) {
-        List<NDArray> grads = new ArrayList<>(params.size());
-        for (NDArray p : params) {
-          NDArray g = p.getGradient();
-          grads.add(g != null ? g : p.zerosLike());
-        }
-        norm = GlobalNormClip.clip(grads, maxGradNorm);
-        if (Double.isFinite(norm)) {
-          for (int i = 0; i < params.size(); i++) {
-            optimizer.update(names.get(i), params.get(i), grads.get(i));
-          }
-          applied = true;
-        }
-      }
-      for (NDArray p : params) {
-        JniUtils.zeroGrad((PtNDArray) p);
-      }
+    if (Double.isFinite(loss)) {
+      norm = ClippedUpdate.apply(optimizer, model.parameterNames(), model.parameters(), maxGradNorm);
+      applied = Double.isFinite(norm);
+    } else {
+      Autograd.zeroGradients(model.parameters());
     }
     return new StepResult(applied, loss, policy, baseline, entropy, norm, lr, transitions);
   }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import mnemo.agent.ShapeCheck;
 
 /**
  * V-trace targets and policy-gradient advantages (Espeholt et al. 2018, "IMPALA", section 4).
@@ -59,11 +60,11 @@ public final class VTrace {
     if (T < 1) {
       throw new IllegalArgumentException("V-trace needs T >= 1, got " + tb);
     }
-    requireShape("discounts", discounts, tb);
-    requireShape("rewards", rewards, tb);
-    requireShape("values", values, tb);
-    requireShape("masks", masks, tb);
-    requireShape("bootstrapValue", bootstrapValue, new Shape(B));
+    ShapeCheck.require("discounts", discounts, tb);
+    ShapeCheck.require("rewards", rewards, tb);
+    ShapeCheck.require("values", values, tb);
+    ShapeCheck.require("masks", masks, tb);
+    ShapeCheck.require("bootstrapValue", bootstrapValue, new Shape(B));
     for (NDArray a : new NDArray[] {logRhos, discounts, rewards, values, bootstrapValue, masks}) {
       if (a.getDataType() != DataType.FLOAT32) {
         throw new IllegalArgumentException("V-trace inputs must be float32, got " + a.getDataType());
@@ -134,16 +135,10 @@ public final class VTrace {
     if (ls.dimension() != 3) {
       throw new IllegalArgumentException("logits must be [T, B, A], got " + ls);
     }
-    requireShape("actions", actions, new Shape(ls.get(0), ls.get(1)));
+    ShapeCheck.require("actions", actions, new Shape(ls.get(0), ls.get(1)));
     if (actions.getDataType() != DataType.INT64) {
       throw new IllegalArgumentException("actions must be int64, got " + actions.getDataType());
     }
     return logits.logSoftmax(-1).gather(actions.expandDims(-1), -1).squeeze(-1);
-  }
-
-  private static void requireShape(String name, NDArray a, Shape expected) {
-    if (!a.getShape().equals(expected)) {
-      throw new IllegalArgumentException(name + " must be " + expected + ", got " + a.getShape());
-    }
   }
 }

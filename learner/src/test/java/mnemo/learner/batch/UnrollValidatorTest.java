@@ -12,6 +12,7 @@ import mnemo.envs.EnvSpec;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.testing.FakeActor;
+import mnemo.proto.TensorCodec;
 import mnemo.proto.env.v1.DType;
 import mnemo.proto.env.v1.Tensor;
 import mnemo.proto.learner.v1.EpisodeStats;
@@ -25,7 +26,7 @@ class UnrollValidatorTest {
   static final List<int[]> STATE = List.of(new int[] {2});
 
   private final EnvSpec spec = TaskRegistry.builtin().make(TASK).spec();
-  private final UnrollValidator validator = new UnrollValidator(T, spec, STATE, () -> 7);
+  private final UnrollValidator validator = new UnrollValidator(T, ProtoCodec.toProto(spec), STATE, () -> 7);
 
   private static Unroll valid() {
     try (FakeActor actor = new FakeActor(TASK, N, T, 1, STATE)) {
@@ -91,15 +92,15 @@ class UnrollValidatorTest {
   @Test
   void rejectsWrongShapesTypesAndPayloadSizes() {
     int obs = spec.observation().size();
-    rejected(b -> b.setObservations(ProtoCodec.floats(new float[(T + 1) * N * (obs + 1)], T + 1, N, obs + 1)), "observations");
+    rejected(b -> b.setObservations(TensorCodec.floats(new float[(T + 1) * N * (obs + 1)], T + 1, N, obs + 1)), "observations");
     rejected(b -> b.setObservations(b.getObservations().toBuilder().setDtype(DType.UINT8)), "observations must be FLOAT32");
     rejected(b -> b.setRewards(b.getRewards().toBuilder().setData(ByteString.copyFrom(new byte[3]))), "payload");
-    rejected(b -> b.setStepTypes(ProtoCodec.floats(new float[(T + 1) * N], T + 1, N)), "step_types must be INT32");
-    rejected(b -> b.setBehaviourLogits(ProtoCodec.floats(new float[(T + 1) * N * 3], T + 1, N, 3)), "behaviour_logits");
-    rejected(b -> b.setActions(ProtoCodec.ints(new int[T * N], T, N)), "actions must have shape");
+    rejected(b -> b.setStepTypes(TensorCodec.floats(new float[(T + 1) * N], T + 1, N)), "step_types must be INT32");
+    rejected(b -> b.setBehaviourLogits(TensorCodec.floats(new float[(T + 1) * N * 3], T + 1, N, 3)), "behaviour_logits");
+    rejected(b -> b.setActions(TensorCodec.ints(new int[T * N], T, N)), "actions must have shape");
     rejected(Unroll.Builder::clearPrevActions, "prev_actions");
     rejected(Unroll.Builder::clearCoreState, "core_state");
-    rejected(b -> b.setCoreState(0, ProtoCodec.floats(new float[N * 3], N, 3)), "core_state[0]");
+    rejected(b -> b.setCoreState(0, TensorCodec.floats(new float[N * 3], N, 3)), "core_state[0]");
   }
 
   @Test
@@ -153,14 +154,14 @@ class UnrollValidatorTest {
 
   @Test
   void theMessageCapFollowsTheExperiment() {
-    UnrollValidator two = new UnrollValidator(T, spec, STATE, () -> 7, 2);
+    UnrollValidator two = new UnrollValidator(T, ProtoCodec.toProto(spec), STATE, () -> 7, 2);
     assertThatThrownBy(() -> two.validate(valid())).isInstanceOf(InvalidUnrollException.class)
         .hasMessageContaining("num_envs must be in [1, 2], got 3");
     assertThat(two.limits().maxMessageBytes()).isEqualTo(UnrollLimits.MIN_MESSAGE_BYTES);
-    UnrollLimits big = new UnrollValidator(T, spec, STATE, () -> 7, UnrollValidator.MAX_ENVS).limits();
+    UnrollLimits big = new UnrollValidator(T, ProtoCodec.toProto(spec), STATE, () -> 7, UnrollValidator.MAX_ENVS).limits();
     assertThat((long) big.maxMessageBytes()).isEqualTo(big.unrollBytes(UnrollValidator.MAX_ENVS))
         .isLessThan(16L << 20); // cue-recall: small observations, a small cap
-    assertThatThrownBy(() -> new UnrollValidator(T, spec, STATE, () -> 7, UnrollValidator.MAX_ENVS + 1))
+    assertThatThrownBy(() -> new UnrollValidator(T, ProtoCodec.toProto(spec), STATE, () -> 7, UnrollValidator.MAX_ENVS + 1))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

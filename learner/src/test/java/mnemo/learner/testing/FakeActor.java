@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
 import mnemo.envs.TimeStep;
 import mnemo.envs.VectorEnvironment;
 import mnemo.envs.registry.TaskRegistry;
-import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.bench.SyntheticUnrolls;
+import mnemo.proto.TensorCodec;
 import mnemo.proto.env.v1.StepType;
 import mnemo.proto.learner.v1.EpisodeStats;
 import mnemo.proto.learner.v1.Unroll;
@@ -121,13 +121,13 @@ public final class FakeActor implements AutoCloseable {
     }
     Unroll.Builder u = Unroll.newBuilder().setActorId(actorId).setSequence(sequence++).setWeightVersion(weightVersion)
         .setUnrollLength(t).setNumEnvs(n)
-        .setObservations(ProtoCodec.floats(obs, steps, n, obsSize))
-        .setRewards(ProtoCodec.floats(rewards, steps, n))
-        .setDiscounts(ProtoCodec.floats(discounts, steps, n))
-        .setStepTypes(ProtoCodec.ints(types, steps, n))
-        .setActions(ProtoCodec.ints(actions, steps, n))
-        .setPrevActions(ProtoCodec.ints(prev, steps, n))
-        .setBehaviourLogits(ProtoCodec.floats(logits, steps, n, a))
+        .setObservations(TensorCodec.floats(obs, steps, n, obsSize))
+        .setRewards(TensorCodec.floats(rewards, steps, n))
+        .setDiscounts(TensorCodec.floats(discounts, steps, n))
+        .setStepTypes(TensorCodec.ints(types, steps, n))
+        .setActions(TensorCodec.ints(actions, steps, n))
+        .setPrevActions(TensorCodec.ints(prev, steps, n))
+        .setBehaviourLogits(TensorCodec.floats(logits, steps, n, a))
         .addAllEpisodes(episodes);
     u.addAllCoreState(SyntheticUnrolls.zeroState(stateShapes, n));
     return u.build();

@@ -11,6 +11,7 @@ import java.util.List;
 import mnemo.agent.AgentModel;
 import mnemo.agent.network.AgentNetworks;
 import mnemo.envs.EnvSpec;
+import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.Learner;
 import mnemo.learner.batch.Batch;
 import mnemo.learner.batch.DecodedUnroll;
@@ -35,7 +36,7 @@ class AgentNetworkStepTest {
       try (NDManager m = model.manager().newSubManager()) {
         stateShapes = Batch.stateShapes(model.initialState(m, 1));
       }
-      UnrollValidator validator = new UnrollValidator(TestLearners.T, env, stateShapes, () -> 0);
+      UnrollValidator validator = new UnrollValidator(TestLearners.T, ProtoCodec.toProto(env), stateShapes, () -> 0);
       List<DecodedUnroll> unrolls = new ArrayList<>();
       try (FakeActor actor = new FakeActor(TestLearners.TASK, 4, TestLearners.T, 3, stateShapes)) {
         for (int i = 0; i < 2; i++) {

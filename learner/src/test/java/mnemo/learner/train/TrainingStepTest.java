@@ -8,14 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 import mnemo.agent.AgentModel;
 import mnemo.agent.AgentSpec;
+import mnemo.agent.optim.Adam;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.batch.Batch;
 import mnemo.learner.batch.DecodedUnroll;
 import mnemo.learner.batch.UnrollValidator;
 import mnemo.learner.loss.LossConfig;
 import mnemo.learner.loss.RewardClipping;
-import mnemo.learner.optim.Adam;
 import mnemo.learner.optim.LinearDecay;
 import mnemo.learner.testing.FakeActor;
 import mnemo.learner.testing.LinearAgentModel;
@@ -37,7 +38,7 @@ class TrainingStepTest {
     root = NDManager.newBaseManager();
     EnvSpec spec = TaskRegistry.builtin().make(TASK).spec();
     model = new LinearAgentModel(new AgentSpec(spec.observation().shape(), false, spec.numActions(), "none", 8, 1), root);
-    UnrollValidator validator = new UnrollValidator(T, spec, List.of(new int[] {2}), () -> 0);
+    UnrollValidator validator = new UnrollValidator(T, ProtoCodec.toProto(spec), List.of(new int[] {2}), () -> 0);
     unrolls = new ArrayList<>();
     try (FakeActor actor = new FakeActor(TASK, 4, T, 3, List.of(new int[] {2}))) {
       for (int i = 0; i < 3; i++) {

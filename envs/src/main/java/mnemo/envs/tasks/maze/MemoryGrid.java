@@ -33,8 +33,7 @@ public final class MemoryGrid implements Environment, Oracle {
       "memory-grid",
       "Memory Grid: a random maze of rooms, coloured targets, +1 for reaching the target whose colour "
           + "borders the egocentric top-down crop, then a new target",
-      List.of(new Param("size", "9", "interior maze size, odd 7..15 (Memory Maze: 9, 11, 13, 15)"),
-          new Param("targets", "auto", "number of targets 2..6; auto = (size-3)/2 (3 for 9x9 ... 6 for 15x15)"),
+      List.of(MazeParams.SIZE, MazeParams.TARGETS,
           new Param("view", "2", "view radius v: the agent sees the (2v+1)x(2v+1) cells around it"),
           new Param("steps", "auto", "episode length; auto = 100 (7x7), 200 (9x9) ... 500 (15x15); "
               + "Memory Maze's long episodes: 1000 (9x9) ... 4000 (15x15)")),
@@ -57,20 +56,15 @@ public final class MemoryGrid implements Environment, Oracle {
   private int agent = -1;
 
   public MemoryGrid(Params p) {
-    this.size = p.getInt("size", MazeGenerator.MIN_SIZE, MazeGenerator.MAX_SIZE);
-    MazeGenerator.checkSize(size);
-    this.numTargets = auto(p, "targets", MazeGenerator.defaultTargets(size), 2, TargetColors.MAX);
+    MazeParams shared = MazeParams.of(p);
+    this.size = shared.size();
+    this.numTargets = shared.numTargets();
     this.view = p.getInt("view", 0, 32);
-    this.steps = auto(p, "steps", 100 * (size - 5) / 2, 1, 100_000_000);
+    this.steps = MazeParams.auto(p, "steps", 100 * (size - 5) / 2, 1, 100_000_000);
     this.side = 2 * view + 3;
     this.episode = new TargetEpisode(steps);
     this.spec = new EnvSpec(p.canonicalId(), new TensorSpec("rgb", new int[] {side, side, 3}, DType.UINT8, 0, 255),
         4, List.of("up", "right", "down", "left"), steps, List.of());
-  }
-
-  /** An integer parameter that may be {@code auto}, meaning {@code dflt}. */
-  static int auto(Params p, String name, int dflt, int min, int max) {
-    return p.getString(name).equals("auto") ? dflt : p.getInt(name, min, max);
   }
 
   @Override

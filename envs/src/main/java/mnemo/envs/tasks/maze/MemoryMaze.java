@@ -36,8 +36,7 @@ public final class MemoryMaze implements Environment, Oracle {
       "memory-maze",
       "Memory Maze in first person: a random maze of rooms seen as 64x64 RGB from the agent's eye, "
           + "+1 for touching the target whose colour borders the image, then a new target",
-      List.of(new Param("size", "9", "interior maze size, odd 7..15 (Memory Maze: 9, 11, 13, 15)"),
-          new Param("targets", "auto", "number of targets 2..6; auto = (size-3)/2 (3 for 9x9 ... 6 for 15x15)"),
+      List.of(MazeParams.SIZE, MazeParams.TARGETS,
           new Param("steps", "auto", "episode length; auto = Memory Maze's 1000 (9x9), 2000 (11x11), "
               + "3000 (13x13), 4000 (15x15), 500 for 7x7")),
       MemoryMaze::new);
@@ -71,10 +70,10 @@ public final class MemoryMaze implements Environment, Oracle {
   private double theta;
 
   public MemoryMaze(Params p) {
-    this.size = p.getInt("size", MazeGenerator.MIN_SIZE, MazeGenerator.MAX_SIZE);
-    MazeGenerator.checkSize(size);
-    this.numTargets = MemoryGrid.auto(p, "targets", MazeGenerator.defaultTargets(size), 2, TargetColors.MAX);
-    this.steps = MemoryGrid.auto(p, "steps", Math.max(500, 500 * (size - 7)), 1, 100_000_000);
+    MazeParams shared = MazeParams.of(p);
+    this.size = shared.size();
+    this.numTargets = shared.numTargets();
+    this.steps = MazeParams.auto(p, "steps", Math.max(500, 500 * (size - 7)), 1, 100_000_000);
     this.spec = new EnvSpec(p.canonicalId(), new TensorSpec("rgb", new int[] {IMAGE, IMAGE, 3}, DType.UINT8, 0, 255),
         ACTIONS.size(), ACTIONS, steps, List.of());
     this.episode = new TargetEpisode(steps);

@@ -46,9 +46,9 @@ public final class RayCaster {
   private byte[] region; // palette entry per cell: 0 corridors, 1.. rooms
   private int[] floorBase; // region · LEVELS << 8 per cell
   /** Shaded wall texels as little-endian words 0x00BBGGRR: index ((region · LEVELS + level) << 8) | (v << 4 | u). */
-  private final int[] wallTex = new int[Palette.SIZE * LEVELS * TEX * TEX];
+  private final int[] wallTex = new int[MazeTextures.SIZE * LEVELS * TEX * TEX];
   /** Shaded floor texels as little-endian words 0x00BBGGRR: index ((region · LEVELS + level) << 8) | (v << 4 | u). */
-  private final int[] floorTex = new int[Palette.SIZE * LEVELS * TEX * TEX];
+  private final int[] floorTex = new int[MazeTextures.SIZE * LEVELS * TEX * TEX];
 
   public RayCaster(int width, int height) {
     if (width < 8 || height < 8) {
@@ -77,9 +77,9 @@ public final class RayCaster {
         sky[y] = mix(0xC9D6E3, 0x5E86B8, Math.sqrt(a));
       }
     }
-    for (int p = 0; p < Palette.SIZE; p++) {
-      int[] walls = Palette.wallTexture(p, TEX);
-      int[] floor = Palette.floorTexture(p, TEX);
+    for (int p = 0; p < MazeTextures.SIZE; p++) {
+      int[] walls = MazeTextures.wallTexture(p, TEX);
+      int[] floor = MazeTextures.floorTexture(p, TEX);
       for (int l = 0; l < LEVELS; l++) {
         int s = l * 256 / (LEVELS - 1);
         for (int i = 0; i < TEX * TEX; i++) {
@@ -115,7 +115,7 @@ public final class RayCaster {
     this.floorBase = new int[maze.wall.length];
     for (int c = 0; c < region.length; c++) {
       int rm = maze.room[c];
-      region[c] = (byte) (rm < 0 ? 0 : 1 + rm % (Palette.SIZE - 1));
+      region[c] = (byte) (rm < 0 ? 0 : 1 + rm % (MazeTextures.SIZE - 1));
       floorBase[c] = region[c] * LEVELS << 8;
     }
   }

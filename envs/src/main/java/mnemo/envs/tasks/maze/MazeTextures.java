@@ -7,8 +7,8 @@ package mnemo.envs.tasks.maze;
  * covering one cell, built procedurally (bricks on walls, tiles on floors) with a fixed hash for
  * texel noise, so every run draws the same pixels.
  */
-final class Palette {
-  private Palette() {}
+final class MazeTextures {
+  private MazeTextures() {}
 
   /** Wall base colours: corridor stone, then one per room (rooms beyond wrap around). */
   private static final int[] WALL = {

@@ -8,4 +8,4 @@ package mnemo.envs.rollout;
  * @param length number of actions taken
  * @param finished false when the rollout stopped before the environment's LAST step
  */
-public record EpisodeStats(double episodeReturn, double success, int length, boolean finished) {}
+public record EpisodeOutcome(double episodeReturn, double success, int length, boolean finished) {}

@@ -1,6 +1,6 @@
 """Reference values for AdamTest: torch.optim.Adam on a fixed weight and gradient sequence.
 
-Run with Debian's python (torch 1.13): /usr/bin/python3 learner/src/test/python/adam_reference.py
+Run with Debian's python (torch 1.13): /usr/bin/python3 agent/src/test/python/adam_reference.py
 The printed weights are pasted into learner/src/test/java/mnemo/learner/optim/OptimizersTest.java.
 """
 import torch

@@ -1,4 +1,4 @@
-package mnemo.learner.optim;
+package mnemo.agent.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;

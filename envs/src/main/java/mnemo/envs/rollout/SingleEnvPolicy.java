@@ -8,19 +8,19 @@ import mnemo.envs.TimeStep;
 
 /** Chooses an action from the latest time step: the scripted policies used for renders and the task table. */
 @FunctionalInterface
-public interface Policy {
+public interface SingleEnvPolicy {
 
   int act(TimeStep timeStep);
 
   /** Uniform over the spec's actions, reproducible from {@code seed}. */
-  static Policy random(EnvSpec spec, long seed) {
+  static SingleEnvPolicy random(EnvSpec spec, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     int n = spec.numActions();
     return ts -> rng.nextInt(n);
   }
 
   /** The environment's {@link Oracle}; IllegalArgumentException when it has none. */
-  static Policy oracle(Environment env) {
+  static SingleEnvPolicy oracle(Environment env) {
     if (!(env instanceof Oracle oracle)) {
       throw new IllegalArgumentException(env.spec().taskId() + " has no oracle policy");
     }
@@ -28,7 +28,7 @@ public interface Policy {
   }
 
   /** {@code random} or {@code oracle} by name. */
-  static Policy named(String name, Environment env, long seed) {
+  static SingleEnvPolicy named(String name, Environment env, long seed) {
     return switch (name) {
       case "random" -> random(env.spec(), seed);
       case "oracle" -> oracle(env);

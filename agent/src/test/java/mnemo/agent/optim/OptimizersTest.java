@@ -1,4 +1,4 @@
-package mnemo.learner.optim;
+package mnemo.agent.optim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,8 +12,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.tracker.ParameterTracker;
+import ai.djl.training.tracker.Tracker;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class OptimizersTest {
   }
 
   private static ParameterTracker constant(double lr) {
-    return new LinearDecay(lr, 0, false, () -> 0);
+    return Tracker.fixed((float) lr);
   }
 
   private NDArray f(float... v) {
@@ -67,7 +67,7 @@ class OptimizersTest {
 
   @Test
   void adamMatchesTorchOptimAdam() {
-    // Reference: learner/src/test/python/adam_reference.py (torch 1.13, float64).
+    // Reference: agent/src/test/python/adam_reference.py (torch 1.13, float64).
     Adam opt = new Adam(constant(0.1), 0.9, 0.999, 1e-8, manager);
     NDArray w = f(0.5f, -1, 2);
     float[][] grads = {{0.1f, -0.2f, 0.3f}, {1.0f, 0.5f, -2.0f}, {-0.3f, 0.0f, 0.7f}};
@@ -111,22 +111,6 @@ class OptimizersTest {
       b.update("w", w2, f(-0.7f, 0.1f, 1));
       assertThat(w2.toFloatArray()).as(adam ? "adam" : "rmsprop").containsExactly(w.toFloatArray());
     }
-  }
-
-  @Test
-  void linearDecayFollowsTheFrameCounter() {
-    AtomicLong frames = new AtomicLong();
-    LinearDecay lr = new LinearDecay(6e-4, 1000, true, frames::get);
-    assertThat(lr.value()).isEqualTo(6e-4);
-    frames.set(250);
-    assertThat(lr.value()).isCloseTo(4.5e-4, within(1e-12));
-    assertThat(lr.getNewValue("any", 7)).isCloseTo(4.5e-4f, within(1e-10f));
-    frames.set(2000);
-    assertThat(lr.value()).isZero();
-    assertThat(new LinearDecay(1e-3, 1000, false, frames::get).value()).isEqualTo(1e-3);
-    assertThatThrownBy(() -> new LinearDecay(0, 10, true, frames::get)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new LinearDecay(1e-3, 0, true, frames::get))
-        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
