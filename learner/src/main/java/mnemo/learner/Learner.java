@@ -2,7 +2,6 @@ package mnemo.learner;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
 import com.google.protobuf.UnsafeByteOperations;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -38,7 +37,9 @@ import mnemo.learner.config.ExperimentConfigs;
 import mnemo.learner.curriculum.LengthCurriculum;
 import mnemo.learner.metrics.LearnerMetrics;
 import mnemo.learner.optim.LinearDecay;
-import mnemo.learner.optim.StatefulOptimizer;
+import mnemo.agent.Autograd;
+import mnemo.agent.optim.StatefulOptimizer;
+
 import mnemo.learner.train.StepResult;
 import mnemo.learner.train.TrainingStep;
 import mnemo.proto.config.v1.ExperimentConfig;
@@ -354,7 +355,7 @@ public final class Learner implements AutoCloseable {
   // ---------------------------------------------------------------- the training thread
 
   private void trainLoop() {
-    JniUtils.setGradMode(false);
+    Autograd.disableOnThisThread();
     int batchSize = config.getBatchSize();
     List<DecodedUnroll> pending = new ArrayList<>(batchSize);
     try {

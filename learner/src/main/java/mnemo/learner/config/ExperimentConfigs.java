@@ -7,10 +7,10 @@ import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import mnemo.learner.loss.LossConfig;
 import mnemo.learner.loss.RewardClipping;
-import mnemo.learner.optim.Adam;
+import mnemo.agent.optim.Adam;
 import mnemo.learner.optim.LinearDecay;
-import mnemo.learner.optim.RmsProp;
-import mnemo.learner.optim.StatefulOptimizer;
+import mnemo.agent.optim.RmsProp;
+import mnemo.agent.optim.StatefulOptimizer;
 import mnemo.learner.vtrace.VTraceParams;
 import mnemo.proto.config.v1.ExperimentConfig;
 
