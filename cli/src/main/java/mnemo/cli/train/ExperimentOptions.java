@@ -130,15 +130,9 @@ public final class ExperimentOptions {
 
   /**
    * The experiment these flags describe for a task whose episodes take at most {@code maxEpisodeSteps}
-   * actions (0: no limit), every unset field resolved to the learner's default.
-   */
-  public ExperimentConfig toConfig(int maxEpisodeSteps) {
-    return toConfig(maxEpisodeSteps, 0);
-  }
-
-  /**
-   * As {@link #toConfig(int)}; {@code memoryLength}: L when the task has a memory-length parameter and
-   * its environments run in-process (so its length can vary per training episode), else 0.
+   * actions (0: no limit), every unset field resolved to the learner's default; {@code memoryLength}: L
+   * when the task has a memory-length parameter and its environments run in-process (so its length can
+   * vary per training episode), else 0.
    */
   public ExperimentConfig toConfig(int maxEpisodeSteps, int memoryLength) {
     boolean samplesLength = memoryLength > 0;

@@ -366,7 +366,9 @@ public final class DeployChecks {
             try (var probe = TaskRegistry.builtin().make(experiment.task())) {
               maxSteps = probe.spec().maxEpisodeSteps();
             }
-            ExperimentConfig config = experiment.toConfig(maxSteps);
+            // as the learner command resolves it (the task's memory length for its curriculum)
+            ExperimentConfig config = experiment.toConfig(maxSteps,
+                mnemo.envs.curriculum.VariableLength.memoryLength(TaskRegistry.builtin(), experiment.task()).orElse(0));
             TaskRegistry.builtin().canonical(config.getTaskId());
             CoreSpec.parse(config.getCoreSpec());
           } catch (IllegalArgumentException e) {
