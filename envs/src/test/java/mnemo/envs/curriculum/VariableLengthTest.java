@@ -106,6 +106,36 @@ class VariableLengthTest {
   }
 
   @Test
+  void visualMatchVariesItsDistractorPhaseAndEachEpisodeIsTheTaskAtThatLength() {
+    // visual match's memory is the distractor phase between the colour and the choice: its length is the
+    // memory parameter, the observation (a 5x5 window) does not depend on it
+    assertThat(VariableLength.memoryLength(REGISTRY, "memory/visual-match")).hasValue(90);
+    AtomicInteger curriculum = new AtomicInteger(2);
+    VariableLength env = (VariableLength) VariableLength.open(REGISTRY, "memory/visual-match:distractor=20",
+        LengthSampling.CURRICULUM, curriculum::get);
+    assertThat(env.spec()).isEqualTo(REGISTRY.make("memory/visual-match:distractor=20").spec());
+    for (int l : new int[] {2, 5, 20}) {
+      curriculum.set(l);
+      for (long seed = 0; seed < 5; seed++) {
+        List<TimeStep> got = play(env, seed, true);
+        List<TimeStep> want = play(REGISTRY.make("memory/visual-match:distractor=" + l), seed, true);
+        assertThat(got.size() - 1).isBetween(15 + l + 1, 15 + l + 15); // the choice ends it in the reward phase
+        assertThat(got).hasSameSizeAs(want);
+        for (int t = 0; t < want.size(); t++) {
+          TimeStep g = got.get(t);
+          TimeStep w = want.get(t);
+          assertThat(g.type()).isEqualTo(w.type());
+          assertThat(g.reward()).isEqualTo(w.reward());
+          assertThat(g.observation()).isEqualTo(w.observation());
+        }
+        TimeStep last = got.get(got.size() - 1);
+        assertThat(last.info(TimeStep.SUCCESS)).isEqualTo(1f); // the oracle touches the right colour
+        assertThat(last.info(VariableLength.MEMORY_LENGTH)).isEqualTo((float) l);
+      }
+    }
+  }
+
+  @Test
   void fixedSamplingAndTasksWithoutAMemoryParameterAreTheTaskItself() {
     assertThat(VariableLength.open(REGISTRY, "memory/tmaze:length=9", LengthSampling.FIXED, () -> 3))
         .isInstanceOf(TMaze.class);

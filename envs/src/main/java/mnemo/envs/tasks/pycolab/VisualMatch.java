@@ -32,7 +32,7 @@ public final class VisualMatch extends ThreePhaseTask {
       "memory/visual-match",
       "Hung et al.'s visual match: see a colour, collect apples, then touch the square of that colour",
       params(),
-      VisualMatch::new);
+      VisualMatch::new).withMemoryParam("distractor");
 
   private static List<Param> params() {
     List<Param> p = new ArrayList<>();
