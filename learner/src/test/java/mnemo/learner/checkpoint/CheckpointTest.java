@@ -7,6 +7,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.grpc.Status;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -181,7 +182,7 @@ class CheckpointTest {
       // actors are told to stop for good, and nothing is trained past the budget
       var ack = resumed.submit(actor.next(TestLearners.register(resumed), resumed.weightVersion()), () -> false);
       assertThat(ack.getAccepted()).isFalse();
-      assertThat(ack.getCode()).isEqualTo(9);
+      assertThat(ack.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION.value());
       assertThat(ack.getMessage()).isEqualTo("training finished");
       resumed.close();
       assertThat(resumed.updates()).isEqualTo(spent.updates());
