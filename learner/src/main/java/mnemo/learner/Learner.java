@@ -19,9 +19,6 @@ import java.util.function.LongSupplier;
 import mnemo.agent.AgentModel;
 import mnemo.agent.AgentSpec;
 import mnemo.agent.optim.StatefulOptimizer;
-import mnemo.envs.DType;
-import mnemo.envs.EnvSpec;
-import mnemo.envs.Seeds;
 import mnemo.learner.actors.ActorRegistry;
 import mnemo.learner.actors.Registration;
 import mnemo.learner.batch.Batch;
@@ -34,7 +31,12 @@ import mnemo.learner.curriculum.LengthCurriculum;
 import mnemo.learner.metrics.LearnerMetrics;
 import mnemo.learner.optim.LinearDecay;
 import mnemo.learner.train.TrainingStep;
+import mnemo.proto.Seeds;
+import mnemo.proto.TensorCodec;
 import mnemo.proto.config.v1.ExperimentConfig;
+import mnemo.proto.env.v1.DType;
+import mnemo.proto.env.v1.EnvSpec;
+import mnemo.proto.env.v1.TensorSpec;
 import mnemo.proto.learner.v1.Ack;
 import mnemo.proto.learner.v1.EpisodeStats;
 import mnemo.proto.learner.v1.RegisterRequest;
@@ -136,9 +138,9 @@ public final class Learner implements AutoCloseable {
     ExperimentConfigs.validate(this.config);
     this.envSpec = envSpec;
     this.model = model;
-    if (model.spec().numActions() != envSpec.numActions()) {
+    if (model.spec().numActions() != envSpec.getAction().getNumActions()) {
       throw new IllegalArgumentException("the model has " + model.spec().numActions() + " actions, the task "
-          + envSpec.numActions());
+          + envSpec.getAction().getNumActions());
     }
     LongSupplier frames = this::frames; // the update loop's counter, read by the schedules
     this.stateManager = model.manager().newSubManager();
@@ -193,10 +195,14 @@ public final class Learner implements AutoCloseable {
     return l;
   }
 
-  /** The agent spec a config and task call for (what the model must be built with). */
+  /**
+   * The agent spec a config and task call for (what the model must be built with), the task's spec as the
+   * environment protocol carries it (one observation tensor).
+   */
   public static AgentSpec agentSpec(ExperimentConfig config, EnvSpec envSpec) {
-    return AgentSpec.forExperiment(envSpec.observation().shape(), envSpec.observation().dtype() == DType.UINT8,
-        envSpec.numActions(), ExperimentConfigs.resolve(config));
+    TensorSpec observation = envSpec.getObservations(0);
+    return AgentSpec.forExperiment(TensorCodec.shape(observation), observation.getDtype() == DType.UINT8,
+        envSpec.getAction().getNumActions(), ExperimentConfigs.resolve(config));
   }
 
   /** Starts the training thread. */

@@ -96,7 +96,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
     ExperimentConfig config = ExperimentConfigs.resolve(ExperimentConfig.newBuilder().setTaskId(spec.taskId())
         .setCoreSpec(core).setUnrollLength(unroll).setBatchSize(batch).setTotalFrames(1_000_000_000L).build());
     List<int[]> shapes;
-    try (AgentModel model = AgentNetworks.create(Learner.agentSpec(config, spec), dev);
+    try (AgentModel model = AgentNetworks.create(Learner.agentSpec(config, ProtoCodec.toProto(spec)), dev);
         NDManager m = model.manager().newSubManager()) {
       shapes = Batch.stateShapes(model.initialState(m, 1));
     }

@@ -17,6 +17,7 @@ import mnemo.actor.GrpcLearnerLink;
 import mnemo.agent.AgentModel;
 import mnemo.agent.network.AgentNetworks;
 import mnemo.envs.EnvSpec;
+import mnemo.envs.remote.ProtoCodec;
 import mnemo.envs.Environment;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.learner.Learner;
@@ -105,7 +106,7 @@ public final class SystemBenchCommand implements Callable<Integer> {
 
   /** Learner and one actor thread over loopback gRPC: {frames/s, decode share of learner time}. */
   private double[] system(ExperimentConfig config) throws Exception {
-    EnvSpec spec = spec(config.getTaskId());
+    mnemo.proto.env.v1.EnvSpec spec = ProtoCodec.toProto(spec(config.getTaskId()));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (AgentModel model = AgentNetworks.create(Learner.agentSpec(config, spec), Device.cpu())) {
       Learner learner = Learner.create(config, model, spec, Learner.Options.defaults().withRegistry(registry));

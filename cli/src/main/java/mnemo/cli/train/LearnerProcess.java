@@ -10,6 +10,7 @@ import java.util.function.Function;
 import mnemo.agent.AgentModel;
 import mnemo.agent.AgentSpec;
 import mnemo.envs.EnvSpec;
+import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.learner.service.LearnerServer;
@@ -79,10 +80,12 @@ public final class LearnerProcess implements AutoCloseable {
 
   /**
    * Builds the model with {@code models}, the learner for {@code config} (resolved) or continuing {@code
-   * checkpoint} (when not null), starts its training thread and serves it.
+   * checkpoint} (when not null), starts its training thread and serves it. The learner reads the task's
+   * spec as the wire carries it.
    */
-  public static LearnerProcess start(ExperimentConfig config, Checkpoint checkpoint, EnvSpec envSpec,
+  public static LearnerProcess start(ExperimentConfig config, Checkpoint checkpoint, EnvSpec task,
       Function<AgentSpec, AgentModel> models, Settings s) {
+    mnemo.proto.env.v1.EnvSpec envSpec = ProtoCodec.toProto(task);
     MetricsEndpoint endpoint = s.metricsEndpoint();
     MeterRegistry registry = endpoint != null ? endpoint.registry() : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AgentModel model = models.apply(Learner.agentSpec(config, envSpec));

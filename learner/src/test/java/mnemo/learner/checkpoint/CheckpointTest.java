@@ -17,12 +17,12 @@ import java.util.List;
 import java.util.stream.Stream;
 import mnemo.agent.AgentModel;
 import mnemo.agent.network.AgentNetworks;
-import mnemo.envs.EnvSpec;
 import mnemo.learner.Learner;
 import mnemo.learner.batch.Batch;
 import mnemo.learner.testing.FakeActor;
 import mnemo.learner.testing.TestLearners;
 import mnemo.proto.config.v1.ExperimentConfig;
+import mnemo.proto.env.v1.EnvSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
