@@ -125,15 +125,16 @@ public final class LearnerCommand implements Callable<Integer> {
     try (Environment env = TaskRegistry.builtin().make(config != null ? config.getTaskId() : experiment.task())) {
       envSpec = env.spec();
     }
-    if (config == null) {
+    if (config == null) { // from the flags, resolved and validated by toConfig
       // actors stepping the task in-process sample its memory length (--length-sampling); an actor with
       // --env-server cannot, and says so
       config = experiment.toConfig(envSpec.maxEpisodeSteps(),
           VariableLength.memoryLength(TaskRegistry.builtin(), experiment.task()).orElse(0));
       experiment.unrollWarning(envSpec.maxEpisodeSteps()).ifPresent(System.err::println);
+    } else { // from a file or a checkpoint: resolved against the task and validated here
+      config = ExperimentConfigs.resolve(config, envSpec.maxEpisodeSteps());
+      ExperimentConfigs.validate(config);
     }
-    config = ExperimentConfigs.resolve(config, envSpec.maxEpisodeSteps());
-    ExperimentConfigs.validate(config);
     folder.writeConfig(config);
 
     log.info("learner on {}: {} with {}, T={}, B={}, {} frames", dev, config.getTaskId(), config.getCoreSpec(),

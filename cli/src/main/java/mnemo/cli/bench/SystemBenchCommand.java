@@ -78,6 +78,7 @@ public final class SystemBenchCommand implements Callable<Integer> {
       for (String core : cores) {
         ExperimentConfig config = ExperimentConfigs.resolve(ExperimentConfig.newBuilder().setTaskId(task)
             .setCoreSpec(core).setUnrollLength(unroll).setBatchSize(batch).setEnvsPerActor(envs).setNumActors(1)
+            .setOptimizer(ExperimentConfigs.IMPALA_OPTIMIZER).setLearningRate(ExperimentConfigs.IMPALA_LEARNING_RATE)
             .setTotalFrames(1_000_000_000_000L).setLrLinearDecay(false).setSeed(3).build());
         System.out.printf("%s with %s: actor alone ...%n", task, core);
         ActorThroughput.Result actor = ActorThroughput.measure(config, envs, seconds, 16);
