@@ -17,8 +17,6 @@ import java.util.function.Function;
 import mnemo.actor.Actor;
 import mnemo.actor.ActorMetrics;
 import mnemo.actor.ActorSetup;
-import mnemo.actor.Backoff;
-import mnemo.actor.GrpcLearnerLink;
 import mnemo.agent.AgentModel;
 import mnemo.agent.AgentSpec;
 import mnemo.agent.network.AgentNetworks;
@@ -31,7 +29,6 @@ import mnemo.envs.remote.RemoteBatchedEnvironment;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.proto.config.v1.ExperimentConfig;
-import mnemo.transport.ClientChannels;
 import mnemo.transport.TransportSecurity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +42,10 @@ import picocli.CommandLine.Spec;
  * {@code mnemo train}: the whole IMPALA system on this machine. The data path, in order:
  *
  * <ol>
- *   <li>the learner (in this JVM) serves {@code mnemo.learner.v1.Learner} on loopback;
- *   <li>K actors (child JVMs, or threads with {@code --local}) register, step their environments and
- *       stream unrolls to it;
+ *   <li>the learner (in this JVM, {@link LearnerProcess}) serves {@code mnemo.learner.v1.Learner} on loopback;
+ *   <li>K actors register, step their environments and stream unrolls to it: child JVMs over gRPC, or
+ *       with {@code --local} threads in this JVM handing their unrolls to the learner directly ({@link
+ *       InProcessLearnerLink});
  *   <li>the learner validates, queues and batches them, trains, publishes new weights (the actors pick
  *       them up) and checkpoints into the run folder;
  *   <li>this command shows progress, logs metrics.csv and draws curve.png until the frame budget is
@@ -60,8 +58,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Train an agent: start a learner and K actors wired over loopback gRPC (actor JVMs, or threads in",
-      "this JVM with --local), show progress, and write the run folder (config.json, metrics.csv,",
+      "Train an agent: start a learner and K actors (actor JVMs over loopback gRPC, or with --local threads",
+      "in this JVM linked to the learner directly), show progress, and write the run folder (config.json, metrics.csv,",
       "curve.png, checkpoint.zip, logs/). Without flags: a short run on memory/cue-recall that learns in",
       "a few minutes. --resume DIR continues a run from its checkpoint with its counters."
     })
@@ -78,7 +76,8 @@ public final class TrainCommand implements Callable<Integer> {
           + "(--frames may extend the budget).")
   Path resume;
 
-  @Option(names = "--local", description = "Run the actors as threads in this JVM instead of child processes.")
+  @Option(names = "--local", description = "Run the actors as threads in this JVM, handing unrolls to the learner "
+      + "directly (no gRPC), instead of child processes.")
   boolean local;
 
   @Option(names = "--env-server", paramLabel = "HOST:PORT",
@@ -177,7 +176,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     ActorSetup.EnvironmentOpener opener = envServer == null ? ActorSetup.local()
         : (c, n, curriculum) -> RemoteBatchedEnvironment.connect(envServer, security, c.getTaskId(), n);
-    Actors actors = local ? new LocalActors(config, process.target(), security, process.registry(), opener, models)
+    Actors actors = local ? new LocalActors(config, learner, process.registry(), opener, models)
         : new ProcessActors(new ActorProcesses(config.getNumActors(), process.target(), config.getEnvsPerActor(),
             Arrays.asList(actorJvmOptions.trim().split("\\s+")),
             envServer == null ? List.of() : List.of("--env-server=" + envServer), security.token(), run.logs(),
@@ -309,19 +308,18 @@ public final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  /** Actor threads in this JVM, each with its own gRPC link to the learner. */
+  /** Actor threads in this JVM, each linked to the learner directly ({@link InProcessLearnerLink}, no gRPC). */
   static final class LocalActors implements Actors {
     private final List<Actor> actors = new ArrayList<>();
-    private final List<GrpcLearnerLink> links = new ArrayList<>();
+    private final List<InProcessLearnerLink> links = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    LocalActors(ExperimentConfig config, String target, TransportSecurity security, MeterRegistry registry,
-        ActorSetup.EnvironmentOpener opener, Function<AgentSpec, AgentModel> models) throws InterruptedException {
+    LocalActors(ExperimentConfig config, Learner learner, MeterRegistry registry, ActorSetup.EnvironmentOpener opener,
+        Function<AgentSpec, AgentModel> models) throws InterruptedException {
       for (int k = 0; k < config.getNumActors(); k++) {
         String name = "local-actor-" + k;
         ActorMetrics metrics = new ActorMetrics(registry, name);
-        GrpcLearnerLink link = new GrpcLearnerLink(ClientChannels.open(target, security, 512 << 20), name,
-            config.getEnvsPerActor(), metrics, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), 2);
+        InProcessLearnerLink link = new InProcessLearnerLink(learner, name, config.getEnvsPerActor(), metrics);
         Actor actor = ActorSetup.create(link, config.getEnvsPerActor(), opener, models, metrics);
         Thread t = new Thread(actor, name);
         t.setDaemon(true);
@@ -340,7 +338,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public void close() {
       actors.forEach(Actor::stop);
-      links.forEach(GrpcLearnerLink::close); // unblocks an actor waiting for acks
+      links.forEach(InProcessLearnerLink::close); // unblocks an actor waiting for queue space
       for (int k = 0; k < threads.size(); k++) {
         Thread t = threads.get(k);
         try {
