@@ -61,7 +61,7 @@ public final class Actor implements Runnable, AutoCloseable {
     this.metrics = metrics;
     this.unrollLength = unrollLength;
     this.seed = seed;
-    this.sampler = new ActionSampler(mnemo.envs.Seeds.derive(seed, -1), false);
+    this.sampler = new ActionSampler(mnemo.proto.Seeds.derive(seed, -1), false);
     this.weightVersion = weightVersion;
     metrics.weightVersion(weightVersion);
   }

@@ -6,7 +6,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import mnemo.proto.learner.v1.Ack;
 import mnemo.proto.learner.v1.LearnerGrpc;
 import mnemo.proto.learner.v1.RegisterRequest;
@@ -39,9 +38,8 @@ public final class GrpcLearnerLink implements LearnerLink {
   private final int maxInFlight;
   private final Object lock = new Object();
   private volatile boolean closed;
-  /** The newest version this learner announced since registering (acks, fetches); reset by register. */
-  private final AtomicLong learnerVersion = new AtomicLong(-1);
-  private volatile boolean learnerFinished;
+  /** What this learner announced since registering (versions in acks and fetches, training finished). */
+  private final LearnerStatus learner;
   private volatile String actorId;
   private String taskId;
   private UnrollStream stream;
@@ -63,6 +61,7 @@ public final class GrpcLearnerLink implements LearnerLink {
     this.metrics = metrics;
     this.backoff = backoff;
     this.maxInFlight = maxInFlight;
+    this.learner = new LearnerStatus(metrics);
   }
 
   @Override
@@ -78,9 +77,9 @@ public final class GrpcLearnerLink implements LearnerLink {
         }
         taskId = task;
         actorId = r.getActorId();
-        learnerVersion.set(r.getWeightVersion()); // may go down: a learner resumed from an older checkpoint
+        learner.registered(r.getWeightVersion()); // may go down: a learner resumed from an older checkpoint
         backoff.reset();
-        log.info("registered as {} (weight version {})", actorId, learnerVersion);
+        log.info("registered as {} (weight version {})", actorId, learner.version());
         return r;
       } catch (StatusRuntimeException e) {
         if (!retryable(e.getStatus())) {
@@ -113,13 +112,13 @@ public final class GrpcLearnerLink implements LearnerLink {
           continue;
         }
         checkOpen();
-        long learner = learnerVersion.get();
-        if (unroll.getWeightVersion() > learner) {
+        long learnerVersion = learner.version();
+        if (unroll.getWeightVersion() > learnerVersion) {
           // The learner restarted from a checkpoint older than the weights that made this unroll (it was
           // killed after publishing them): it would refuse the unroll as claiming a version it never
           // published. Drop it; the actor loads the learner's weights next (fetchWeights).
           log.info("the learner is back at weight version {}, older than this unroll's {} (restarted from a "
-              + "checkpoint): dropping the unroll, taking the learner's weights", learner, unroll.getWeightVersion());
+              + "checkpoint): dropping the unroll, taking the learner's weights", learnerVersion, unroll.getWeightVersion());
           return;
         }
         Unroll stamped = unroll.toBuilder().setActorId(actorId).build();
@@ -165,17 +164,17 @@ public final class GrpcLearnerLink implements LearnerLink {
 
   @Override
   public long learnerVersion() {
-    return learnerVersion.get();
+    return learner.version();
   }
 
   @Override
   public Optional<Weights> fetchWeights(long have) {
     // A learner that restarted from scratch may be behind us: then ask for whatever it has.
-    long ask = learnerVersion.get() < have ? -1 : have;
+    long ask = learner.version() < have ? -1 : have;
     try {
       Weights w = blocking.withDeadlineAfter(60, TimeUnit.SECONDS)
           .getWeights(WeightsRequest.newBuilder().setHaveVersion(ask).build());
-      learnerVersion.accumulateAndGet(w.getVersion(), Math::max); // it has published this one
+      learner.saw(w.getVersion()); // it has published this one
       return w.getNpz().isEmpty() ? Optional.empty() : Optional.of(w);
     } catch (StatusRuntimeException e) {
       if (!retryable(e.getStatus())) {
@@ -189,7 +188,7 @@ public final class GrpcLearnerLink implements LearnerLink {
   /** True once the learner answered that training has finished. */
   @Override
   public boolean learnerFinished() {
-    return learnerFinished;
+    return learner.finished();
   }
 
   public String actorId() {
@@ -249,20 +248,7 @@ public final class GrpcLearnerLink implements LearnerLink {
 
     @Override
     public void onNext(Ack ack) {
-      // max: an ack written before the weights fetched meanwhile may arrive after them
-      learnerVersion.accumulateAndGet(ack.getWeightVersion(), Math::max);
-      if (!ack.getAccepted()) {
-        Status.Code code = Status.fromCodeValue(ack.getCode()).getCode();
-        if (code == Status.Code.FAILED_PRECONDITION) {
-          if (!learnerFinished) {
-            log.info("the learner finished training: {}", ack.getMessage());
-          }
-          learnerFinished = true;
-        } else if (code != Status.Code.UNAVAILABLE) {
-          metrics.unrollRejected();
-          log.warn("the learner rejected unroll {}: {}", ack.getSequence(), ack.getMessage());
-        }
-      }
+      learner.read(ack);
       synchronized (lock) {
         inFlight = Math.max(0, inFlight - 1);
         lock.notifyAll();

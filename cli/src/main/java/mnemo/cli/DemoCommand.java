@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import mnemo.envs.Environment;
-import mnemo.envs.Seeds;
+import mnemo.proto.Seeds;
 import mnemo.envs.render.FrameRecorder;
 import mnemo.envs.render.GifWriter;
 import mnemo.envs.render.StepCaption;

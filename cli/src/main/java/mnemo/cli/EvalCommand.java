@@ -9,7 +9,7 @@ import mnemo.actor.AgentPolicy;
 import mnemo.actor.SampledPolicy;
 import mnemo.cli.train.RunFolder;
 import mnemo.envs.Environment;
-import mnemo.envs.Seeds;
+import mnemo.proto.Seeds;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.RemoteEnvironment;
 import mnemo.envs.render.FrameRecorder;

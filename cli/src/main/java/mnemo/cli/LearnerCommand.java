@@ -1,16 +1,14 @@
 package mnemo.cli;
 
 import ai.djl.Device;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.google.protobuf.util.JsonFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import mnemo.agent.AgentModel;
 import mnemo.agent.network.AgentNetworks;
 import mnemo.cli.train.ExperimentOptions;
+import mnemo.cli.train.LearnerProcess;
 import mnemo.cli.train.RunFolder;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
@@ -20,9 +18,7 @@ import mnemo.learner.Devices;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.learner.config.ExperimentConfigs;
-import mnemo.learner.service.LearnerServer;
 import mnemo.proto.config.v1.ExperimentConfig;
-import mnemo.transport.MetricsEndpoint;
 import mnemo.transport.TransportSecurity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,18 +106,12 @@ public final class LearnerCommand implements Callable<Integer> {
       return 2;
     }
     Device dev = Devices.parse(device); // a missing GPU fails before anything is written
-    if (!(checkpointEvery > 0)) {
-      throw new IllegalArgumentException("--checkpoint-every must be positive, got " + checkpointEvery);
-    }
+    Duration checkpointInterval = LearnerProcess.checkpointInterval(checkpointEvery);
     RunFolder folder = new RunFolder(runDir).create();
     Checkpoint checkpoint = null;
     ExperimentConfig config;
     if (resume) {
-      Path file = Checkpoint.inRunDir(runDir);
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException("--resume: no checkpoint at " + file);
-      }
-      checkpoint = Checkpoint.read(file);
+      checkpoint = folder.readCheckpoint();
       config = checkpoint.config();
     } else if (configFile != null) {
       ExperimentConfig.Builder b = ExperimentConfig.newBuilder();
@@ -135,38 +125,27 @@ public final class LearnerCommand implements Callable<Integer> {
     try (Environment env = TaskRegistry.builtin().make(config != null ? config.getTaskId() : experiment.task())) {
       envSpec = env.spec();
     }
-    if (config == null) {
+    if (config == null) { // from the flags, resolved and validated by toConfig
       // actors stepping the task in-process sample its memory length (--length-sampling); an actor with
       // --env-server cannot, and says so
       config = experiment.toConfig(envSpec.maxEpisodeSteps(),
           VariableLength.memoryLength(TaskRegistry.builtin(), experiment.task()).orElse(0));
       experiment.unrollWarning(envSpec.maxEpisodeSteps()).ifPresent(System.err::println);
+    } else { // from a file or a checkpoint: resolved against the task and validated here
+      config = ExperimentConfigs.resolve(config, envSpec.maxEpisodeSteps());
+      ExperimentConfigs.validate(config);
     }
-    config = ExperimentConfigs.resolve(config, envSpec.maxEpisodeSteps());
-    ExperimentConfigs.validate(config);
     folder.writeConfig(config);
 
     log.info("learner on {}: {} with {}, T={}, B={}, {} frames", dev, config.getTaskId(), config.getCoreSpec(),
         config.getUnrollLength(), config.getBatchSize(), config.getTotalFrames());
 
-    MetricsEndpoint metrics = metricsOptions.start(metricsBind);
-    MeterRegistry registry = metrics != null ? metrics.registry() : new SimpleMeterRegistry();
-    AgentModel model = AgentNetworks.create(Learner.agentSpec(config, envSpec), dev);
-    Learner.Options options = Learner.Options.defaults().withRunDir(runDir).withRegistry(registry)
-        .withQueueCapacity(queue).withMaxEnvsPerActor(maxEnvsPerActor).withCheckpointInterval(Duration.ofMillis((long) (checkpointEvery * 1000)));
-    Learner learner = checkpoint != null ? Learner.resume(checkpoint, model, envSpec, options)
-        : Learner.create(config, model, envSpec, options);
-    learner.start();
-    LearnerServer server = LearnerServer.start(learner, security, port, registry);
-    System.out.println("learner serving on " + server.target()
-        + (metrics != null ? ", metrics on " + metrics.url() : "") + ", run folder " + runDir);
-
-    // SIGTERM / Ctrl-C: stop serving, stop training, write the final checkpoint.
-    Thread hook = new Thread(() -> {
-      log.info("shutting down: final checkpoint to {}", Checkpoint.inRunDir(runDir));
-      server.close();
-    }, "learner-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    LearnerProcess process = LearnerProcess.start(config, checkpoint, envSpec, agentSpec -> AgentNetworks.create(agentSpec, dev),
+        new LearnerProcess.Settings(runDir, checkpointInterval, queue, maxEnvsPerActor, security, port,
+            metricsOptions.start(metricsBind)));
+    Learner learner = process.learner();
+    System.out.println("learner serving on " + process.address() + ", run folder " + runDir);
+    process.closeOnShutdown(() -> {}); // SIGTERM / Ctrl-C: stop serving, stop training, final checkpoint
 
     long lastLog = System.nanoTime();
     while (!learner.awaitFinished(Duration.ofSeconds(1))) {
@@ -179,15 +158,9 @@ public final class LearnerCommand implements Callable<Integer> {
             p.rejectedUnrolls(), p.skippedUpdates());
       }
     }
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) { // the JVM is already shutting down: the hook does the closing
+    process.close();
+    if (process.signalled()) { // the JVM is shutting down: the shutdown hook closes the process
       return 0;
-    }
-    server.close();
-    model.close();
-    if (metrics != null) {
-      metrics.close();
     }
     Learner.Progress p = learner.progress();
     // no episode ended in this process (e.g. a run resumed with its budget spent): say so rather than NaN

@@ -3,6 +3,7 @@ package mnemo.envs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import mnemo.proto.Seeds;
 
 /** N in-process environments stepped one after another: the local {@link BatchedEnvironment}. */
 public final class VectorEnvironment implements BatchedEnvironment {

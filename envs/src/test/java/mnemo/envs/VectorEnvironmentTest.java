@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.proto.Seeds;
 import org.junit.jupiter.api.Test;
 
 class VectorEnvironmentTest {

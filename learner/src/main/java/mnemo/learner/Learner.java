@@ -2,7 +2,7 @@ package mnemo.learner;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -11,41 +11,35 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import mnemo.agent.AgentModel;
 import mnemo.agent.AgentSpec;
-import mnemo.envs.DType;
-import mnemo.envs.EnvSpec;
-import mnemo.envs.Seeds;
-import mnemo.learner.batch.Batch;
-import mnemo.learner.batch.DecodedUnroll;
-import mnemo.learner.batch.InvalidUnrollException;
-import mnemo.learner.batch.UnrollLimits;
-import mnemo.learner.batch.UnrollValidator;
+import mnemo.agent.optim.StatefulOptimizer;
 import mnemo.learner.actors.ActorRegistry;
 import mnemo.learner.actors.Registration;
+import mnemo.learner.batch.Batch;
+import mnemo.learner.batch.DecodedUnroll;
+import mnemo.learner.batch.UnrollLimits;
+import mnemo.learner.batch.UnrollValidator;
 import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.learner.config.ExperimentConfigs;
 import mnemo.learner.curriculum.LengthCurriculum;
 import mnemo.learner.metrics.LearnerMetrics;
 import mnemo.learner.optim.LinearDecay;
-import mnemo.agent.Autograd;
-import mnemo.agent.optim.StatefulOptimizer;
-
-import mnemo.learner.train.StepResult;
 import mnemo.learner.train.TrainingStep;
+import mnemo.proto.Seeds;
+import mnemo.proto.TensorCodec;
 import mnemo.proto.config.v1.ExperimentConfig;
+import mnemo.proto.env.v1.DType;
+import mnemo.proto.env.v1.EnvSpec;
+import mnemo.proto.env.v1.TensorSpec;
 import mnemo.proto.learner.v1.Ack;
-import mnemo.proto.learner.v1.RegisterRequest;
 import mnemo.proto.learner.v1.EpisodeStats;
+import mnemo.proto.learner.v1.RegisterRequest;
 import mnemo.proto.learner.v1.RegisterResponse;
 import mnemo.proto.learner.v1.Unroll;
 import mnemo.proto.learner.v1.Weights;
@@ -54,10 +48,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The IMPALA learner, in-process: validates unrolls into a bounded queue, batches B of them, trains on
- * one thread, publishes versioned weights, and checkpoints. The gRPC service ({@code
- * mnemo.learner.service.LearnerService}) is a thin adapter over it; {@code train --local} can drive it
- * directly.
+ * The IMPALA learner, in-process, composed of its roles: {@link UnrollIntake} takes trajectories (validates
+ * them into a bounded queue, with backpressure), {@link UpdateLoop} runs the updates on one thread, {@link
+ * WeightPublisher} serves the versioned weights and {@link Checkpointer} checkpoints; the learner registers
+ * actors, feeds the length curriculum and reports progress. The gRPC service ({@code
+ * mnemo.learner.service.LearnerService}) is a thin adapter over it.
  *
  * <pre>{@code
  * Learner learner = Learner.create(config, model, envSpec, Learner.Options.defaults().withRunDir(dir));
@@ -128,74 +123,54 @@ public final class Learner implements AutoCloseable {
   private final ExperimentConfig config;
   private final EnvSpec envSpec;
   private final AgentModel model;
-  private final Options options;
   private final NDManager stateManager;
-  private final LinearDecay learningRate;
   private final StatefulOptimizer optimizer;
-  private final TrainingStep step;
-  private final UnrollValidator validator;
-  private final ArrayBlockingQueue<DecodedUnroll> queue;
   private final LearnerMetrics metrics;
   private final LengthCurriculum curriculum; // null without one
-  private final AtomicLong frames = new AtomicLong();
-  private final AtomicLong updates = new AtomicLong();
-  private final AtomicLong version = new AtomicLong();
-  private final AtomicLong skipped = new AtomicLong();
-  private final AtomicLong rejected = new AtomicLong();
   private final ActorRegistry actors;
-  private final CopyOnWriteArrayList<Consumer<Weights>> weightListeners = new CopyOnWriteArrayList<>();
-  private final CountDownLatch finishedLatch = new CountDownLatch(1);
-  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-  private final Object progressLock = new Object();
-  private volatile Weights published;
-  private volatile boolean finished;
-  private volatile boolean closing;
-  private volatile Throwable failure;
-  private Thread trainer;
-  private long lastCheckpointNanos = System.nanoTime();
+  private final UnrollIntake intake;
+  private final WeightPublisher weights;
+  private final UpdateLoop loop;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Learner(ExperimentConfig config, AgentModel model, EnvSpec envSpec, Options options) {
     this.config = ExperimentConfigs.resolve(config);
     ExperimentConfigs.validate(this.config);
     this.envSpec = envSpec;
     this.model = model;
-    this.options = options;
-    if (model.spec().numActions() != envSpec.numActions()) {
+    if (model.spec().numActions() != envSpec.getAction().getNumActions()) {
       throw new IllegalArgumentException("the model has " + model.spec().numActions() + " actions, the task "
-          + envSpec.numActions());
+          + envSpec.getAction().getNumActions());
     }
+    LongSupplier frames = this::frames; // the update loop's counter, read by the schedules
     this.stateManager = model.manager().newSubManager();
-    this.learningRate = ExperimentConfigs.learningRate(this.config, frames::get);
+    LinearDecay learningRate = ExperimentConfigs.learningRate(this.config, frames);
     this.optimizer = ExperimentConfigs.optimizer(this.config, learningRate, stateManager);
-    this.step = new TrainingStep(model, optimizer, ExperimentConfigs.lossConfig(this.config),
-        this.config.getMaxGradNorm(), learningRate::value, ExperimentConfigs.entropyCost(this.config, frames::get));
+    TrainingStep step = new TrainingStep(model, optimizer, ExperimentConfigs.lossConfig(this.config),
+        this.config.getMaxGradNorm(), learningRate::value, ExperimentConfigs.entropyCost(this.config, frames));
     List<int[]> stateShapes;
     try (NDManager tmp = model.manager().newSubManager()) {
       stateShapes = Batch.stateShapes(model.initialState(tmp, 1));
     }
     int maxEnvs = options.maxEnvsPerActor() > 0 ? options.maxEnvsPerActor() : defaultMaxEnvs(this.config);
-    this.validator = new UnrollValidator(this.config.getUnrollLength(), envSpec, stateShapes, version::get, maxEnvs);
+    this.curriculum = LengthCurriculum.of(this.config);
+    this.weights = new WeightPublisher(model, this::memoryLength);
+    this.metrics = new LearnerMetrics(options.registry(), this::queueDepth, weights::version,
+        this.config.getMemoryLength(), this::memoryLength);
     this.actors = new ActorRegistry(Math.max(1, this.config.getEnvsPerActor()), maxEnvs);
     int capacity = options.queueCapacity() > 0 ? options.queueCapacity() : 2 * this.config.getBatchSize();
-    this.queue = new ArrayBlockingQueue<>(capacity);
-    this.curriculum = LengthCurriculum.of(this.config);
-    this.metrics = new LearnerMetrics(options.registry(), queue::size, version::get, this.config.getMemoryLength(),
-        curriculum == null ? () -> 0 : curriculum::length);
-    if (options.runDir() != null) {
-      try {
-        for (Path tmp : Checkpoint.removePartialWrites(options.runDir())) {
-          log.warn("removed {}, a checkpoint a killed learner did not finish writing", tmp);
-        }
-      } catch (IOException e) {
-        log.warn("could not clean up partial checkpoints in {}: {}", options.runDir(), e.toString());
-      }
-    }
+    this.intake = new UnrollIntake(actors,
+        new UnrollValidator(this.config.getUnrollLength(), envSpec, stateShapes, weights::version, maxEnvs),
+        capacity, metrics, weights::version, this::observeEpisodes);
+    Checkpointer checkpointer = new Checkpointer(options.runDir(), options.checkpointInterval(), this::snapshot);
+    this.loop = new UpdateLoop(step, this.config.getBatchSize(), this.config.getTotalFrames(), intake, weights,
+        checkpointer, metrics);
   }
 
   /** A new learner for {@code config} (unset fields take their defaults) training {@code model}. */
   public static Learner create(ExperimentConfig config, AgentModel model, EnvSpec envSpec, Options options) {
     Learner l = new Learner(config, model, envSpec, options);
-    l.publishWeights();
+    l.weights.publish(0);
     return l;
   }
 
@@ -209,41 +184,30 @@ public final class Learner implements AutoCloseable {
     try (NDManager tmp = l.stateManager.newSubManager()) {
       l.optimizer.loadState(NDList.decode(tmp, new ByteArrayInputStream(checkpoint.optimizerNpz())));
     }
-    l.frames.set(checkpoint.frames());
-    l.updates.set(checkpoint.updates());
-    l.version.set(checkpoint.weightVersion());
-    l.skipped.set(checkpoint.skippedUpdates());
-    l.rejected.set(checkpoint.rejectedUnrolls());
+    l.intake.restoreRejected(checkpoint.rejectedUnrolls());
     if (l.curriculum != null && checkpoint.memoryLength() > 0) {
       l.curriculum.restore(checkpoint.memoryLength(), checkpoint.memoryMastered());
     }
-    l.publishWeights();
+    l.weights.publish(checkpoint.weightVersion());
     log.info("resumed at {} frames, {} updates, weight version {}", checkpoint.frames(), checkpoint.updates(),
         checkpoint.weightVersion());
-    if (l.budgetSpent(checkpoint.frames())) {
-      // a finished run stays finished: no extra batch past the budget, actors are told at once (the
-      // training thread, once started, ends straight away)
-      log.info("the checkpoint already holds the whole budget ({} of {} frames): training is finished",
-          checkpoint.frames(), l.config.getTotalFrames());
-      l.finished = true;
-    }
+    l.loop.restore(checkpoint.frames(), checkpoint.updates(), checkpoint.skippedUpdates());
     return l;
   }
 
-  /** The agent spec a config and task call for (what the model must be built with). */
+  /**
+   * The agent spec a config and task call for (what the model must be built with), the task's spec as the
+   * environment protocol carries it (one observation tensor).
+   */
   public static AgentSpec agentSpec(ExperimentConfig config, EnvSpec envSpec) {
-    return AgentSpec.forExperiment(envSpec.observation().shape(), envSpec.observation().dtype() == DType.UINT8,
-        envSpec.numActions(), ExperimentConfigs.resolve(config));
+    TensorSpec observation = envSpec.getObservations(0);
+    return AgentSpec.forExperiment(TensorCodec.shape(observation), observation.getDtype() == DType.UINT8,
+        envSpec.getAction().getNumActions(), ExperimentConfigs.resolve(config));
   }
 
   /** Starts the training thread. */
-  public synchronized void start() {
-    if (trainer != null) {
-      throw new IllegalStateException("already started");
-    }
-    trainer = new Thread(this::trainLoop, "learner-train");
-    trainer.setDaemon(true);
-    trainer.start();
+  public void start() {
+    loop.start();
   }
 
   // ---------------------------------------------------------------- actors' side
@@ -257,7 +221,7 @@ public final class Learner implements AutoCloseable {
     Registration r = actors.register(request.getActorName(), request.getNumEnvs());
     log.info("registered {} ({}, {} envs)", r.id(), ClientText.quote(r.name()), r.numEnvs());
     return RegisterResponse.newBuilder().setActorId(r.id()).setConfig(config)
-        .setActorSeed(Seeds.derive(config.getSeed(), r.index())).setWeightVersion(version.get()).build();
+        .setActorSeed(Seeds.derive(config.getSeed(), r.index())).setWeightVersion(weights.version()).build();
   }
 
   /**
@@ -265,7 +229,7 @@ public final class Learner implements AutoCloseable {
    * ({@link UnrollLimits}); anything larger is refused before it is buffered.
    */
   public int maxMessageBytes() {
-    return validator.limits().maxMessageBytes();
+    return intake.maxMessageBytes();
   }
 
   /**
@@ -275,8 +239,7 @@ public final class Learner implements AutoCloseable {
   public void callRefused(String method, String code) {
     metrics.callRefused(method, code);
     if (method.endsWith("/StreamUnrolls")) {
-      rejected.incrementAndGet();
-      metrics.unrollRejected();
+      intake.countRejected();
     }
   }
 
@@ -289,171 +252,50 @@ public final class Learner implements AutoCloseable {
    * only once the frame budget is reached (actors stop for good).
    */
   public Ack submit(Unroll unroll, BooleanSupplier cancelled) {
-    Ack.Builder ack = Ack.newBuilder().setSequence(unroll.getSequence());
-    if (finished || closing) {
-      boolean done = finished && failure == null;
-      return ack.setAccepted(false).setCode(done ? 9 : 14)
-          .setMessage(done ? "training finished" : failure != null ? "learner failed" : "learner stopping")
-          .setWeightVersion(version.get()).build();
-    }
-    long t0 = System.nanoTime();
-    DecodedUnroll decoded;
-    try {
-      actors.admit(unroll.getActorId(), unroll.getNumEnvs(), unroll.getSequence());
-      decoded = validator.validate(unroll);
-    } catch (InvalidUnrollException e) {
-      rejected.incrementAndGet();
-      metrics.unrollRejected();
-      log.warn("rejected unroll {} from {}: {}", unroll.getSequence(), ClientText.quote(unroll.getActorId()),
-          e.getMessage());
-      return ack.setAccepted(false).setCode(3).setMessage(e.getMessage()).setWeightVersion(version.get()).build();
-    }
-    long t1 = System.nanoTime();
-    metrics.unrollDecoded(Duration.ofNanos(t1 - t0));
-    try {
-      while (!queue.offer(decoded, 100, TimeUnit.MILLISECONDS)) {
-        if (closing || finished || cancelled.getAsBoolean()) {
-          return ack.setAccepted(false).setCode(14).setMessage("learner stopping").setWeightVersion(version.get())
-              .build();
-        }
+    if (loop.stopped()) {
+      Ack.Builder ack = Ack.newBuilder().setSequence(unroll.getSequence());
+      if (loop.finished() && loop.failure() == null) {
+        return intake.refusal(ack, Status.Code.FAILED_PRECONDITION, "training finished");
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return ack.setAccepted(false).setCode(14).setMessage("interrupted").setWeightVersion(version.get()).build();
+      return intake.refusal(ack, Status.Code.UNAVAILABLE, loop.failure() != null ? "learner failed" : "learner stopping");
     }
-    metrics.unrollEnqueued(decoded, Duration.ofNanos(System.nanoTime() - t1));
-    if (curriculum != null) {
-      for (EpisodeStats e : decoded.episodes()) {
-        int from = curriculum.length();
-        if (curriculum.observe(e)) {
-          int to = curriculum.length();
-          log.info("length curriculum: {} {} % of the last {} episodes at memory length {} succeeded{}; now {} (of "
-              + "{}) from weight version {} on, at {} frames", to > from ? "at least" : "fewer than",
-              Math.round(100 * (to > from ? LengthCurriculum.THRESHOLD : LengthCurriculum.FORGOTTEN)),
-              LengthCurriculum.WINDOW, from, to > from ? "" : ", a length learned before (the memory was lost)",
-              to, curriculum.maxLength(), version.get() + 1, frames.get());
-        }
+    return intake.offer(unroll, () -> loop.stopped() || cancelled.getAsBoolean());
+  }
+
+  /** The length curriculum reads the episodes of every queued unroll; a change of length is logged. */
+  private void observeEpisodes(DecodedUnroll decoded) {
+    if (curriculum == null) {
+      return;
+    }
+    for (EpisodeStats e : decoded.episodes()) {
+      int from = curriculum.length();
+      if (curriculum.observe(e)) {
+        int to = curriculum.length();
+        log.info("length curriculum: {} {} % of the last {} episodes at memory length {} succeeded{}; now {} (of "
+            + "{}) from weight version {} on, at {} frames", to > from ? "at least" : "fewer than",
+            Math.round(100 * (to > from ? LengthCurriculum.THRESHOLD : LengthCurriculum.FORGOTTEN)),
+            LengthCurriculum.WINDOW, from, to > from ? "" : ", a length learned before (the memory was lost)",
+            to, curriculum.maxLength(), weights.version() + 1, loop.frames());
       }
     }
-    return ack.setAccepted(true).setWeightVersion(version.get()).build();
+  }
+
+  private int memoryLength() {
+    return curriculum == null ? 0 : curriculum.length();
   }
 
   /** The latest published weights (npz) with their version. */
   public Weights latestWeights() {
-    return published;
+    return weights.latest();
   }
 
   /** Calls {@code listener} on the training thread each time new weights are published; keep it quick. */
   public void addWeightsListener(Consumer<Weights> listener) {
-    weightListeners.add(listener);
+    weights.addListener(listener);
   }
 
   public void removeWeightsListener(Consumer<Weights> listener) {
-    weightListeners.remove(listener);
-  }
-
-  // ---------------------------------------------------------------- the training thread
-
-  private void trainLoop() {
-    Autograd.disableOnThisThread();
-    int batchSize = config.getBatchSize();
-    List<DecodedUnroll> pending = new ArrayList<>(batchSize);
-    try {
-      while (!closing && !finished) {
-        DecodedUnroll u = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (u != null) {
-          pending.add(u);
-          queue.drainTo(pending, batchSize - pending.size());
-        }
-        if (pending.size() >= batchSize) {
-          trainOn(pending);
-          pending.clear();
-        }
-        maybeCheckpoint(false);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Throwable t) {
-      failure = t;
-      log.error("the training thread failed", t);
-    } finally {
-      if (failure == null) {
-        maybeCheckpoint(true);
-      }
-      finished = true;
-      finishedLatch.countDown();
-    }
-  }
-
-  private void trainOn(List<DecodedUnroll> unrolls) {
-    long t0 = System.nanoTime();
-    for (DecodedUnroll u : unrolls) {
-      metrics.trainedOn(u, version.get());
-    }
-    StepResult r;
-    long batchFrames;
-    try (NDManager m = step.newStepManager()) {
-      Batch batch = Batch.stack(unrolls, m);
-      batchFrames = batch.frames();
-      r = step.run(batch);
-    }
-    if (r.applied()) {
-      // publish before the counters move, so whoever sees update n also gets weights of version n
-      version.incrementAndGet();
-      publishWeights();
-    }
-    synchronized (progressLock) {
-      long total = frames.addAndGet(batchFrames);
-      if (r.applied()) {
-        updates.incrementAndGet();
-      } else {
-        skipped.incrementAndGet();
-        log.warn("skipped an update: loss {}, gradient norm {}", r.loss(), r.gradNorm());
-      }
-      metrics.step(r, batchFrames, total, Duration.ofNanos(System.nanoTime() - t0));
-      progressLock.notifyAll();
-      if (budgetSpent(total)) {
-        log.info("reached {} frames (total_frames {})", total, config.getTotalFrames());
-        finished = true;
-      }
-    }
-  }
-
-  /** Whether {@code frames} reach the frame budget (total_frames; 0 is no budget). */
-  private boolean budgetSpent(long frames) {
-    return config.getTotalFrames() > 0 && frames >= config.getTotalFrames();
-  }
-
-  private void publishWeights() {
-    Weights w = Weights.newBuilder().setVersion(version.get())
-        .setNpz(UnsafeByteOperations.unsafeWrap(model.weightsToNpz()))
-        .setMemoryLength(curriculum == null ? 0 : curriculum.length()).build();
-    published = w;
-    for (Consumer<Weights> l : weightListeners) {
-      try {
-        l.accept(w);
-      } catch (RuntimeException e) {
-        log.warn("a weights listener failed", e);
-      }
-    }
-  }
-
-  private void maybeCheckpoint(boolean force) {
-    if (options.runDir() == null) {
-      return;
-    }
-    long now = System.nanoTime();
-    if (!force && now - lastCheckpointNanos < options.checkpointInterval().toNanos()) {
-      return;
-    }
-    lastCheckpointNanos = now;
-    try {
-      Path file = Checkpoint.inRunDir(options.runDir());
-      snapshot().write(file);
-      log.info("checkpoint at {} frames, version {} -> {}", frames.get(), version.get(), file);
-    } catch (IOException | RuntimeException e) {
-      log.error("could not write a checkpoint", e);
-    }
+    weights.removeListener(listener);
   }
 
   /**
@@ -461,8 +303,7 @@ public final class Learner implements AutoCloseable {
    * before {@link #start}, or after {@link #close}.
    */
   public Checkpoint snapshot() {
-    Thread t = trainer;
-    if (t != null && t.isAlive() && Thread.currentThread() != t) {
+    if (loop.runningElsewhere()) {
       throw new IllegalStateException("snapshot() while the training thread runs; close() the learner first");
     }
     ByteArrayOutputStream opt = new ByteArrayOutputStream();
@@ -471,9 +312,8 @@ public final class Learner implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Checkpoint(config, frames.get(), updates.get(), version.get(), skipped.get(), rejected.get(),
-        model.weightsToNpz(), opt.toByteArray(), curriculum == null ? 0 : curriculum.length(),
-        curriculum == null ? 0 : curriculum.mastered());
+    return new Checkpoint(config, loop.frames(), loop.updates(), weights.version(), loop.skipped(), intake.rejected(),
+        model.weightsToNpz(), opt.toByteArray(), memoryLength(), curriculum == null ? 0 : curriculum.mastered());
   }
 
   // ---------------------------------------------------------------- progress
@@ -495,78 +335,58 @@ public final class Learner implements AutoCloseable {
   }
 
   public long frames() {
-    return frames.get();
+    return loop.frames();
   }
 
   public long updates() {
-    return updates.get();
+    return loop.updates();
   }
 
   public long weightVersion() {
-    return version.get();
+    return weights.version();
   }
 
   public long skippedUpdates() {
-    return skipped.get();
+    return loop.skipped();
   }
 
   public long rejectedUnrolls() {
-    return rejected.get();
+    return intake.rejected();
   }
 
   public int queueDepth() {
-    return queue.size();
+    return intake.depth();
   }
 
   public boolean isFinished() {
-    return finished;
+    return loop.finished();
   }
 
   /** Why the training thread stopped, if it failed. */
   public Throwable failure() {
-    return failure;
+    return loop.failure();
   }
 
   public Progress progress() {
-    return new Progress(frames.get(), config.getTotalFrames(), updates.get(), version.get(),
+    return new Progress(loop.frames(), config.getTotalFrames(), loop.updates(), weights.version(),
         metrics.framesPerSecond(), metrics.meanEpisodeReturn(), metrics.successRate(), metrics.meanEpisodeLength(),
-        rejected.get(), skipped.get(), queue.size(), metrics.lastLoss(), metrics.fullLengthReturn(),
-        metrics.fullLengthSuccessRate(), curriculum == null ? 0 : curriculum.length());
+        intake.rejected(), loop.skipped(), intake.depth(), metrics.lastLoss(), metrics.fullLengthReturn(),
+        metrics.fullLengthSuccessRate(), memoryLength());
   }
 
   /** Waits until at least {@code target} frames were trained on (or training ended); true if reached. */
   public boolean awaitFrames(long target, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (progressLock) {
-      while (frames.get() < target && !finished) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(progressLock, left);
-      }
-    }
-    return frames.get() >= target;
+    return loop.await(loop::frames, target, timeout);
   }
 
   /** Waits until at least {@code target} updates were applied (or training ended); true if reached. */
   public boolean awaitUpdates(long target, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (progressLock) {
-      while (updates.get() < target && !finished) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(progressLock, left);
-      }
-    }
-    return updates.get() >= target;
+    return loop.await(loop::updates, target, timeout);
   }
 
   /** Waits until training has ended (total_frames reached, failure, or close); true if it has. */
   public boolean awaitFinished(Duration timeout) throws InterruptedException {
-    return finishedLatch.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    return loop.awaitFinished(timeout);
   }
 
   /**
@@ -578,25 +398,7 @@ public final class Learner implements AutoCloseable {
     if (closed.getAndSet(true)) {
       return;
     }
-    closing = true;
-    Thread t;
-    synchronized (this) {
-      t = trainer;
-    }
-    if (t != null) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    } else {
-      maybeCheckpoint(true);
-      finished = true;
-      finishedLatch.countDown();
-    }
-    synchronized (progressLock) {
-      progressLock.notifyAll();
-    }
+    loop.stop();
     stateManager.close();
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
+import io.grpc.Status;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +43,7 @@ class LearnerTest {
       Unroll late = actor.next(a, 1);
       Ack ack = learner.submit(late, () -> false);
       assertThat(ack.getAccepted()).isFalse();
-      assertThat(ack.getCode()).isEqualTo(9); // FAILED_PRECONDITION: training finished
+      assertThat(ack.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION.value()); // training finished
       learner.close();
       learner.close(); // idempotent
       assertThat(Checkpoint.read(Checkpoint.inRunDir(runDir)).frames()).isEqualTo(frames);
@@ -82,7 +83,7 @@ class LearnerTest {
       assertThat(learner.failure()).hasMessage("native failure");
       Ack ack = learner.submit(actor.next(a, 0), () -> false);
       assertThat(ack.getAccepted()).isFalse();
-      assertThat(ack.getCode()).isEqualTo(14); // UNAVAILABLE: retry, a restarted learner resumes the run
+      assertThat(ack.getCode()).isEqualTo(Status.Code.UNAVAILABLE.value()); // retry: a restarted learner resumes the run
       assertThat(ack.getMessage()).isEqualTo("learner failed");
       learner.close();
     }

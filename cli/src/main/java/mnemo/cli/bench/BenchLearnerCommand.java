@@ -94,9 +94,11 @@ public final class BenchLearnerCommand implements Callable<Integer> {
 
   private String measure(EnvSpec spec, String core, Device dev) throws Exception {
     ExperimentConfig config = ExperimentConfigs.resolve(ExperimentConfig.newBuilder().setTaskId(spec.taskId())
-        .setCoreSpec(core).setUnrollLength(unroll).setBatchSize(batch).setTotalFrames(1_000_000_000L).build());
+        .setCoreSpec(core).setUnrollLength(unroll).setBatchSize(batch).setTotalFrames(1_000_000_000L)
+        .setOptimizer(ExperimentConfigs.IMPALA_OPTIMIZER).setLearningRate(ExperimentConfigs.IMPALA_LEARNING_RATE)
+        .build());
     List<int[]> shapes;
-    try (AgentModel model = AgentNetworks.create(Learner.agentSpec(config, spec), dev);
+    try (AgentModel model = AgentNetworks.create(Learner.agentSpec(config, ProtoCodec.toProto(spec)), dev);
         NDManager m = model.manager().newSubManager()) {
       shapes = Batch.stateShapes(model.initialState(m, 1));
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import mnemo.agent.AgentModel;
 import mnemo.agent.network.AgentNetworks;
 import mnemo.envs.EnvSpec;
+import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.Learner;
 import mnemo.proto.config.v1.ExperimentConfig;
 import mnemo.proto.learner.v1.Unroll;
@@ -53,8 +54,9 @@ final class LearnerThroughput {
   static Result measure(ExperimentConfig config, EnvSpec spec, List<Unroll> unrolls, Device device, Window window)
       throws InterruptedException {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (AgentModel model = AgentNetworks.create(Learner.agentSpec(config, spec), device)) {
-      Learner learner = Learner.create(config, model, spec, Learner.Options.defaults().withRegistry(registry)
+    mnemo.proto.env.v1.EnvSpec wire = ProtoCodec.toProto(spec);
+    try (AgentModel model = AgentNetworks.create(Learner.agentSpec(config, wire), device)) {
+      Learner learner = Learner.create(config, model, wire, Learner.Options.defaults().withRegistry(registry)
           .withMaxEnvsPerActor(unrolls.get(0).getNumEnvs()));
       learner.start();
       // one registered actor; each unroll stamped with its id and the next sequence number, as an actor would

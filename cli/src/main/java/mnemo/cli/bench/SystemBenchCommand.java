@@ -17,6 +17,7 @@ import mnemo.actor.GrpcLearnerLink;
 import mnemo.agent.AgentModel;
 import mnemo.agent.network.AgentNetworks;
 import mnemo.envs.EnvSpec;
+import mnemo.envs.remote.ProtoCodec;
 import mnemo.envs.Environment;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.learner.Learner;
@@ -77,6 +78,7 @@ public final class SystemBenchCommand implements Callable<Integer> {
       for (String core : cores) {
         ExperimentConfig config = ExperimentConfigs.resolve(ExperimentConfig.newBuilder().setTaskId(task)
             .setCoreSpec(core).setUnrollLength(unroll).setBatchSize(batch).setEnvsPerActor(envs).setNumActors(1)
+            .setOptimizer(ExperimentConfigs.IMPALA_OPTIMIZER).setLearningRate(ExperimentConfigs.IMPALA_LEARNING_RATE)
             .setTotalFrames(1_000_000_000_000L).setLrLinearDecay(false).setSeed(3).build());
         System.out.printf("%s with %s: actor alone ...%n", task, core);
         ActorThroughput.Result actor = ActorThroughput.measure(config, envs, seconds, 16);
@@ -105,7 +107,7 @@ public final class SystemBenchCommand implements Callable<Integer> {
 
   /** Learner and one actor thread over loopback gRPC: {frames/s, decode share of learner time}. */
   private double[] system(ExperimentConfig config) throws Exception {
-    EnvSpec spec = spec(config.getTaskId());
+    mnemo.proto.env.v1.EnvSpec spec = ProtoCodec.toProto(spec(config.getTaskId()));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (AgentModel model = AgentNetworks.create(Learner.agentSpec(config, spec), Device.cpu())) {
       Learner learner = Learner.create(config, model, spec, Learner.Options.defaults().withRegistry(registry));

@@ -5,32 +5,29 @@ import mnemo.proto.config.v1.ExperimentConfig;
 import picocli.CommandLine.Option;
 
 /**
- * The experiment flags of {@code mnemo train}, turned into an {@link ExperimentConfig}. Flags without a
- * value here take the learner's defaults ({@link ExperimentConfigs#resolve}); the unroll length, unless
- * given, holds one whole episode of the task. The defaults that are set make the built-in short run:
- * cue recall with a 5-step delay and a small UR-LSTM, 2 actors × 2 environments, B = 2 unrolls per update
- * (4 episodes), Adam 1e-3, which passes 95 % success at 15–28k frames (docs/results-rl.md).
+ * The experiment flags of {@code mnemo train} and {@code mnemo learner}, turned into an {@link
+ * ExperimentConfig}. Every default is {@link ExperimentConfigs}'s, the one set: a flag with a default value
+ * here shows it in {@code --help} and sets it; a flag without one leaves the field unset for {@link
+ * ExperimentConfigs#resolve} to fill; the unroll length, unless given, holds one whole episode of the task.
  */
 public final class ExperimentOptions {
-  public static final String DEFAULT_TASK = "memory/cue-recall:length=5";
-  public static final String DEFAULT_CORE = "ur-lstm:hidden=32";
 
-  @Option(names = "--env", defaultValue = DEFAULT_TASK, paramLabel = "TASK",
+  @Option(names = "--env", defaultValue = ExperimentConfigs.TASK, paramLabel = "TASK",
       description = "Task id with parameters (see `mnemo envs`; default: ${DEFAULT-VALUE}).")
   String task;
 
-  @Option(names = "--core", defaultValue = DEFAULT_CORE, paramLabel = "SPEC",
+  @Option(names = "--core", defaultValue = ExperimentConfigs.CORE_SPEC, paramLabel = "SPEC",
       description = "Recurrent core spec, e.g. ur-lstm:hidden=128, lstm, gru (default: ${DEFAULT-VALUE}).")
   String core;
 
-  @Option(names = "--frames", defaultValue = "60000", paramLabel = "F",
+  @Option(names = "--frames", defaultValue = "" + ExperimentConfigs.TOTAL_FRAMES, paramLabel = "F",
       description = "Environment frames to train for (default: ${DEFAULT-VALUE}).")
   long frames;
 
-  @Option(names = "--actors", defaultValue = "2", paramLabel = "K", description = "Actors (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--actors", defaultValue = "" + ExperimentConfigs.NUM_ACTORS, paramLabel = "K", description = "Actors (default: ${DEFAULT-VALUE}).")
   int actors;
 
-  @Option(names = "--envs-per-actor", defaultValue = "2", paramLabel = "N",
+  @Option(names = "--envs-per-actor", defaultValue = "" + ExperimentConfigs.ENVS_PER_ACTOR, paramLabel = "N",
       description = "Environments each actor steps (default: ${DEFAULT-VALUE}).")
   int envsPerActor;
 
@@ -40,18 +37,18 @@ public final class ExperimentOptions {
           + ExperimentConfigs.UNROLL_LENGTH + "). A T shorter than an episode is warned about.")
   Integer unroll;
 
-  @Option(names = "--batch", defaultValue = "2", paramLabel = "B",
+  @Option(names = "--batch", defaultValue = "" + ExperimentConfigs.BATCH_SIZE, paramLabel = "B",
       description = "Unrolls per learner update (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "" + ExperimentConfigs.SEED, paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "NAME",
+  @Option(names = "--optimizer", defaultValue = ExperimentConfigs.OPTIMIZER, paramLabel = "NAME",
       description = "rmsprop or adam (default: ${DEFAULT-VALUE}).")
   String optimizer;
 
-  @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "LR", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lr", defaultValue = "" + ExperimentConfigs.LEARNING_RATE, paramLabel = "LR", description = "Learning rate (default: ${DEFAULT-VALUE}).")
   double lr;
 
   @Option(names = "--adam-epsilon", paramLabel = "EPS",
@@ -63,7 +60,7 @@ public final class ExperimentOptions {
   Double rmspropEpsilon;
 
   @Option(names = "--lr-decay", negatable = true, description = "Decay the learning rate linearly to 0 over the "
-      + "run (default: on).")
+      + "run (default: " + (ExperimentConfigs.LR_LINEAR_DECAY ? "on" : "off") + ").")
   Boolean lrDecay;
 
   @Option(names = "--discount", paramLabel = "GAMMA", description = "γ (default: " + ExperimentConfigs.DISCOUNT + ").")
@@ -93,7 +90,8 @@ public final class ExperimentOptions {
   String lengthSampling = "auto";
 
   @Option(names = "--normalize-advantages", negatable = true,
-      description = "Standardise the policy-gradient advantages over each batch (default: off).")
+      description = "Standardise the policy-gradient advantages over each batch (default: "
+          + (ExperimentConfigs.NORMALIZE_ADVANTAGES ? "on" : "off") + ").")
   Boolean normalizeAdvantages;
 
   @Option(names = "--lambda", paramLabel = "LAMBDA",

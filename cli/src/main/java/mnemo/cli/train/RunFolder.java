@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.proto.config.v1.ExperimentConfig;
 
 /**
@@ -36,11 +37,19 @@ public record RunFolder(Path dir) {
   }
 
   public Path checkpoint() {
-    return mnemo.learner.checkpoint.Checkpoint.inRunDir(dir);
+    return Checkpoint.inRunDir(dir);
   }
 
   public Path logs() {
     return dir.resolve("logs");
+  }
+
+  /** The run's checkpoint, to resume from; IllegalArgumentException when there is none. */
+  public Checkpoint readCheckpoint() throws IOException {
+    if (!Files.isRegularFile(checkpoint())) {
+      throw new IllegalArgumentException("cannot resume: no checkpoint in " + dir);
+    }
+    return Checkpoint.read(checkpoint());
   }
 
   /** Creates the folder and its subfolders. */

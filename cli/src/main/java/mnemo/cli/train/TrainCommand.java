@@ -1,8 +1,7 @@
 package mnemo.cli.train;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
+import ai.djl.Device;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -14,15 +13,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import mnemo.actor.Actor;
 import mnemo.actor.ActorMetrics;
 import mnemo.actor.ActorSetup;
-import mnemo.actor.Backoff;
-import mnemo.actor.GrpcLearnerLink;
 import mnemo.agent.AgentModel;
 import mnemo.agent.AgentSpec;
+import mnemo.agent.network.AgentNetworks;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
 import mnemo.envs.curriculum.VariableLength;
@@ -31,10 +28,7 @@ import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.RemoteBatchedEnvironment;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
-import mnemo.learner.service.LearnerServer;
 import mnemo.proto.config.v1.ExperimentConfig;
-import mnemo.transport.ClientChannels;
-import mnemo.transport.MetricsEndpoint;
 import mnemo.transport.TransportSecurity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +42,10 @@ import picocli.CommandLine.Spec;
  * {@code mnemo train}: the whole IMPALA system on this machine. The data path, in order:
  *
  * <ol>
- *   <li>the learner (in this JVM) serves {@code mnemo.learner.v1.Learner} on loopback;
- *   <li>K actors (child JVMs, or threads with {@code --local}) register, step their environments and
- *       stream unrolls to it;
+ *   <li>the learner (in this JVM, {@link LearnerProcess}) serves {@code mnemo.learner.v1.Learner} on loopback;
+ *   <li>K actors register, step their environments and stream unrolls to it: child JVMs over gRPC, or
+ *       with {@code --local} threads in this JVM handing their unrolls to the learner directly ({@link
+ *       InProcessLearnerLink});
  *   <li>the learner validates, queues and batches them, trains, publishes new weights (the actors pick
  *       them up) and checkpoints into the run folder;
  *   <li>this command shows progress, logs metrics.csv and draws curve.png until the frame budget is
@@ -63,8 +58,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Train an agent: start a learner and K actors wired over loopback gRPC (actor JVMs, or threads in",
-      "this JVM with --local), show progress, and write the run folder (config.json, metrics.csv,",
+      "Train an agent: start a learner and K actors (actor JVMs over loopback gRPC, or with --local threads",
+      "in this JVM linked to the learner directly), show progress, and write the run folder (config.json, metrics.csv,",
       "curve.png, checkpoint.zip, logs/). Without flags: a short run on memory/cue-recall that learns in",
       "a few minutes. --resume DIR continues a run from its checkpoint with its counters."
     })
@@ -81,7 +76,8 @@ public final class TrainCommand implements Callable<Integer> {
           + "(--frames may extend the budget).")
   Path resume;
 
-  @Option(names = "--local", description = "Run the actors as threads in this JVM instead of child processes.")
+  @Option(names = "--local", description = "Run the actors as threads in this JVM, handing unrolls to the learner "
+      + "directly (no gRPC), instead of child processes.")
   boolean local;
 
   @Option(names = "--env-server", paramLabel = "HOST:PORT",
@@ -113,9 +109,18 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  /** Makes the agent network for a spec (the CLI passes the cores module's factory). */
-  public static Function<AgentSpec, AgentModel> models = spec -> mnemo.agent.network.AgentNetworks.create(spec,
-      ai.djl.Device.cpu());
+  /** Makes the agent network for a spec: the learner's and every in-process actor's. */
+  private final Function<AgentSpec, AgentModel> models;
+
+  /** The command as {@code mnemo train} runs it: networks on the CPU. */
+  public TrainCommand() {
+    this(agentSpec -> AgentNetworks.create(agentSpec, Device.cpu()));
+  }
+
+  /** The command with another network factory (a smaller model in a test, say). */
+  public TrainCommand(Function<AgentSpec, AgentModel> models) {
+    this.models = models;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -126,11 +131,9 @@ public final class TrainCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("train: " + e.getMessage());
       return 2;
     }
+    Duration checkpointInterval = LearnerProcess.checkpointInterval(checkpointEvery);
     ExperimentConfig config;
     Checkpoint checkpoint = null;
-    if (!(checkpointEvery > 0)) {
-      throw new IllegalArgumentException("--checkpoint-every must be positive, got " + checkpointEvery);
-    }
     if (resume != null && resume.toString().isEmpty()) { // --resume without DIR: the --run-dir
       if (runDir == null) {
         throw new IllegalArgumentException("--resume needs a run folder: --resume DIR or --resume --run-dir DIR");
@@ -138,11 +141,7 @@ public final class TrainCommand implements Callable<Integer> {
       resume = runDir;
     }
     if (resume != null) {
-      RunFolder old = new RunFolder(resume);
-      if (!Files.isRegularFile(old.checkpoint())) {
-        throw new IllegalArgumentException("cannot resume: no checkpoint in " + resume);
-      }
-      checkpoint = Checkpoint.read(old.checkpoint());
+      checkpoint = new RunFolder(resume).readCheckpoint();
       config = checkpoint.config();
       if (spec.commandLine().getParseResult().hasMatchedOption("--frames")) {
         config = config.toBuilder().setTotalFrames(experiment.frames).build();
@@ -169,39 +168,20 @@ public final class TrainCommand implements Callable<Integer> {
 
     TransportSecurity security = transport.security();
     EnvSpec envSpec = probe(config.getTaskId(), security);
-    MetricsEndpoint endpoint = metricsOptions.start(transport.security().bind());
-    PrometheusMeterRegistry registry = endpoint != null ? endpoint.registry()
-        : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    AgentModel model = models.apply(Learner.agentSpec(config, envSpec));
-    Learner.Options options = Learner.Options.defaults().withRunDir(runDir).withRegistry(registry)
-        .withCheckpointInterval(Duration.ofMillis((long) (checkpointEvery * 1000)));
-    Learner learner = checkpoint != null ? Learner.resume(checkpoint, model, envSpec, options)
-        : Learner.create(config, model, envSpec, options);
-    learner.start();
-    LearnerServer server = LearnerServer.start(learner, security, port, registry);
-    System.out.println("learner listening on " + server.target()
-        + (endpoint != null ? ", metrics on " + endpoint.url() : ""));
+    LearnerProcess process = LearnerProcess.start(config, checkpoint, envSpec, models,
+        new LearnerProcess.Settings(runDir, checkpointInterval, 0, 0, security, port,
+            metricsOptions.start(security.bind())));
+    Learner learner = process.learner();
+    System.out.println("learner listening on " + process.address());
 
     ActorSetup.EnvironmentOpener opener = envServer == null ? ActorSetup.local()
         : (c, n, curriculum) -> RemoteBatchedEnvironment.connect(envServer, security, c.getTaskId(), n);
-    Actors actors = local ? new LocalActors(config, server.target(), security, registry, opener)
-        : new ProcessActors(new ActorProcesses(config.getNumActors(), server.target(), config.getEnvsPerActor(),
+    Actors actors = local ? new LocalActors(config, learner, process.registry(), opener, models)
+        : new ProcessActors(new ActorProcesses(config.getNumActors(), process.target(), config.getEnvsPerActor(),
             Arrays.asList(actorJvmOptions.trim().split("\\s+")),
             envServer == null ? List.of() : List.of("--env-server=" + envServer), security.token(), run.logs(),
             TrainCommand::event));
-    AtomicBoolean stopped = new AtomicBoolean();
-    Runnable shutdown = () -> {
-      if (stopped.compareAndSet(false, true)) {
-        actors.close();
-        server.close(); // stops serving, then closes the learner: final checkpoint
-        model.close();
-        if (endpoint != null) {
-          endpoint.close();
-        }
-      }
-    };
-    Thread hook = new Thread(shutdown, "train-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    process.closeOnShutdown(actors::close); // the actors stop first, then the learner: final checkpoint
 
     long startNanos = System.nanoTime();
     long startFrames = learner.frames();
@@ -234,12 +214,7 @@ public final class TrainCommand implements Callable<Integer> {
       log.error("the learner failed", learner.failure());
     }
     Learner.Progress p = learner.progress();
-    shutdown.run();
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException ignored) {
-      // shutting down already
-    }
+    process.close();
     boolean drawn = LearningCurve.write(run.metrics(), run.curve(), config.getTaskId() + " — " + config.getCoreSpec());
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     System.out.printf(Locale.ROOT, "trained %d frames (%d updates) in %.0f s, %.0f frames/s; recent episodes: mean "
@@ -333,19 +308,18 @@ public final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  /** Actor threads in this JVM, each with its own gRPC link to the learner. */
+  /** Actor threads in this JVM, each linked to the learner directly ({@link InProcessLearnerLink}, no gRPC). */
   static final class LocalActors implements Actors {
     private final List<Actor> actors = new ArrayList<>();
-    private final List<GrpcLearnerLink> links = new ArrayList<>();
+    private final List<InProcessLearnerLink> links = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    LocalActors(ExperimentConfig config, String target, TransportSecurity security, PrometheusMeterRegistry registry,
-        ActorSetup.EnvironmentOpener opener) throws InterruptedException {
+    LocalActors(ExperimentConfig config, Learner learner, MeterRegistry registry, ActorSetup.EnvironmentOpener opener,
+        Function<AgentSpec, AgentModel> models) throws InterruptedException {
       for (int k = 0; k < config.getNumActors(); k++) {
         String name = "local-actor-" + k;
         ActorMetrics metrics = new ActorMetrics(registry, name);
-        GrpcLearnerLink link = new GrpcLearnerLink(ClientChannels.open(target, security, 512 << 20), name,
-            config.getEnvsPerActor(), metrics, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), 2);
+        InProcessLearnerLink link = new InProcessLearnerLink(learner, name, config.getEnvsPerActor(), metrics);
         Actor actor = ActorSetup.create(link, config.getEnvsPerActor(), opener, models, metrics);
         Thread t = new Thread(actor, name);
         t.setDaemon(true);
@@ -364,7 +338,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public void close() {
       actors.forEach(Actor::stop);
-      links.forEach(GrpcLearnerLink::close); // unblocks an actor waiting for acks
+      links.forEach(InProcessLearnerLink::close); // unblocks an actor waiting for queue space
       for (int k = 0; k < threads.size(); k++) {
         Thread t = threads.get(k);
         try {

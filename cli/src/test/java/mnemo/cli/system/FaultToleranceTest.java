@@ -19,13 +19,14 @@ import mnemo.agent.AgentModel;
 import mnemo.agent.network.AgentNetworks;
 import mnemo.cli.train.ActorProcesses;
 import mnemo.cli.train.MnemoJvm;
-import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.learner.service.LearnerServer;
 import mnemo.proto.config.v1.ExperimentConfig;
+import mnemo.proto.env.v1.EnvSpec;
 import mnemo.transport.MetricsEndpoint;
 import mnemo.transport.TransportSecurity;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class FaultToleranceTest {
 
   private static EnvSpec envSpec() {
     try (Environment e = TaskRegistry.builtin().make(CONFIG.getTaskId())) {
-      return e.spec();
+      return ProtoCodec.toProto(e.spec()); // as the wire carries it, what the learner reads
     }
   }
 

@@ -10,7 +10,7 @@ import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
 import mnemo.envs.Frame;
 import mnemo.envs.Oracle;
-import mnemo.envs.Seeds;
+import mnemo.proto.Seeds;
 import mnemo.envs.TimeStep;
 import mnemo.envs.registry.TaskFamily;
 import mnemo.envs.registry.TaskId;

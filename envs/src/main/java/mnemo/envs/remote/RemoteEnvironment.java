@@ -2,7 +2,7 @@ package mnemo.envs.remote;
 
 import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
-import mnemo.envs.Seeds;
+import mnemo.proto.Seeds;
 import mnemo.envs.TimeStep;
 import mnemo.transport.TransportSecurity;
 

@@ -3,7 +3,7 @@ package mnemo.envs.rollout;
 import java.util.List;
 import java.util.function.IntConsumer;
 import mnemo.envs.Environment;
-import mnemo.envs.Seeds;
+import mnemo.proto.Seeds;
 import mnemo.envs.TimeStep;
 
 /**

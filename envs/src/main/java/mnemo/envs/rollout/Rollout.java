@@ -3,7 +3,7 @@ package mnemo.envs.rollout;
 import java.util.ArrayList;
 import java.util.List;
 import mnemo.envs.Environment;
-import mnemo.envs.Seeds;
+import mnemo.proto.Seeds;
 import mnemo.envs.TimeStep;
 
 /**

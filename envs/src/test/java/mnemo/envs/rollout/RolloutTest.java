@@ -81,7 +81,7 @@ class RolloutTest {
     double success = 0;
     double length = 0;
     for (int k = 0; k < 40; k++) {
-      EpisodeOutcome s = Rollout.episode(env, p, mnemo.envs.Seeds.derive(7, k), k + 1, 0, step -> {});
+      EpisodeOutcome s = Rollout.episode(env, p, mnemo.proto.Seeds.derive(7, k), k + 1, 0, step -> {});
       sum += s.episodeReturn();
       success += s.success();
       length += s.length();
@@ -113,7 +113,7 @@ class RolloutTest {
     assertThat(progress).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     Environment solo = REGISTRY.make("minigrid/memory:size=7");
     List<RolloutStep> reference = new ArrayList<>();
-    Rollout.episode(solo, SingleEnvPolicy.oracle(solo), mnemo.envs.Seeds.derive(5, 0), 1, 0, reference::add);
+    Rollout.episode(solo, SingleEnvPolicy.oracle(solo), mnemo.proto.Seeds.derive(5, 0), 1, 0, reference::add);
     assertThat(first).isEqualTo(reference);
   }
 

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
-import mnemo.envs.remote.ProtoCodec;
 import mnemo.proto.TensorCodec;
 import mnemo.proto.env.v1.DType;
 import mnemo.proto.env.v1.EnvSpec;
@@ -48,15 +47,6 @@ public final class UnrollValidator {
    */
   public UnrollValidator(int unrollLength, EnvSpec envSpec, List<int[]> stateShapes, LongSupplier currentVersion) {
     this(unrollLength, envSpec, stateShapes, currentVersion, MAX_ENVS);
-  }
-
-  /**
-   * The same for an in-process {@code mnemo.envs.EnvSpec}: only until {@code Learner} takes the wire's spec,
-   * the last use of {@code envs} in this module's main code.
-   */
-  public UnrollValidator(int unrollLength, mnemo.envs.EnvSpec envSpec, List<int[]> stateShapes,
-      LongSupplier currentVersion, int maxEnvs) {
-    this(unrollLength, ProtoCodec.toProto(envSpec), stateShapes, currentVersion, maxEnvs);
   }
 
   /** As above, with unrolls of at most {@code maxEnvs} environments. */

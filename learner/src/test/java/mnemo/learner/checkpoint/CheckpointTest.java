@@ -7,6 +7,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.grpc.Status;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,12 +17,12 @@ import java.util.List;
 import java.util.stream.Stream;
 import mnemo.agent.AgentModel;
 import mnemo.agent.network.AgentNetworks;
-import mnemo.envs.EnvSpec;
 import mnemo.learner.Learner;
 import mnemo.learner.batch.Batch;
 import mnemo.learner.testing.FakeActor;
 import mnemo.learner.testing.TestLearners;
 import mnemo.proto.config.v1.ExperimentConfig;
+import mnemo.proto.env.v1.EnvSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -181,7 +182,7 @@ class CheckpointTest {
       // actors are told to stop for good, and nothing is trained past the budget
       var ack = resumed.submit(actor.next(TestLearners.register(resumed), resumed.weightVersion()), () -> false);
       assertThat(ack.getAccepted()).isFalse();
-      assertThat(ack.getCode()).isEqualTo(9);
+      assertThat(ack.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION.value());
       assertThat(ack.getMessage()).isEqualTo("training finished");
       resumed.close();
       assertThat(resumed.updates()).isEqualTo(spent.updates());

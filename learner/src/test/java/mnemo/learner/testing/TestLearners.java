@@ -1,10 +1,11 @@
 package mnemo.learner.testing;
 
 import ai.djl.ndarray.NDManager;
-import mnemo.envs.EnvSpec;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.Learner;
 import mnemo.proto.config.v1.ExperimentConfig;
+import mnemo.proto.env.v1.EnvSpec;
 
 /** Small learners on cue-recall with the linear test model. */
 public final class TestLearners {
@@ -20,8 +21,9 @@ public final class TestLearners {
         .setOptimizer("rmsprop").setLearningRate(0.01).build();
   }
 
+  /** The task's spec as the wire carries it (what the learner reads). */
   public static EnvSpec envSpec() {
-    return TaskRegistry.builtin().make(TASK).spec();
+    return ProtoCodec.toProto(TaskRegistry.builtin().make(TASK).spec());
   }
 
   /** Registers an actor of N environments with {@code learner}; returns its actor id. */

@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import mnemo.agent.AgentModel;
 import mnemo.agent.network.AgentNetworks;
-import mnemo.envs.EnvSpec;
-import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.Learner;
 import mnemo.learner.batch.Batch;
 import mnemo.learner.batch.DecodedUnroll;
@@ -21,6 +19,7 @@ import mnemo.learner.optim.LinearDecay;
 import mnemo.learner.testing.FakeActor;
 import mnemo.learner.testing.TestLearners;
 import mnemo.proto.config.v1.ExperimentConfig;
+import mnemo.proto.env.v1.EnvSpec;
 import org.junit.jupiter.api.Test;
 
 /** The training step on the real agent network (torso, UR-LSTM core, heads). */
@@ -36,7 +35,7 @@ class AgentNetworkStepTest {
       try (NDManager m = model.manager().newSubManager()) {
         stateShapes = Batch.stateShapes(model.initialState(m, 1));
       }
-      UnrollValidator validator = new UnrollValidator(TestLearners.T, ProtoCodec.toProto(env), stateShapes, () -> 0);
+      UnrollValidator validator = new UnrollValidator(TestLearners.T, env, stateShapes, () -> 0);
       List<DecodedUnroll> unrolls = new ArrayList<>();
       try (FakeActor actor = new FakeActor(TestLearners.TASK, 4, TestLearners.T, 3, stateShapes)) {
         for (int i = 0; i < 2; i++) {

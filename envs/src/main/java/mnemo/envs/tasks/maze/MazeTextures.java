@@ -73,7 +73,7 @@ final class MazeTextures {
 
   /** A fixed hash of {@code i} into [−1, 1]. */
   private static double noise(int i) {
-    long h = mnemo.envs.Seeds.mix(i * 0x9E3779B97F4A7C15L + 12345);
+    long h = mnemo.proto.Seeds.mix(i * 0x9E3779B97F4A7C15L + 12345);
     return ((h >>> 11) * 0x1.0p-53) * 2 - 1;
   }
 }

@@ -1,6 +1,10 @@
-package mnemo.envs;
+package mnemo.proto;
 
-/** Derives independent seeds from one (SplitMix64), so vectors and sessions are reproducible. */
+/**
+ * Derives independent seeds from one (SplitMix64), so runs are reproducible: the learner gives each actor
+ * {@code derive(experiment seed, actor index)} (RegisterResponse.actor_seed), and batched environments seed
+ * instance i with {@code derive(seed, i)}. Here, below every module, because both sides use it.
+ */
 public final class Seeds {
   private Seeds() {}
 
