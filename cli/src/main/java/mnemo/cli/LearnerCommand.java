@@ -128,11 +128,12 @@ public final class LearnerCommand implements Callable<Integer> {
     if (config == null) { // from the flags, resolved and validated by toConfig
       // actors stepping the task in-process sample its memory length (--length-sampling); an actor with
       // --env-server cannot, and says so
-      config = experiment.toConfig(envSpec.maxEpisodeSteps(),
-          VariableLength.memoryLength(TaskRegistry.builtin(), experiment.task()).orElse(0));
-      experiment.unrollWarning(envSpec.maxEpisodeSteps()).ifPresent(System.err::println);
+      int memoryLength = VariableLength.memoryLength(TaskRegistry.builtin(), experiment.task()).orElse(0);
+      config = experiment.toConfig(envSpec.maxEpisodeSteps(), memoryLength);
+      experiment.unrollWarning(envSpec.maxEpisodeSteps(), memoryLength > 0).ifPresent(System.err::println);
     } else { // from a file or a checkpoint: resolved against the task and validated here
-      config = ExperimentConfigs.resolve(config, envSpec.maxEpisodeSteps());
+      config = ExperimentConfigs.resolve(config, envSpec.maxEpisodeSteps(),
+          VariableLength.memoryLength(TaskRegistry.builtin(), config.getTaskId()).isPresent());
       ExperimentConfigs.validate(config);
     }
     folder.writeConfig(config);

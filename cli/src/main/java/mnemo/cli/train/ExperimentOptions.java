@@ -33,7 +33,8 @@ public final class ExperimentOptions {
 
   @Option(names = "--unroll", paramLabel = "T",
       description = "Unroll length T; each unroll carries T+1 steps (default: one whole episode, T = E+1 for a task "
-          + "whose episodes take at most E <= " + ExperimentConfigs.MAX_EPISODE_UNROLL + " actions, else "
+          + "whose episodes take at most E < " + ExperimentConfigs.MAX_EPISODE_UNROLL + " actions, or E < "
+          + ExperimentConfigs.MAX_MEMORY_UNROLL + " for a memory task (T-maze, cue recall, visual match), else "
           + ExperimentConfigs.UNROLL_LENGTH + "). A T shorter than an episode is warned about.")
   Integer unroll;
 
@@ -120,10 +121,13 @@ public final class ExperimentOptions {
     return task;
   }
 
-  /** The warning for an explicit --unroll shorter than one episode, if any. */
-  public java.util.Optional<String> unrollWarning(int maxEpisodeSteps) {
-    return unroll == null ? java.util.Optional.empty()
-        : ExperimentConfigs.unrollWarning(unroll, maxEpisodeSteps, task);
+  /**
+   * The warning for an unroll shorter than one episode, if any: an explicit --unroll, or the default for a
+   * memory task ({@code memoryTask}) whose episode is longer than {@link ExperimentConfigs#MAX_MEMORY_UNROLL}.
+   */
+  public java.util.Optional<String> unrollWarning(int maxEpisodeSteps, boolean memoryTask) {
+    int t = unroll != null ? unroll : ExperimentConfigs.episodeUnroll(maxEpisodeSteps, memoryTask);
+    return ExperimentConfigs.unrollWarning(t, maxEpisodeSteps, task, memoryTask);
   }
 
   /**
@@ -202,7 +206,7 @@ public final class ExperimentOptions {
     if (torsoHidden != null) {
       b.setTorsoHidden(torsoHidden);
     }
-    ExperimentConfig c = ExperimentConfigs.resolve(b.build(), maxEpisodeSteps);
+    ExperimentConfig c = ExperimentConfigs.resolve(b.build(), maxEpisodeSteps, samplesLength);
     ExperimentConfigs.validate(c);
     return c;
   }

@@ -153,9 +153,9 @@ public final class TrainCommand implements Callable<Integer> {
     } else {
       int maxSteps = probe(experiment.task(), transport.security()).maxEpisodeSteps(); // the unroll follows it
       // memory tasks stepped in-process sample their length per training episode (--length-sampling)
-      config = experiment.toConfig(maxSteps,
-          envServer == null ? VariableLength.memoryLength(TaskRegistry.builtin(), experiment.task()).orElse(0) : 0);
-      experiment.unrollWarning(maxSteps).ifPresent(System.err::println);
+      int memoryLength = envServer == null ? VariableLength.memoryLength(TaskRegistry.builtin(), experiment.task()).orElse(0) : 0;
+      config = experiment.toConfig(maxSteps, memoryLength);
+      experiment.unrollWarning(maxSteps, memoryLength > 0).ifPresent(System.err::println);
       if (runDir == null) {
         runDir = Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       }

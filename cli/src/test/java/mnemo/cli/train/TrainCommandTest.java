@@ -56,7 +56,13 @@ class TrainCommandTest {
     assertThat(c.getLengthSampling()).isEqualTo("curriculum");
     assertThat(c.getMemoryLength()).isEqualTo(40);
     // the unroll still covers the longest episode, at L
-    assertThat(mnemo.learner.config.ExperimentConfigs.resolve(c, 41).getUnrollLength()).isEqualTo(42);
+    assertThat(c.getUnrollLength()).isEqualTo(42);
+    // a memory task's whole episode is one unroll beyond the 256 steps other tasks are cut at (T-maze L = 500)
+    ExperimentOptions longMaze = options("--env", "memory/tmaze:length=500");
+    assertThat(longMaze.toConfig(501, 500).getUnrollLength()).isEqualTo(502);
+    assertThat(longMaze.unrollWarning(501, true)).isEmpty();
+    assertThat(options("--env", "memory/tmaze:length=500", "--unroll", "100").unrollWarning(501, true))
+        .hasValueSatisfying(w -> assertThat(w).contains("T=100").contains("the default T=502 holds a whole episode"));
     c = tmaze.toConfig(41, 0); // not stepped in-process (an environment server): the task as given
     assertThat(c.getLengthSampling()).isEqualTo("fixed");
     assertThat(c.getMemoryLength()).isZero();

@@ -86,44 +86,60 @@ public final class ExperimentConfigs {
   public static final int MAX_EPISODE_UNROLL = 256;
 
   /**
+   * The longest unroll chosen automatically for a memory task (one whose family declares a memory-length
+   * parameter: the T-maze, cue recall, visual match): its whole episode is the memory horizon, and cutting it
+   * cuts the gradient from the cue to the decision. 2048 covers Ni et al.'s passive T-maze (L up to 1500).
+   */
+  public static final int MAX_MEMORY_UNROLL = 2048;
+
+  /**
    * The unroll length for a task whose episodes take at most {@code maxEpisodeSteps} actions (0: no
-   * limit): T = E + 1 when E ≤ {@link #MAX_EPISODE_UNROLL}, else {@link #UNROLL_LENGTH}.
+   * limit): T = E + 1 when E + 1 ≤ {@link #MAX_EPISODE_UNROLL} ({@link #MAX_MEMORY_UNROLL} for a memory
+   * task), else {@link #UNROLL_LENGTH}.
    *
    * <p>An episode of E actions occupies E + 1 steps (FIRST … LAST); the next step is the FIRST of the next
    * episode. With T = E + 1, an unroll of T + 1 steps holds one whole episode and the step after it, so
    * episodes of fixed length stay aligned with the unrolls (every unroll starts on a FIRST step), and
    * backpropagation through time joins every step of an episode to every later one: a cue seen at the
-   * start trains the decision at the end. Shorter unrolls cut that gradient (truncated BPTT).
+   * start trains the decision at the end. Shorter unrolls cut that gradient (truncated BPTT). Other long
+   * tasks keep IMPALA's short unrolls (Pašukonis et al. found truncated BPTT helps on Memory Maze).
    */
-  public static int episodeUnroll(int maxEpisodeSteps) {
-    return maxEpisodeSteps > 0 && maxEpisodeSteps + 1 <= MAX_EPISODE_UNROLL ? maxEpisodeSteps + 1 : UNROLL_LENGTH;
+  public static int episodeUnroll(int maxEpisodeSteps, boolean memoryTask) {
+    int whole = maxEpisodeSteps + 1;
+    return maxEpisodeSteps > 0 && whole <= (memoryTask ? MAX_MEMORY_UNROLL : MAX_EPISODE_UNROLL)
+        ? whole : UNROLL_LENGTH;
   }
 
   /**
    * {@code config} resolved for a task: an unset unroll length becomes {@link #episodeUnroll} of the task's
    * episode length, then every other unset field its default.
    */
-  public static ExperimentConfig resolve(ExperimentConfig config, int maxEpisodeSteps) {
+  public static ExperimentConfig resolve(ExperimentConfig config, int maxEpisodeSteps, boolean memoryTask) {
     if (config.getUnrollLength() == 0) {
-      config = config.toBuilder().setUnrollLength(episodeUnroll(maxEpisodeSteps)).build();
+      config = config.toBuilder().setUnrollLength(episodeUnroll(maxEpisodeSteps, memoryTask)).build();
     }
     return resolve(config);
   }
 
-
   /**
    * A warning when an unroll of {@code unroll} steps cannot join the start of an episode of up to
-   * {@code maxEpisodeSteps} actions to its end (empty when it can, or when the task has no time limit).
+   * {@code maxEpisodeSteps} actions to its end: for a memory task always, for another task when its episode
+   * would otherwise fit one unroll (empty when the unroll holds the episode, or the task has no time limit).
    */
-  public static java.util.Optional<String> unrollWarning(int unroll, int maxEpisodeSteps, String taskId) {
+  public static java.util.Optional<String> unrollWarning(int unroll, int maxEpisodeSteps, String taskId,
+      boolean memoryTask) {
     int whole = maxEpisodeSteps + 1;
-    if (maxEpisodeSteps <= 0 || whole > MAX_EPISODE_UNROLL || unroll >= whole) {
-      return java.util.Optional.empty(); // no limit, or episodes cut into unrolls anyway
+    if (maxEpisodeSteps <= 0 || unroll >= whole || !memoryTask && whole > MAX_EPISODE_UNROLL) {
+      return java.util.Optional.empty(); // no limit, a whole episode, or a long non-memory task cut anyway
     }
+    String longest = whole <= (memoryTask ? MAX_MEMORY_UNROLL : MAX_EPISODE_UNROLL)
+        ? String.format(java.util.Locale.ROOT, "the default T=%d holds a whole episode", whole)
+        : String.format(java.util.Locale.ROOT, "longer than the longest automatic unroll, %d; --unroll %d would hold it",
+            MAX_MEMORY_UNROLL, whole);
     return java.util.Optional.of(String.format(java.util.Locale.ROOT,
-        "warning: unroll T=%d is shorter than one episode of %s (%d steps; the default T=%d holds a whole episode): "
+        "warning: unroll T=%d is shorter than one episode of %s (%d steps; %s): "
             + "no gradient joins what is seen more than %d steps before a decision to that decision, so memory "
-            + "over a longer span is unlikely to be learned", unroll, taskId, maxEpisodeSteps, whole, unroll));
+            + "over a longer span is unlikely to be learned", unroll, taskId, maxEpisodeSteps, longest, unroll));
   }
 
   /** {@code config} with every unset field given its default. */

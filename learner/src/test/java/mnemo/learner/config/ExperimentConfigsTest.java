@@ -17,25 +17,38 @@ class ExperimentConfigsTest {
   @Test
   void anUnsetUnrollHoldsOneWholeEpisodeAndTheStepAfterIt() {
     // cue recall L=12: 13 actions, so steps FIRST..LAST are 0..13 and step 14 is the next FIRST: T = 14
-    assertThat(ExperimentConfigs.resolve(task("memory/cue-recall:length=12"), 13).getUnrollLength()).isEqualTo(14);
-    assertThat(ExperimentConfigs.episodeUnroll(255)).isEqualTo(256);
+    assertThat(ExperimentConfigs.resolve(task("memory/cue-recall:length=12"), 13, true).getUnrollLength()).isEqualTo(14);
+    assertThat(ExperimentConfigs.episodeUnroll(255, false)).isEqualTo(256);
     // too long for one unroll, or no time limit: IMPALA's 20
-    assertThat(ExperimentConfigs.episodeUnroll(256)).isEqualTo(ExperimentConfigs.UNROLL_LENGTH);
-    assertThat(ExperimentConfigs.episodeUnroll(0)).isEqualTo(ExperimentConfigs.UNROLL_LENGTH);
+    assertThat(ExperimentConfigs.episodeUnroll(256, false)).isEqualTo(ExperimentConfigs.UNROLL_LENGTH);
+    assertThat(ExperimentConfigs.episodeUnroll(0, false)).isEqualTo(ExperimentConfigs.UNROLL_LENGTH);
+    assertThat(ExperimentConfigs.episodeUnroll(0, true)).isEqualTo(ExperimentConfigs.UNROLL_LENGTH);
+    // a memory task keeps its whole episode much further: the T-maze at L = 1500 (1501 actions), not at 2048
+    assertThat(ExperimentConfigs.episodeUnroll(1501, true)).isEqualTo(1502);
+    assertThat(ExperimentConfigs.resolve(task("memory/tmaze:length=500"), 501, true).getUnrollLength()).isEqualTo(502);
+    assertThat(ExperimentConfigs.resolve(task("memory-maze"), 1000, false).getUnrollLength())
+        .isEqualTo(ExperimentConfigs.UNROLL_LENGTH);
+    assertThat(ExperimentConfigs.episodeUnroll(2047, true)).isEqualTo(2048);
+    assertThat(ExperimentConfigs.episodeUnroll(2048, true)).isEqualTo(ExperimentConfigs.UNROLL_LENGTH);
     // an explicit unroll is kept
     ExperimentConfig explicit = task("memory/cue-recall:length=12").toBuilder().setUnrollLength(5).build();
-    assertThat(ExperimentConfigs.resolve(explicit, 13).getUnrollLength()).isEqualTo(5);
+    assertThat(ExperimentConfigs.resolve(explicit, 13, true).getUnrollLength()).isEqualTo(5);
   }
 
   @Test
   void anUnrollShorterThanAnEpisodeIsWarnedAbout() {
-    assertThat(ExperimentConfigs.unrollWarning(10, 31, "memory/tmaze:length=30")).hasValueSatisfying(w ->
+    assertThat(ExperimentConfigs.unrollWarning(10, 31, "memory/tmaze:length=30", true)).hasValueSatisfying(w ->
         assertThat(w).contains("T=10").contains("31 steps").contains("T=32"));
-    assertThat(ExperimentConfigs.unrollWarning(32, 31, "memory/tmaze:length=30")).isEmpty();
-    assertThat(ExperimentConfigs.unrollWarning(40, 31, "memory/tmaze:length=30")).isEmpty();
+    assertThat(ExperimentConfigs.unrollWarning(32, 31, "memory/tmaze:length=30", true)).isEmpty();
+    assertThat(ExperimentConfigs.unrollWarning(40, 31, "memory/tmaze:length=30", true)).isEmpty();
+    // a short task that is not a memory task is warned about too: its default would hold the episode
+    assertThat(ExperimentConfigs.unrollWarning(10, 31, "gridworld/empty", false)).isPresent();
     // episodes too long for one unroll (a memory maze of 1000 steps) and tasks without a limit: no warning
-    assertThat(ExperimentConfigs.unrollWarning(20, 1000, "memory-maze")).isEmpty();
-    assertThat(ExperimentConfigs.unrollWarning(5, 0, "gridworld/empty")).isEmpty();
+    assertThat(ExperimentConfigs.unrollWarning(20, 1000, "memory-maze", false)).isEmpty();
+    assertThat(ExperimentConfigs.unrollWarning(5, 0, "gridworld/empty", false)).isEmpty();
+    // a memory task beyond the longest automatic unroll is warned about, with the unroll that would hold it
+    assertThat(ExperimentConfigs.unrollWarning(20, 3000, "memory/tmaze:length=2999", true)).hasValueSatisfying(w ->
+        assertThat(w).contains("T=20").contains("longest automatic unroll, 2048").contains("--unroll 3001"));
   }
 
   @Test
