@@ -23,7 +23,6 @@ import argparse
 import importlib
 import math
 import os
-import signal
 import sys
 import threading
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ import grpc
 import numpy as np
 
 from mnemo_env.protocol import derive, pb, pb_grpc, to_tensor
-from mnemo_env.server import serve
+from mnemo_env.server import host_port, run_until_signal, serve
 
 MAX_ENVS = 4096
 
@@ -324,15 +323,9 @@ def main(argv=None):
         raise SystemExit(f"gym-server: cannot serve {args.make}: {e}") from None
     server, port = serve(args.bind, args.port, args.token or os.environ.get("MNEMO_TOKEN") or None, servicer=servicer)
     s = servicer.served
-    host = f"[{args.bind}]" if ":" in args.bind else args.bind
-    print(f"python gym-server: serving {servicer.task_id} (obs {list(s.shape)} "
-          f"{'uint8' if s.proto_dtype == pb.UINT8 else 'float32'}, {s.num_actions} actions) on {host}:{port}", flush=True)
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    signal.signal(signal.SIGINT, lambda *_: done.set())
-    done.wait()
-    server.stop(grace=2).wait()
-    return 0
+    return run_until_signal(server, f"python gym-server: serving {servicer.task_id} (obs {list(s.shape)} "
+                            f"{'uint8' if s.proto_dtype == pb.UINT8 else 'float32'}, {s.num_actions} actions) "
+                            f"on {host_port(args.bind, port)}")
 
 
 if __name__ == "__main__":

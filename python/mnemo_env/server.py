@@ -227,8 +227,18 @@ def main(argv=None):
     p.add_argument("--token", default=None, help="shared token (default: env MNEMO_TOKEN)")
     args = p.parse_args(argv)
     server, port = serve(args.bind, args.port, args.token or os.environ.get("MNEMO_TOKEN") or None)
-    host = f"[{args.bind}]" if ":" in args.bind else args.bind
-    print(f"python env-server: serving {FAMILY} on {host}:{port}", flush=True)
+    return run_until_signal(server, f"python env-server: serving {FAMILY} on {host_port(args.bind, port)}")
+
+
+def host_port(bind, port):
+    """bind:port as a client dials it (IPv6 addresses in brackets)."""
+    host = f"[{bind}]" if ":" in bind else bind
+    return f"{host}:{port}"
+
+
+def run_until_signal(server, banner):
+    """Print the banner, serve until SIGTERM or Ctrl-C, then stop with a 2 s grace; exit status 0."""
+    print(banner, flush=True)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())
