@@ -24,7 +24,8 @@ import mnemo.agent.network.AgentNetworks;
 /**
  * Side-by-side timings for docs/benchmarks/cores.md: a core's forward+backward unroll against DJL's
  * fused {@code ai.djl.nn.recurrent.LSTM} at the same shapes (interleaved, medians), and single-step
- * inference latency without autograd.
+ * inference latency without autograd. A spec's {@code backward=autograd} option times the autograd
+ * backward of the LSTM and GRU families instead of their hand-derived one.
  */
 public final class CoreBenchmark {
 
@@ -58,7 +59,7 @@ public final class CoreBenchmark {
             NDArray x = sm.randomNormal(new Shape(t, b, in));
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
               NDArray out = core.unroll(x, null, core.initialState(sm, b)).outputs();
-              gc.backward(out.sum());
+              Autograd.backward(gc, out.sum());
             }
           }
           Autograd.zeroGradients(core.parameters());

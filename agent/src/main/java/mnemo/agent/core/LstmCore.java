@@ -1,6 +1,7 @@
 package mnemo.agent.core;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 
 /**
@@ -21,6 +22,26 @@ final class LstmCore extends GatedCore {
   @Override
   protected NDArray inputBias() {
     return biasIh.add(biasHh);
+  }
+
+  @Override
+  protected boolean supportsManualBackward() {
+    return true;
+  }
+
+  /**
+   * c' = f c + i g, h' = o tanh c':  K = [g ⊙ σ'_i, c ⊙ σ'_f, i ⊙ tanh'_g] per unit of δc~, a = f
+   * (σ' = σ(1 − σ), tanh' = 1 − tanh²).
+   */
+  @Override
+  protected GatedBackward.Coefficients coefficients(GatedBackward.Sequence seq, Prepared w) {
+    NDList p = linear(seq.hPrev(), w.whh, seq.xp()).split(4, 1);
+    NDArray i = sigmoid(p.get(0));
+    NDArray f = sigmoid(p.get(1));
+    NDArray g = p.get(2).tanh();
+    NDArray o = sigmoid(p.get(3));
+    NDArray k = NDArrays.stack(new NDList(g.mul(dSigmoid(i)), seq.cPrev().mul(dSigmoid(f)), i.mul(dTanh(g, w.one))), 1);
+    return outputGate(k, f, o, seq.c(), w.one, new int[0], new NDArray[0]);
   }
 
   @Override

@@ -57,7 +57,7 @@ class CoreGradientTest {
         return l;
       };
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        gc.backward(loss.get());
+        Autograd.backward(gc, loss.get());
       }
       SplittableRandom rng = new SplittableRandom(3);
       try (Autograd.Paused noGraph = Autograd.pause()) {
