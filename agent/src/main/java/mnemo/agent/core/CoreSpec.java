@@ -29,9 +29,10 @@ import java.util.Map;
  * @param tmax T_max of the chrono initialization
  * @param refineOffset the refine gate's pre-activation is offset by the forget bias: r = σ(P_r − b_f)
  * @param chunk L, the chunk length of the min cores' scan over time (ignored by the other cells)
- * @param backward how a training unroll backpropagates through time (option {@code backward=manual|autograd}):
- *     by the hand-derived backward of the LSTM and GRU families (the default; see {@code GatedBackward}) or
- *     by autograd recording every op (the other cells always do); the results agree within float rounding
+ * @param backward how a training unroll backpropagates through time (option {@code backward=autograd|manual}):
+ *     by autograd recording every op (the default, and what the other cells always do) or by the
+ *     hand-derived backward of the LSTM and GRU families ({@code GatedBackward}: correct, but not faster on
+ *     the 2-core machines, docs/benchmarks/cores.md); the results agree within float rounding
  */
 public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double forgetBias, double tmax,
     boolean refineOffset, int chunk, Backward backward) {
@@ -66,10 +67,10 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
 
   /** How a training unroll backpropagates through time. */
   public enum Backward {
+    /** Autograd records every op of every step (the default). */
+    AUTOGRAD,
     /** The hand-derived backward where the cell has one (the LSTM and GRU families). */
-    MANUAL,
-    /** Autograd records every op of every step. */
-    AUTOGRAD
+    MANUAL
   }
 
   /** The main gate: standard, chrono init, cumax activation, uniform init. */
@@ -168,7 +169,7 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
     double tmax = DEFAULT_TMAX;
     boolean refineOffset = false;
     int chunk = DEFAULT_CHUNK;
-    Backward backward = Backward.MANUAL;
+    Backward backward = Backward.AUTOGRAD;
     for (Map.Entry<String, String> e : opts.entrySet()) {
       String v = e.getValue();
       try {
@@ -278,8 +279,8 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
     if (cell.isInputGated() && chunk != DEFAULT_CHUNK) {
       sb.append(",chunk=").append(chunk);
     }
-    if (backward == Backward.AUTOGRAD) {
-      sb.append(",backward=autograd");
+    if (backward == Backward.MANUAL) {
+      sb.append(",backward=manual");
     }
     return sb.toString();
   }

@@ -18,8 +18,8 @@ import mnemo.agent.Autograd;
  * per forward op (a node, then its backward, often several ops). Here the forward runs without autograd
  * and keeps the states; after the loss's backward, the gradients of the outputs (leaves of the graph)
  * drive this loop. Everything that does not depend on the backward's recurrence is computed once over
- * all T·B rows: the gate activations (recomputed from the kept states with one GEMM) and the
- * coefficients below. The loop then runs a few batched ops per step, and ∂L/∂W_hh and ∂L/∂W_ih are one
+ * all T·B rows: the gate activations (recomputed from the kept pre-activations) and the coefficients
+ * below. The loop then runs a few batched ops per step, and ∂L/∂W_hh and ∂L/∂W_ih are one
  * GEMM each over all steps.
  *
  * <p>Notation: N = T·B rows (row t·B + b), G blocks of H units, G' = G − 1 for the LSTMs (all blocks but
@@ -64,11 +64,13 @@ final class GatedBackward implements Autograd.Completion {
    *
    * @param x {@code [N, I]} the inputs (no graph)
    * @param xp {@code [N, G·H]} the input projection with {@link GatedCore#inputBias()}
+   * @param projection {@code [N, G·H]} each step's {@code Prepared.recurrent} result: the pre-activations
+   *     P (LSTMs) or h W_hhᵀ + b_hh (GRUs)
    * @param hPrev {@code [N, H]} h_{t−1} as step t saw it (after its reset)
    * @param cPrev {@code [N, H]} c_{t−1} likewise (LSTMs; else null)
    * @param c {@code [N, H]} c_t (LSTMs; else null)
    */
-  record Sequence(NDArray x, NDArray xp, NDArray hPrev, NDArray cPrev, NDArray c) {}
+  record Sequence(NDArray x, NDArray xp, NDArray projection, NDArray hPrev, NDArray cPrev, NDArray c) {}
 
   private final GatedCore core;
   private final NDManager manager;

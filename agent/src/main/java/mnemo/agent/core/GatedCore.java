@@ -18,10 +18,10 @@ import mnemo.agent.Autograd;
  * cell's gates. Resets multiply the state by 0 (the initial state is zero) only on steps that have
  * one. Intermediates live in an {@link NDScope} closed before returning.
  *
- * <p>Training unrolls of the LSTM and GRU families (every gate variant) run their forward without
- * autograd and backpropagate through time by hand ({@link GatedBackward}): the outputs enter the graph
- * as leaves, and {@link Autograd#backward} completes the backward. The spec's {@code backward=autograd}
- * option gives the same core with autograd recording every op instead.
+ * <p>With the spec's {@code backward=manual} option, training unrolls of the LSTM and GRU families
+ * (every gate variant) run their forward without autograd and backpropagate through time by hand
+ * ({@link GatedBackward}): the outputs enter the graph as leaves, and {@link Autograd#backward}
+ * completes the backward. By default autograd records every op.
  */
 abstract class GatedCore implements RecurrentCore {
 
@@ -112,6 +112,8 @@ abstract class GatedCore implements RecurrentCore {
     final NDArray one;
     /** Whether the rows were scaled by {@link #blockScales()}. */
     final boolean scaled;
+    /** Every {@link #recurrent} result of the unroll, in order, when the unroll keeps them (else null). */
+    List<NDArray> projections;
 
     /**
      * @param steps T: row scaling copies the weights, which pays off over several steps but not for
@@ -137,6 +139,15 @@ abstract class GatedCore implements RecurrentCore {
         biasX = b.mul(s);
       }
       one = weightIh.getManager().create(1f).toType(weightIh.getDataType(), false);
+    }
+
+    /** h W_hhᵀ + bias in one addmm (bias [G·H] or [B, G·H]): each cell's recurrent projection. */
+    NDArray recurrent(NDArray h, NDArray bias) {
+      NDArray p = linear(h, whh, bias);
+      if (projections != null) {
+        projections.add(p);
+      }
+      return p;
     }
   }
 
@@ -303,6 +314,7 @@ abstract class GatedCore implements RecurrentCore {
         NDArray xp = linear(x, w.wih, w.biasX);
         NDList xs = xp.split(t, 0);
         keeps = keeps(resets, t, b, w, anyReset);
+        w.projections = new java.util.ArrayList<>(t);
         NDList st = state;
         NDArray[] hs = new NDArray[t];
         NDArray[] hPrev = new NDArray[t];
@@ -327,13 +339,14 @@ abstract class GatedCore implements RecurrentCore {
           }
         }
         long n = t * b;
-        seq = new GatedBackward.Sequence(x, xp, NDArrays.concat(new NDList(hPrev), 0),
+        seq = new GatedBackward.Sequence(x, xp, NDArrays.concat(new NDList(w.projections), 0),
+            NDArrays.concat(new NDList(hPrev), 0),
             lstmFamily ? NDArrays.concat(new NDList(cPrev), 0) : null, lstmFamily ? NDArrays.concat(new NDList(cs), 0) : null);
         outputsLeaf = NDArrays.stack(new NDList(hs), 0).reshape(n * hidden);
         for (NDArray a : st) {
           finalLeaves.add(a.reshape(b * hidden));
         }
-        own(tape, seq.x(), seq.xp(), seq.hPrev(), seq.cPrev(), seq.c(), outputsLeaf);
+        own(tape, seq.x(), seq.xp(), seq.projection(), seq.hPrev(), seq.cPrev(), seq.c(), outputsLeaf);
         own(tape, finalLeaves.toArray(new NDArray[0]));
         if (keeps != null) {
           own(tape, keeps.toArray(new NDArray[0]));

@@ -59,7 +59,7 @@ final class GruCore extends GatedCore {
   protected GatedBackward.Coefficients coefficients(GatedBackward.Sequence seq, Prepared w) {
     NDArray one = w.one;
     NDArray h = seq.hPrev();
-    NDList hp = linear(h, w.whh, biasHh).split(spec.numBlocks(), 1);
+    NDList hp = seq.projection().split(spec.numBlocks(), 1);
     NDList xs = seq.xp().split(spec.numBlocks(), 1);
     NDArray r = sigmoid(xs.get(0).add(hp.get(0)));
     NDArray pz = xs.get(1).add(hp.get(1));
@@ -137,7 +137,7 @@ final class GruCore extends GatedCore {
   @Override
   protected NDList cell(NDArray xp, NDList state, Prepared w) {
     NDArray h = state.get(0);
-    NDList hp = linear(h, w.whh, biasHh).split(spec.numBlocks(), 1);
+    NDList hp = w.recurrent(h, biasHh).split(spec.numBlocks(), 1);
     NDList xs = xp.split(spec.numBlocks(), 1);
     NDArray r = sigmoid(xs.get(0).add(hp.get(0)));
     NDArray pz = xs.get(1).add(hp.get(1));

@@ -35,7 +35,7 @@ final class LstmCore extends GatedCore {
    */
   @Override
   protected GatedBackward.Coefficients coefficients(GatedBackward.Sequence seq, Prepared w) {
-    NDList p = linear(seq.hPrev(), w.whh, seq.xp()).split(4, 1);
+    NDList p = seq.projection().split(4, 1);
     NDArray i = sigmoid(p.get(0));
     NDArray f = sigmoid(p.get(1));
     NDArray g = p.get(2).tanh();
@@ -49,7 +49,7 @@ final class LstmCore extends GatedCore {
     NDArray h = state.get(0);
     NDArray c = state.get(1);
     // P = h W_hhᵀ + xp (one addmm); σ over the contiguous (i, f) blocks at once
-    NDList p = linear(h, w.whh, xp).split(new long[] {2L * hidden, 3L * hidden}, 1);
+    NDList p = w.recurrent(h, xp).split(new long[] {2L * hidden, 3L * hidden}, 1);
     NDList ifg = sigmoid(p.get(0)).split(2, 1);
     NDArray i = ifg.get(0);
     NDArray f = ifg.get(1);

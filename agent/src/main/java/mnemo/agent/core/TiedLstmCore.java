@@ -67,7 +67,7 @@ final class TiedLstmCore extends GatedCore {
   protected GatedBackward.Coefficients coefficients(GatedBackward.Sequence seq, Prepared w) {
     NDArray one = w.one;
     NDArray c = seq.cPrev();
-    NDList p = linear(seq.hPrev(), w.whh, seq.xp()).split(spec.numBlocks(), 1);
+    NDList p = seq.projection().split(spec.numBlocks(), 1);
     int last = spec.numBlocks() - 1;
     NDArray o = sigmoid(p.get(last));
     NDArray u = p.get(last - 1).tanh();
@@ -135,7 +135,7 @@ final class TiedLstmCore extends GatedCore {
     NDArray c = state.get(1);
     if (w.scaled) {
       // blocks (f, r, u, o) with r's rows halved: split as [f | r, u | o], one tanh for r̃ = 2r − 1 and u
-      NDList p = linear(h, w.whh, xp).split(new long[] {hidden, 3L * hidden}, 1);
+      NDList p = w.recurrent(h, xp).split(new long[] {hidden, 3L * hidden}, 1);
       NDArray f = sigmoid(p.get(0));
       NDList ru = p.get(1).tanh().split(2, 1);
       NDArray u = ru.get(1);
@@ -144,7 +144,7 @@ final class TiedLstmCore extends GatedCore {
       NDArray c2 = u.add(g.mul(c.sub(u)));
       return new NDList(sigmoid(p.get(2)).mul(c2.tanh()), c2);
     }
-    NDList p = linear(h, w.whh, xp).split(spec.numBlocks(), 1);
+    NDList p = w.recurrent(h, xp).split(spec.numBlocks(), 1);
     int k = 0;
     NDArray pf = p.get(k++);
     boolean cumaxF = spec.main() == CoreSpec.MainGate.CUMAX && spec.aux() != CoreSpec.AuxGate.MASTER;

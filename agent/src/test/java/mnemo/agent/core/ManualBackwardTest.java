@@ -91,6 +91,10 @@ class ManualBackwardTest {
     return out;
   }
 
+  static CoreSpec manual(String name) {
+    return CoreSpec.parse(name).withBackward(CoreSpec.Backward.MANUAL);
+  }
+
   /** A copy of {@code leaf}'s gradient, read while its handle is held. */
   static double[] gradient(NDArray leaf) {
     try (NDArray g = leaf.getGradient(); NDArray copy = g.toType(DataType.FLOAT64, true)) {
@@ -124,7 +128,7 @@ class ManualBackwardTest {
   @MethodSource("specs")
   void matchesAutogradInFloat64WithResets(String name) {
     try (NDManager m = NDManager.newBaseManager()) {
-      RecurrentCore manual = RecurrentCores.create(CoreSpec.parse(name).withHidden(5), 4, m, 7, DataType.FLOAT64);
+      RecurrentCore manual = RecurrentCores.create(manual(name).withHidden(5), 4, m, 7, DataType.FLOAT64);
       RecurrentCore autograd = RecurrentCores.withBackward(manual, CoreSpec.Backward.AUTOGRAD);
       compare(name, gradients(manual, m, DataType.FLOAT64, 9, 3, 4, 5, true),
           gradients(autograd, m, DataType.FLOAT64, 9, 3, 4, 5, true), 1e-9, true);
@@ -138,7 +142,7 @@ class ManualBackwardTest {
   @MethodSource("specs")
   void matchesAutogradInFloat32(String name) {
     try (NDManager m = NDManager.newBaseManager()) {
-      RecurrentCore manual = RecurrentCores.create(CoreSpec.parse(name).withHidden(16), 8, m, 3);
+      RecurrentCore manual = RecurrentCores.create(manual(name).withHidden(16), 8, m, 3);
       RecurrentCore autograd = RecurrentCores.withBackward(manual, CoreSpec.Backward.AUTOGRAD);
       compare(name, gradients(manual, m, DataType.FLOAT32, 20, 4, 8, 9, true),
           gradients(autograd, m, DataType.FLOAT32, 20, 4, 8, 9, true), 2e-4, true);
@@ -148,7 +152,7 @@ class ManualBackwardTest {
   @Test
   void aForgottenCompletionFailsLoudly() {
     try (NDManager m = NDManager.newBaseManager()) {
-      RecurrentCore core = RecurrentCores.create(CoreSpec.parse("ur-lstm").withHidden(4), 3, m, 1);
+      RecurrentCore core = RecurrentCores.create(CoreSpec.parse("ur-lstm:backward=manual").withHidden(4), 3, m, 1);
       NDArray x = m.randomNormal(new Shape(5, 2, 3));
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         gc.backward(core.unroll(x, null, core.initialState(m, 2)).outputs().sum()); // not Autograd.backward
