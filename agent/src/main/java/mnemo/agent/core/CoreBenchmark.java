@@ -24,7 +24,8 @@ import mnemo.agent.network.AgentNetworks;
 /**
  * Side-by-side timings for docs/benchmarks/cores.md: a core's forward+backward unroll against DJL's
  * fused {@code ai.djl.nn.recurrent.LSTM} at the same shapes (interleaved, medians), and single-step
- * inference latency without autograd.
+ * inference latency without autograd. A spec's {@code backward=autograd} option times the autograd
+ * backward of the LSTM and GRU families instead of their hand-derived one.
  */
 public final class CoreBenchmark {
 
@@ -58,7 +59,7 @@ public final class CoreBenchmark {
             NDArray x = sm.randomNormal(new Shape(t, b, in));
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
               NDArray out = core.unroll(x, null, core.initialState(sm, b)).outputs();
-              gc.backward(out.sum());
+              Autograd.backward(gc, out.sum());
             }
           }
           Autograd.zeroGradients(core.parameters());
@@ -83,6 +84,85 @@ public final class CoreBenchmark {
         });
       }
       return new UnrollTiming(coreSpec.trim(), t, b, in, h, median(a), median(f));
+    }
+  }
+
+  /**
+   * Median ms of forward+backward for a core with its hand-derived backward, the same core (same weights)
+   * with autograd's, and the fused LSTM, interleaved iteration by iteration.
+   */
+  public record BackwardTiming(String core, int t, int b, int i, int h, double manualMs, double autogradMs,
+      double fusedMs, double manualCpuMs, double autogradCpuMs, double fusedCpuMs) {}
+
+  /** See {@link BackwardTiming}. */
+  public static BackwardTiming backwards(String coreSpec, int t, int b, int in, int h, int warmup, int iters) {
+    CoreSpec spec = CoreSpec.parse(coreSpec).withHidden(h);
+    try (NDManager m = NDManager.newBaseManager()) {
+      RecurrentCore manual = RecurrentCores.create(spec.withBackward(CoreSpec.Backward.MANUAL), in, m, 1);
+      RecurrentCore autograd = RecurrentCores.withBackward(manual, CoreSpec.Backward.AUTOGRAD);
+      LSTM fused = LSTM.builder().setStateSize(h).setNumLayers(1).optReturnState(false).optBatchFirst(false).build();
+      fused.setInitializer(new XavierInitializer(), ai.djl.nn.Parameter.Type.WEIGHT);
+      fused.initialize(m, DataType.FLOAT32, new Shape(t, b, in));
+      ParameterStore ps = new ParameterStore(m, false);
+      List<List<Double>> ms = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      List<List<Double>> cpu = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+      for (int k = 0; k < warmup + iters; k++) {
+        boolean record = k >= warmup;
+        int kk = k;
+        for (int which = 0; which < 3; which++) {
+          // rotate the order so that none always runs first
+          int w = (which + kk) % 3;
+          RecurrentCore core = w == 0 ? manual : autograd;
+          long cpu0 = bean.getCurrentThreadCpuTime();
+          time(() -> {
+            try (NDManager sm = m.newSubManager()) {
+              NDArray x = sm.randomNormal(new Shape(t, b, in));
+              try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray out = w == 2 ? fused.forward(ps, new NDList(x), true).head()
+                    : core.unroll(x, null, core.initialState(sm, b)).outputs();
+                Autograd.backward(gc, out.sum());
+              }
+            }
+            if (w == 2) {
+              fused.getParameters().values().forEach(p -> Autograd.zeroGradient(p.getArray()));
+            } else {
+              Autograd.zeroGradients(core.parameters());
+            }
+          }, v -> {
+            if (record) {
+              ms.get(w).add(v);
+              cpu.get(w).add((bean.getCurrentThreadCpuTime() - cpu0) / 1e6);
+            }
+          });
+        }
+      }
+      return new BackwardTiming(spec.name(), t, b, in, h, median(ms.get(0)), median(ms.get(1)), median(ms.get(2)),
+          median(cpu.get(0)), median(cpu.get(1)), median(cpu.get(2)));
+    }
+  }
+
+  /**
+   * Prints {@link #backwards} for each core and H given: {@code CoreBenchmark CORES HIDDENS ITERS}, e.g.
+   * {@code ur-lstm,lstm 256,64 15} (T = 100, B = 32, I = 64): wall-clock medians, and the calling thread's
+   * CPU time (all the work with {@code -Dai.djl.pytorch.num_threads=1}; steadier than wall time on a
+   * loaded machine).
+   */
+  public static void main(String[] args) {
+    String[] cores = (args.length > 0 ? args[0] : "ur-lstm").split(",");
+    String[] hs = (args.length > 1 ? args[1] : "256,64").split(",");
+    int iters = args.length > 2 ? Integer.parseInt(args[2]) : 15;
+    System.out.println("| core | H | manual ms | autograd ms | fused LSTM ms | manual / fused | autograd / fused "
+        + "| CPU ms: manual / autograd / fused | CPU ratios: manual / fused, autograd / fused |");
+    System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (String c : cores) {
+      for (String h : hs) {
+        BackwardTiming r = backwards(c, 100, 32, 64, Integer.parseInt(h), 3, iters);
+        System.out.printf(java.util.Locale.ROOT, "| `%s` | %d | %.1f | %.1f | %.1f | %.2fx | %.2fx | %.1f / %.1f / %.1f | %.2fx, %.2fx |%n",
+            r.core(), r.h(), r.manualMs(), r.autogradMs(), r.fusedMs(), r.manualMs() / r.fusedMs(), r.autogradMs() / r.fusedMs(),
+            r.manualCpuMs(), r.autogradCpuMs(), r.fusedCpuMs(), r.manualCpuMs() / r.fusedCpuMs(),
+            r.autogradCpuMs() / r.fusedCpuMs());
+      }
     }
   }
 

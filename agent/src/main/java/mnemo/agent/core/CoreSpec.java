@@ -29,9 +29,13 @@ import java.util.Map;
  * @param tmax T_max of the chrono initialization
  * @param refineOffset the refine gate's pre-activation is offset by the forget bias: r = σ(P_r − b_f)
  * @param chunk L, the chunk length of the min cores' scan over time (ignored by the other cells)
+ * @param backward how a training unroll backpropagates through time (option {@code backward=autograd|manual}):
+ *     by autograd recording every op (the default, and what the other cells always do) or by the
+ *     hand-derived backward of the LSTM and GRU families ({@code GatedBackward}: correct, but not faster on
+ *     the 2-core machines, docs/benchmarks/cores.md); the results agree within float rounding
  */
 public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double forgetBias, double tmax,
-    boolean refineOffset, int chunk) {
+    boolean refineOffset, int chunk, Backward backward) {
 
   /** Default H when the spec names none. */
   public static final int DEFAULT_HIDDEN = 256;
@@ -59,6 +63,14 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
     public boolean isInputGated() {
       return this == MIN_GRU || this == MIN_LSTM;
     }
+  }
+
+  /** How a training unroll backpropagates through time. */
+  public enum Backward {
+    /** Autograd records every op of every step (the default). */
+    AUTOGRAD,
+    /** The hand-derived backward where the cell has one (the LSTM and GRU families). */
+    MANUAL
   }
 
   /** The main gate: standard, chrono init, cumax activation, uniform init. */
@@ -157,6 +169,7 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
     double tmax = DEFAULT_TMAX;
     boolean refineOffset = false;
     int chunk = DEFAULT_CHUNK;
+    Backward backward = Backward.AUTOGRAD;
     for (Map.Entry<String, String> e : opts.entrySet()) {
       String v = e.getValue();
       try {
@@ -192,14 +205,20 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
             }
             chunk = Integer.parseInt(v);
           }
+          case "backward" -> {
+            if (!v.equals("manual") && !v.equals("autograd")) {
+              throw new IllegalArgumentException("backward must be manual or autograd, got '" + v + "'");
+            }
+            backward = v.equals("manual") ? Backward.MANUAL : Backward.AUTOGRAD;
+          }
           default -> throw new IllegalArgumentException("unknown core option '" + e.getKey()
-              + "' in '" + spec + "'; options: hidden, forget_bias, tmax, refine_offset, chunk");
+              + "' in '" + spec + "'; options: hidden, forget_bias, tmax, refine_offset, chunk, backward");
         }
       } catch (NumberFormatException ex) {
         throw new IllegalArgumentException("core option " + e.getKey() + " has a bad value '" + v + "'", ex);
       }
     }
-    return new CoreSpec(cell, main, aux, hidden, forgetBias, tmax, refineOffset, chunk);
+    return new CoreSpec(cell, main, aux, hidden, forgetBias, tmax, refineOffset, chunk, backward);
   }
 
   /** The spec's name without options, e.g. {@code ur-lstm}. */
@@ -236,7 +255,12 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
 
   /** The same spec with another hidden size. */
   public CoreSpec withHidden(int h) {
-    return new CoreSpec(cell, main, aux, h, forgetBias, tmax, refineOffset, chunk);
+    return new CoreSpec(cell, main, aux, h, forgetBias, tmax, refineOffset, chunk, backward);
+  }
+
+  /** The same spec with another backward. */
+  public CoreSpec withBackward(Backward b) {
+    return new CoreSpec(cell, main, aux, hidden, forgetBias, tmax, refineOffset, chunk, b);
   }
 
   /** The canonical spec string with every non-default option, parseable by {@link #parse}. */
@@ -254,6 +278,9 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
     }
     if (cell.isInputGated() && chunk != DEFAULT_CHUNK) {
       sb.append(",chunk=").append(chunk);
+    }
+    if (backward == Backward.MANUAL) {
+      sb.append(",backward=manual");
     }
     return sb.toString();
   }

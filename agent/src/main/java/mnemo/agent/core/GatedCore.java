@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
+import mnemo.agent.Autograd;
 
 /**
  * The unroll shared by every cell: one matmul projects the inputs of all T steps at once, the
@@ -16,6 +17,11 @@ import java.util.List;
  * allocate a whole-input zero tensor per step), and each step adds {@code h · W_hhᵀ} and applies the
  * cell's gates. Resets multiply the state by 0 (the initial state is zero) only on steps that have
  * one. Intermediates live in an {@link NDScope} closed before returning.
+ *
+ * <p>With the spec's {@code backward=manual} option, training unrolls of the LSTM and GRU families
+ * (every gate variant) run their forward without autograd and backpropagate through time by hand
+ * ({@link GatedBackward}): the outputs enter the graph as leaves, and {@link Autograd#backward}
+ * completes the backward. By default autograd records every op.
  */
 abstract class GatedCore implements RecurrentCore {
 
@@ -44,6 +50,19 @@ abstract class GatedCore implements RecurrentCore {
     this.weightHh = weightHh;
     this.biasIh = biasIh;
     this.biasHh = biasHh;
+  }
+
+  /** Whether the cell implements {@link #coefficients}. */
+  protected boolean supportsManualBackward() {
+    return false;
+  }
+
+  /**
+   * The whole-sequence coefficients of the hand-derived backward (see {@link GatedBackward}), computed
+   * without autograd from what the forward kept, with {@code w} the weights as the forward used them.
+   */
+  protected GatedBackward.Coefficients coefficients(GatedBackward.Sequence seq, Prepared w) {
+    throw new UnsupportedOperationException(spec.name() + " has no hand-derived backward");
   }
 
   private void expect(String name, NDArray a, Shape shape) {
@@ -93,6 +112,8 @@ abstract class GatedCore implements RecurrentCore {
     final NDArray one;
     /** Whether the rows were scaled by {@link #blockScales()}. */
     final boolean scaled;
+    /** Every {@link #recurrent} result of the unroll, in order, when the unroll keeps them (else null). */
+    List<NDArray> projections;
 
     /**
      * @param steps T: row scaling copies the weights, which pays off over several steps but not for
@@ -118,6 +139,15 @@ abstract class GatedCore implements RecurrentCore {
         biasX = b.mul(s);
       }
       one = weightIh.getManager().create(1f).toType(weightIh.getDataType(), false);
+    }
+
+    /** h W_hhᵀ + bias in one addmm (bias [G·H] or [B, G·H]): each cell's recurrent projection. */
+    NDArray recurrent(NDArray h, NDArray bias) {
+      NDArray p = linear(h, whh, bias);
+      if (projections != null) {
+        projections.add(p);
+      }
+      return p;
     }
   }
 
@@ -182,6 +212,9 @@ abstract class GatedCore implements RecurrentCore {
     int t = (int) inputs.getShape().get(0);
     long b = inputs.getShape().get(1);
     CoreChecks.state(spec, state, b);
+    if (spec.backward() == CoreSpec.Backward.MANUAL && supportsManualBackward() && Autograd.isEnabled() && needsGradient(inputs, state)) {
+      return unrollForManualBackward(inputs, resets, state, t, b);
+    }
     NDManager out = inputs.getManager();
     CoreOutput result;
     try (NDScope scope = new NDScope()) {
@@ -190,23 +223,7 @@ abstract class GatedCore implements RecurrentCore {
       // x_t W_ihᵀ + b for all steps in one matmul, split along time once.
       NDList xs = linear(inputs.reshape(t * b, inputSize), w.wih, w.biasX).split(t, 0);
       boolean[] anyReset = new boolean[t];
-      NDList keeps = null;
-      if (resets != null) {
-        float[] r = resets.toType(DataType.FLOAT32, false).toFloatArray();
-        boolean any = false;
-        for (int i = 0; i < t; i++) {
-          for (int j = 0; j < b; j++) {
-            if (r[(int) (i * b + j)] != 0f) {
-              anyReset[i] = true;
-              any = true;
-            }
-          }
-        }
-        if (any) {
-          // keep = 1 − reset, [B, 1] per step
-          keeps = w.one.sub(resets.toType(weightIh.getDataType(), false)).reshape(t * b, 1).split(t, 0);
-        }
-      }
+      NDList keeps = keeps(resets, t, b, w, anyReset);
       NDList st = state;
       NDArray[] hs = new NDArray[t];
       for (int i = 0; i < t; i++) {
@@ -230,6 +247,159 @@ abstract class GatedCore implements RecurrentCore {
     registerInCallerScope(new NDList(result.outputs()));
     registerInCallerScope(result.finalState());
     return result;
+  }
+
+  /** keep = 1 − reset, [B, 1] per step, or null without resets; marks the steps that have one. */
+  private NDList keeps(NDArray resets, int t, long b, Prepared w, boolean[] anyReset) {
+    if (resets == null) {
+      return null;
+    }
+    float[] r = resets.toType(DataType.FLOAT32, false).toFloatArray();
+    boolean any = false;
+    for (int i = 0; i < t; i++) {
+      for (int j = 0; j < b; j++) {
+        if (r[(int) (i * b + j)] != 0f) {
+          anyReset[i] = true;
+          any = true;
+        }
+      }
+    }
+    return any ? w.one.sub(resets.toType(weightIh.getDataType(), false)).reshape(t * b, 1).split(t, 0) : null;
+  }
+
+  /**
+   * Whether a backward could want this unroll: a parameter, or inputs or state that are leaves, require
+   * a gradient (DJL cannot tell whether an op's result is in a graph; with frozen weights and inputs from
+   * a torso the unroll records autograd's graph instead).
+   */
+  private boolean needsGradient(NDArray inputs, NDList state) {
+    boolean any = Autograd.requiresGradient(inputs);
+    for (NDArray p : parameters()) {
+      any |= Autograd.requiresGradient(p);
+    }
+    for (NDArray s : state) {
+      any |= Autograd.requiresGradient(s);
+    }
+    return any;
+  }
+
+  /**
+   * The same forward as {@link #unroll} (the same ops, so the same outputs) without autograd nodes,
+   * keeping what {@link GatedBackward} needs; outputs and final state are returned as views of leaves.
+   */
+  private CoreOutput unrollForManualBackward(NDArray inputs, NDArray resets, NDList state, int t, long b) {
+    Autograd.requireNoPendingCompletion(spec.name() + " training unroll");
+    NDManager out = inputs.getManager();
+    NDManager tape = out.newSubManager();
+    boolean registered = false;
+    try {
+      // handles that carry the callers' graphs into the completion's backward (views made with autograd on)
+      NDArray inputsRef = inputs.reshape(t * b, inputSize);
+      NDArray[] stateRefs = new NDArray[state.size()];
+      for (int k = 0; k < state.size(); k++) {
+        stateRefs[k] = state.get(k).reshape(-1);
+      }
+      own(tape, inputsRef);
+      own(tape, stateRefs);
+      boolean lstmFamily = spec.numStates() == 2;
+      GatedBackward.Sequence seq;
+      NDArray outputsLeaf;
+      NDList finalLeaves = new NDList();
+      boolean[] anyReset = new boolean[t];
+      NDList keeps;
+      try (Autograd.Paused noGraph = Autograd.pause(); NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        Prepared w = new Prepared(t);
+        NDArray x = inputs.reshape(t * b, inputSize);
+        NDArray xp = linear(x, w.wih, w.biasX);
+        NDList xs = xp.split(t, 0);
+        keeps = keeps(resets, t, b, w, anyReset);
+        w.projections = new java.util.ArrayList<>(t);
+        NDList st = state;
+        NDArray[] hs = new NDArray[t];
+        NDArray[] hPrev = new NDArray[t];
+        NDArray[] cs = lstmFamily ? new NDArray[t] : null;
+        NDArray[] cPrev = lstmFamily ? new NDArray[t] : null;
+        for (int i = 0; i < t; i++) {
+          if (anyReset[i]) {
+            NDList masked = new NDList(st.size());
+            for (NDArray a : st) {
+              masked.add(a.mul(keeps.get(i)));
+            }
+            st = masked;
+          }
+          hPrev[i] = st.get(0);
+          if (lstmFamily) {
+            cPrev[i] = st.get(1);
+          }
+          st = cell(xs.get(i), st, w);
+          hs[i] = st.get(0);
+          if (lstmFamily) {
+            cs[i] = st.get(1);
+          }
+        }
+        long n = t * b;
+        seq = new GatedBackward.Sequence(x, xp, NDArrays.concat(new NDList(w.projections), 0),
+            NDArrays.concat(new NDList(hPrev), 0),
+            lstmFamily ? NDArrays.concat(new NDList(cPrev), 0) : null, lstmFamily ? NDArrays.concat(new NDList(cs), 0) : null);
+        outputsLeaf = NDArrays.stack(new NDList(hs), 0).reshape(n * hidden);
+        for (NDArray a : st) {
+          finalLeaves.add(a.reshape(b * hidden));
+        }
+        own(tape, seq.x(), seq.xp(), seq.projection(), seq.hPrev(), seq.cPrev(), seq.c(), outputsLeaf);
+        own(tape, finalLeaves.toArray(new NDArray[0]));
+        if (keeps != null) {
+          own(tape, keeps.toArray(new NDArray[0]));
+        }
+      }
+      outputsLeaf.setRequiresGradient(true);
+      NDArray outputs = outputsLeaf.reshape(t, b, hidden);
+      NDList fin = new NDList(finalLeaves.size());
+      for (NDArray leaf : finalLeaves) {
+        leaf.setRequiresGradient(true);
+        fin.add(leaf.reshape(b, hidden));
+      }
+      outputs.attach(out);
+      fin.attach(out);
+      Autograd.addCompletion(new GatedBackward(this, tape, t, b, seq, keeps, anyReset, outputsLeaf, finalLeaves,
+          inputsRef, stateRefs));
+      registered = true;
+      return new CoreOutput(outputs, fin);
+    } finally {
+      if (!registered) {
+        tape.close();
+      }
+    }
+  }
+
+  /** Moves arrays (nulls skipped) out of the current scope into {@code m}. */
+  private static void own(NDManager m, NDArray... arrays) {
+    for (NDArray a : arrays) {
+      if (a != null) {
+        a.attach(m);
+        NDScope.unregister(a);
+      }
+    }
+  }
+
+  /** σ'(z) from s = σ(z): s − s². */
+  static NDArray dSigmoid(NDArray s) {
+    return s.sub(s.square());
+  }
+
+  /** tanh'(z) from y = tanh(z): 1 − y². */
+  static NDArray dTanh(NDArray y, NDArray one) {
+    return one.sub(y.square());
+  }
+
+  /**
+   * The LSTMs' coefficients given the gated blocks' k [N, G', H] and a: h' = o ⊙ tanh c' adds
+   * q = o ⊙ tanh'(c') and k^o = tanh c' ⊙ σ'_o.
+   */
+  static GatedBackward.Coefficients outputGate(NDArray k, NDArray a, NDArray o, NDArray c, NDArray one, int[] cumaxBlocks,
+      NDArray[] softmax) {
+    NDArray tc = c.tanh();
+    return new GatedBackward.Coefficients(k, tc.mul(dSigmoid(o)), o.mul(dTanh(tc, one)), a, null, cumaxBlocks, softmax);
   }
 
   /** cumax(z) = cumsum(softmax(z)) over the hidden units: rises monotonically to 1 (ON-LSTM). */

@@ -1,7 +1,10 @@
 package mnemo.agent.core;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * PyTorch's {@code GRUCell} (blocks r, z, n) and the paper's GRU variants, whose gates act on the
@@ -38,9 +41,103 @@ final class GruCore extends GatedCore {
   }
 
   @Override
+  protected boolean supportsManualBackward() {
+    return true;
+  }
+
+  /**
+   * Per unit of δh (h' = A ⊙ h + B ⊙ n, n = tanh(x_n + r ⊙ hp_n)): with k_n = B tanh'_n,
+   * K_r = k_n ⊙ hp_n ⊙ σ'_r, K_n = k_n (and m = r on the n block: dPh_n = r dPx_n), and
+   * <pre>
+   * --:  K_z = (h − n) act'_z                                   B = 1 − z   a = z
+   * -R:  K_z = (h − n)(1 + r̃(1 − 2z)) act'_z   K_q = (h − n) z(1 − z) 2σ'_q   B = 1 − g   a = g
+   * -M:  kω = (z − 1) h − z n;  K_z = ω(h − n) σ'_z   K_F = (h + kω I) act'_F   K_I = −(n + kω F) act'_I
+   *      B = î   a = ẑ
+   * </pre>
+   */
+  @Override
+  protected GatedBackward.Coefficients coefficients(GatedBackward.Sequence seq, Prepared w) {
+    NDArray one = w.one;
+    NDArray h = seq.hPrev();
+    NDList hp = seq.projection().split(spec.numBlocks(), 1);
+    NDList xs = seq.xp().split(spec.numBlocks(), 1);
+    NDArray r = sigmoid(xs.get(0).add(hp.get(0)));
+    NDArray pz = xs.get(1).add(hp.get(1));
+    boolean cumaxZ = spec.main() == CoreSpec.MainGate.CUMAX && spec.aux() != CoreSpec.AuxGate.MASTER;
+    NDArray z = cumaxZ ? cumax(pz) : sigmoid(pz);
+    NDArray n = xs.get(2).add(r.mul(hp.get(2))).tanh();
+    NDArray spread = z.sub(z.square());
+    NDArray hn = h.sub(n);
+    List<Integer> cumaxBlocks = new ArrayList<>();
+    List<NDArray> softmax = new ArrayList<>();
+    NDArray kz;
+    NDArray bn;
+    NDArray a;
+    List<NDArray> aux = new ArrayList<>();
+    switch (spec.aux()) {
+      case REFINE -> {
+        NDArray q = sigmoid(xs.get(3).add(hp.get(3)));
+        NDArray rt = q.mul(2).sub(one);
+        NDArray g = z.add(rt.mul(spread));
+        kz = hn.mul(one.add(rt.mul(one.sub(z.mul(2)))));
+        aux.add(hn.mul(spread).mul(dSigmoid(q).mul(2)));
+        bn = one.sub(g);
+        a = g;
+      }
+      case MASTER -> {
+        boolean cumaxMaster = spec.main() == CoreSpec.MainGate.CUMAX;
+        NDArray pF = xs.get(3).add(hp.get(3));
+        NDArray pI = xs.get(4).add(hp.get(4));
+        NDArray bigF = cumaxMaster ? cumax(pF) : sigmoid(pF);
+        NDArray sI = cumaxMaster ? cumax(pI) : sigmoid(pI);
+        NDArray bigI = one.sub(sI);
+        NDArray omega = bigF.mul(bigI);
+        NDArray zHat = z.mul(omega).add(bigF.sub(omega));
+        NDArray iHat = one.sub(z).mul(omega).add(bigI.sub(omega));
+        NDArray kOmega = z.sub(one).mul(h).sub(z.mul(n));
+        kz = omega.mul(hn);
+        NDArray kF = h.add(kOmega.mul(bigI));
+        NDArray kI = n.add(kOmega.mul(bigF)).neg();
+        aux.add(cumaxMaster ? kF : kF.mul(dSigmoid(bigF)));
+        aux.add(cumaxMaster ? kI : kI.mul(dSigmoid(sI)));
+        if (cumaxMaster) {
+          cumaxBlocks.add(3);
+          softmax.add(pF.softmax(-1));
+          cumaxBlocks.add(4);
+          softmax.add(pI.softmax(-1));
+        }
+        bn = iHat;
+        a = zHat;
+      }
+      default -> {
+        kz = hn;
+        bn = one.sub(z);
+        a = z;
+      }
+    }
+    if (cumaxZ) {
+      cumaxBlocks.add(0, 1);
+      softmax.add(0, pz.softmax(-1));
+    } else {
+      kz = kz.mul(spread);
+    }
+    NDArray kn = bn.mul(dTanh(n, one));
+    List<NDArray> k = new ArrayList<>(List.of(kn.mul(hp.get(2)).mul(dSigmoid(r)), kz, kn));
+    k.addAll(aux);
+    NDArray ones = r.onesLike();
+    List<NDArray> mask = new ArrayList<>(List.of(ones, ones, r));
+    for (int i = 3; i < spec.numBlocks(); i++) {
+      mask.add(ones);
+    }
+    return new GatedBackward.Coefficients(NDArrays.stack(new NDList(k), 1), null, null, a,
+        NDArrays.concat(new NDList(mask), 1), cumaxBlocks.stream().mapToInt(Integer::intValue).toArray(),
+        softmax.toArray(new NDArray[0]));
+  }
+
+  @Override
   protected NDList cell(NDArray xp, NDList state, Prepared w) {
     NDArray h = state.get(0);
-    NDList hp = linear(h, w.whh, biasHh).split(spec.numBlocks(), 1);
+    NDList hp = w.recurrent(h, biasHh).split(spec.numBlocks(), 1);
     NDList xs = xp.split(spec.numBlocks(), 1);
     NDArray r = sigmoid(xs.get(0).add(hp.get(0)));
     NDArray pz = xs.get(1).add(hp.get(1));

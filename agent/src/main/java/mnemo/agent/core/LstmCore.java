@@ -1,6 +1,7 @@
 package mnemo.agent.core;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 
 /**
@@ -24,11 +25,31 @@ final class LstmCore extends GatedCore {
   }
 
   @Override
+  protected boolean supportsManualBackward() {
+    return true;
+  }
+
+  /**
+   * c' = f c + i g, h' = o tanh c':  K = [g ⊙ σ'_i, c ⊙ σ'_f, i ⊙ tanh'_g] per unit of δc~, a = f
+   * (σ' = σ(1 − σ), tanh' = 1 − tanh²).
+   */
+  @Override
+  protected GatedBackward.Coefficients coefficients(GatedBackward.Sequence seq, Prepared w) {
+    NDList p = seq.projection().split(4, 1);
+    NDArray i = sigmoid(p.get(0));
+    NDArray f = sigmoid(p.get(1));
+    NDArray g = p.get(2).tanh();
+    NDArray o = sigmoid(p.get(3));
+    NDArray k = NDArrays.stack(new NDList(g.mul(dSigmoid(i)), seq.cPrev().mul(dSigmoid(f)), i.mul(dTanh(g, w.one))), 1);
+    return outputGate(k, f, o, seq.c(), w.one, new int[0], new NDArray[0]);
+  }
+
+  @Override
   protected NDList cell(NDArray xp, NDList state, Prepared w) {
     NDArray h = state.get(0);
     NDArray c = state.get(1);
     // P = h W_hhᵀ + xp (one addmm); σ over the contiguous (i, f) blocks at once
-    NDList p = linear(h, w.whh, xp).split(new long[] {2L * hidden, 3L * hidden}, 1);
+    NDList p = w.recurrent(h, xp).split(new long[] {2L * hidden, 3L * hidden}, 1);
     NDList ifg = sigmoid(p.get(0)).split(2, 1);
     NDArray i = ifg.get(0);
     NDArray f = ifg.get(1);

@@ -53,6 +53,18 @@ public final class RecurrentCores {
     return core;
   }
 
+  /**
+   * The same core around the same arrays (no copy), its spec's {@link CoreSpec#backward()} replaced:
+   * for comparing the two backward passes on the same weights.
+   */
+  public static RecurrentCore withBackward(RecurrentCore core, CoreSpec.Backward backward) {
+    Map<String, NDArray> arrays = new HashMap<>();
+    for (int k = 0; k < core.parameters().size(); k++) {
+      arrays.put(core.parameterNames().get(k), core.parameters().get(k));
+    }
+    return fromWeights(core.spec().withBackward(backward), arrays);
+  }
+
   /** The shape of a named weight array: weight_ih [G·H, I], weight_hh [G·H, H], biases [G·H]. */
   static Shape shapeOf(String name, CoreSpec spec, int inputSize) {
     int gh = spec.numBlocks() * spec.hidden();

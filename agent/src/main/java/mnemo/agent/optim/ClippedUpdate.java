@@ -27,6 +27,7 @@ public final class ClippedUpdate {
   public static double apply(StatefulOptimizer optimizer, List<String> names, List<NDArray> parameters,
       double maxGradNorm) {
     // Gradient handles and the optimizer's temporaries land in the parameters' manager: the scope closes them.
+    Autograd.requireNoPendingCompletion("reading the gradients for an update");
     try (Autograd.Paused noGraph = Autograd.pause(); NDScope scope = new NDScope()) {
       List<NDArray> grads = new ArrayList<>(parameters.size());
       for (NDArray p : parameters) {

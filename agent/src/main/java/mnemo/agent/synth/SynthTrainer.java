@@ -109,7 +109,7 @@ public final class SynthTrainer {
             SynthTask.Evaluation ev = task.evaluate(pred, batch);
             lossValue = ev.loss().getFloat();
             score = ev.score();
-            gc.backward(ev.loss());
+            Autograd.backward(gc, ev.loss());
           }
           ClippedUpdate.apply(adam, names, params, config.clipNorm());
         }

@@ -18,14 +18,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Backpropagation through the whole unroll (with resets inside it) against central finite
- * differences in float64, for every spec: the gradient of L = Σ w ⊙ outputs + Σ v ⊙ final state with
+ * differences in float64, for every spec, and for the LSTM and GRU families also with their
+ * hand-derived backward ({@code backward=manual}, GatedBackward): the gradient of L = Σ w ⊙ outputs + Σ v ⊙ final state with
  * respect to sampled entries of every parameter and of the inputs.
  */
 class CoreGradientTest {
 
   static Stream<String> specs() {
-    return Stream.concat(CoreSpec.allNames().stream(), Stream.of("ur-lstm:refine_offset=true", "ur-gru:refine_offset=true",
-        "min-gru:chunk=2", "min-lstm:chunk=2", "min-gru:chunk=1"));
+    Stream<String> manual = CoreSpec.allNames().stream().filter(n -> !CoreSpec.LATER_CELLS.contains(n))
+        .map(n -> n + ":backward=manual");
+    return Stream.concat(Stream.concat(CoreSpec.allNames().stream(), Stream.of("ur-lstm:refine_offset=true",
+        "ur-gru:refine_offset=true", "min-gru:chunk=2", "min-lstm:chunk=2", "min-gru:chunk=1")),
+        Stream.concat(manual, Stream.of("ur-lstm:refine_offset=true,backward=manual", "ur-gru:refine_offset=true,backward=manual")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -57,7 +61,7 @@ class CoreGradientTest {
         return l;
       };
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        gc.backward(loss.get());
+        Autograd.backward(gc, loss.get());
       }
       SplittableRandom rng = new SplittableRandom(3);
       try (Autograd.Paused noGraph = Autograd.pause()) {

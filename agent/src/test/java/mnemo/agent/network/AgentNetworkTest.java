@@ -19,6 +19,7 @@ import mnemo.agent.AgentInput;
 import mnemo.agent.AgentModel;
 import mnemo.agent.AgentOutput;
 import mnemo.agent.AgentSpec;
+import mnemo.agent.Autograd;
 import mnemo.agent.network.AgentNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -136,7 +137,7 @@ class AgentNetworkTest {
       AgentInput in = input(m, 4, 2, new long[] {6}, 3, new float[] {0, 0, 1, 0, 0, 0, 0, 1});
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         AgentOutput out = net.unroll(in, net.initialState(m, 2), true);
-        gc.backward(out.values().sum().add(out.policyLogits().square().sum()));
+        Autograd.backward(gc, out.values().sum().add(out.policyLogits().square().sum()));
       }
       for (int i = 0; i < net.parameters().size(); i++) {
         try (NDArray g = net.parameters().get(i).getGradient()) {

@@ -71,7 +71,7 @@ public final class TrainingStep {
       entropy = terms.entropy().getFloat();
       transitions = terms.transitions();
       if (Double.isFinite(loss)) {
-        collector.backward(terms.total());
+        Autograd.backward(collector, terms.total());
       }
     }
     double lr = learningRate.getAsDouble();
