@@ -228,11 +228,7 @@ abstract class GatedCore implements RecurrentCore {
       NDArray[] hs = new NDArray[t];
       for (int i = 0; i < t; i++) {
         if (anyReset[i]) {
-          NDList masked = new NDList(st.size());
-          for (NDArray a : st) {
-            masked.add(a.mul(keeps.get(i)));
-          }
-          st = masked;
+          st = masked(st, keeps.get(i));
         }
         st = cell(xs.get(i), st, w);
         hs[i] = st.get(0);
@@ -322,11 +318,7 @@ abstract class GatedCore implements RecurrentCore {
         NDArray[] cPrev = lstmFamily ? new NDArray[t] : null;
         for (int i = 0; i < t; i++) {
           if (anyReset[i]) {
-            NDList masked = new NDList(st.size());
-            for (NDArray a : st) {
-              masked.add(a.mul(keeps.get(i)));
-            }
-            st = masked;
+            st = masked(st, keeps.get(i));
           }
           hPrev[i] = st.get(0);
           if (lstmFamily) {
@@ -425,5 +417,14 @@ abstract class GatedCore implements RecurrentCore {
   @Override
   public String toString() {
     return spec + " [I=" + inputSize + "] " + Arrays.toString(new long[] {weightIh.size(), weightHh.size()});
+  }
+
+  /** The state with the episodes that reset before this step zeroed: each state tensor times keep ([B, 1]). */
+  private static NDList masked(NDList state, NDArray keep) {
+    NDList out = new NDList(state.size());
+    for (NDArray a : state) {
+      out.add(a.mul(keep));
+    }
+    return out;
   }
 }
