@@ -1,5 +1,6 @@
 package mnemo.actor;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
@@ -42,7 +43,7 @@ public final class ActorSetup {
    * experiment's {@code length_sampling} says ({@link VariableLength}).
    */
   public static EnvironmentOpener local() {
-    TaskRegistry registry = TaskRegistry.builtin();
+    TaskRegistry registry = BuiltinTasks.registry();
     return (config, n, curriculum) -> {
       LengthSampling sampling = lengthSampling(config);
       return VectorEnvironment.of(n, () -> VariableLength.open(registry, config.getTaskId(), sampling, curriculum));

@@ -1,5 +1,6 @@
 package mnemo.actor;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -14,7 +15,6 @@ import mnemo.agent.AgentOutput;
 import mnemo.agent.network.AgentNetworks;
 import mnemo.envs.Environment;
 import mnemo.envs.TimeStep;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.proto.config.v1.ExperimentConfig;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +29,8 @@ class AgentPolicyTest {
 
   @Test
   void stepwiseInferenceMatchesTheFullUnrollAndLeavesNoArrays() {
-    Environment e0 = TaskRegistry.builtin().make(CONFIG.getTaskId());
-    Environment e1 = TaskRegistry.builtin().make("memory/cue-recall:length=5");
+    Environment e0 = BuiltinTasks.registry().make(CONFIG.getTaskId());
+    Environment e1 = BuiltinTasks.registry().make("memory/cue-recall:length=5");
     int d = e0.spec().observation().size();
     AgentModel model = AgentNetworks.create(AgentPolicy.specFor(e0.spec(), CONFIG), Device.cpu());
     try (AgentPolicy policy = new AgentPolicy(model)) {

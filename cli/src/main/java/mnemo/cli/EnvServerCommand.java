@@ -1,5 +1,6 @@
 package mnemo.cli;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -90,7 +91,7 @@ public final class EnvServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TaskRegistry registry = TaskRegistry.builtin();
+    TaskRegistry registry = BuiltinTasks.registry();
     Set<String> families = new LinkedHashSet<>();
     TransportSecurity security;
     SessionBudget budget;

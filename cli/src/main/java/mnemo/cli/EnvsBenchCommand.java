@@ -1,5 +1,6 @@
 package mnemo.cli;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +89,7 @@ public final class EnvsBenchCommand implements Callable<Integer> {
     if (rounds < 1 || seconds <= 0) {
       throw new IllegalArgumentException("--rounds must be >= 1 and --seconds > 0");
     }
-    TaskRegistry registry = TaskRegistry.builtin();
+    TaskRegistry registry = BuiltinTasks.registry();
     List<String> ids = new ArrayList<>(tasks);
     if (ids.isEmpty()) {
       for (TaskFamily f : registry.families()) {

@@ -1,5 +1,6 @@
 package mnemo.cli;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import java.util.concurrent.Callable;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
@@ -22,7 +23,7 @@ public final class EnvsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TaskRegistry registry = TaskRegistry.builtin();
+    TaskRegistry registry = BuiltinTasks.registry();
     for (TaskFamily f : registry.families()) {
       System.out.println(f.name() + " — " + f.description());
       for (Param p : f.params()) {

@@ -1,5 +1,6 @@
 package mnemo.cli;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -7,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import mnemo.envs.Environment;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.render.FrameRecorder;
 import mnemo.envs.render.GifWriter;
 import mnemo.envs.render.PngWriter;
@@ -111,7 +111,7 @@ public final class EnvsRenderCommand implements Callable<Integer> {
   /** The task {@code id}, or a usage error (exit code 2) naming what is wrong with it. */
   static Environment make(CommandSpec spec, String id) {
     try {
-      return TaskRegistry.builtin().make(id);
+      return BuiltinTasks.registry().make(id);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -1,5 +1,6 @@
 package mnemo.cli;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,7 +91,7 @@ public final class EnvsTableCommand implements Callable<Integer> {
   @Option(names = "--gif-steps", paramLabel = "N", description = "At most this many steps per GIF (default: ${DEFAULT-VALUE}).")
   int gifSteps = 120;
 
-  TaskRegistry registry = TaskRegistry.builtin();
+  TaskRegistry registry = BuiltinTasks.registry();
 
   /** One scored setting. */
   record Row(TaskFamily family, String id, Evaluation random, Evaluation oracle) {}

@@ -1,5 +1,6 @@
 package mnemo.cli;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,7 +88,7 @@ public final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--gif needs an in-process task: the environment protocol carries "
           + "observations, not pictures");
     }
-    TaskRegistry registry = TaskRegistry.builtin();
+    TaskRegistry registry = BuiltinTasks.registry();
     int n = Math.min(envs, episodes);
     List<Environment> played = new ArrayList<>(n);
     try (AutoCloseable closeAll = () -> played.forEach(Environment::close)) {

@@ -1,5 +1,6 @@
 package mnemo.cli;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import ai.djl.Device;
 import com.google.protobuf.util.JsonFormat;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import mnemo.cli.train.RunFolder;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
 import mnemo.envs.curriculum.VariableLength;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.learner.Devices;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
@@ -122,18 +122,18 @@ public final class LearnerCommand implements Callable<Integer> {
     }
     // the task's spec, made once: its episode length sets the default unroll, and the model is built for it
     EnvSpec envSpec;
-    try (Environment env = TaskRegistry.builtin().make(config != null ? config.getTaskId() : experiment.task())) {
+    try (Environment env = BuiltinTasks.registry().make(config != null ? config.getTaskId() : experiment.task())) {
       envSpec = env.spec();
     }
     if (config == null) { // from the flags, resolved and validated by toConfig
       // actors stepping the task in-process sample its memory length (--length-sampling); an actor with
       // --env-server cannot, and says so
-      int memoryLength = VariableLength.memoryLength(TaskRegistry.builtin(), experiment.task()).orElse(0);
+      int memoryLength = VariableLength.memoryLength(BuiltinTasks.registry(), experiment.task()).orElse(0);
       config = experiment.toConfig(envSpec.maxEpisodeSteps(), memoryLength);
       experiment.unrollWarning(envSpec.maxEpisodeSteps(), memoryLength > 0).ifPresent(System.err::println);
     } else { // from a file or a checkpoint: resolved against the task and validated here
       config = ExperimentConfigs.resolve(config, envSpec.maxEpisodeSteps(),
-          VariableLength.memoryLength(TaskRegistry.builtin(), config.getTaskId()).isPresent());
+          VariableLength.memoryLength(BuiltinTasks.registry(), config.getTaskId()).isPresent());
       ExperimentConfigs.validate(config);
     }
     folder.writeConfig(config);

@@ -1,10 +1,11 @@
 package mnemo.envs;
 
+
 /**
  * A reinforcement-learning environment with discrete actions (dm_env's contract).
  *
  * <pre>{@code
- * try (Environment env = TaskRegistry.builtin().make("memory/tmaze:length=20")) {
+ * try (Environment env = BuiltinTasks.registry().make("memory/tmaze:length=20")) {
  *   TimeStep ts = env.reset(seed);              // FIRST
  *   while (!ts.isLast()) {
  *     ts = env.step(policy.act(ts.observation()));

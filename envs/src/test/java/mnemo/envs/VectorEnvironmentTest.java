@@ -1,5 +1,6 @@
 package mnemo.envs;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class VectorEnvironmentTest {
   private static final String TASK = "memory/cue-recall:length=3,bits=3";
-  private final TaskRegistry registry = TaskRegistry.builtin();
+  private final TaskRegistry registry = BuiltinTasks.registry();
 
   private VectorEnvironment vector(int n) {
     return VectorEnvironment.of(n, () -> registry.make(TASK));

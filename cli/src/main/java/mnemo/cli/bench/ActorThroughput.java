@@ -1,5 +1,6 @@
 package mnemo.cli.bench;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import ai.djl.Device;
 import mnemo.actor.Actor;
 import mnemo.actor.ActorMetrics;
@@ -25,7 +26,7 @@ final class ActorThroughput {
 
   /** @param keep how many of the first unrolls to keep */
   static Result measure(ExperimentConfig config, int envs, double seconds, int keep) throws InterruptedException {
-    TaskRegistry registry = TaskRegistry.builtin();
+    TaskRegistry registry = BuiltinTasks.registry();
     VectorEnvironment env = VectorEnvironment.of(envs, () -> registry.make(config.getTaskId()));
     AgentPolicy policy = new AgentPolicy(AgentNetworks.create(AgentPolicy.specFor(env.spec(), config), Device.cpu()));
     DiscardingLink link = new DiscardingLink(RegisterResponse.newBuilder().setConfig(config).build()).keeping(keep);

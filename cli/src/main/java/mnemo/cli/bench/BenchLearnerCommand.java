@@ -1,5 +1,6 @@
 package mnemo.cli.bench;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import mnemo.agent.AgentModel;
 import mnemo.agent.network.AgentNetworks;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.Devices;
 import mnemo.learner.Learner;
@@ -78,7 +78,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
         .append("| --- | --- | --- | --- | --- | --- | --- |\n");
     for (String task : tasks) {
       EnvSpec spec;
-      try (Environment env = TaskRegistry.builtin().make(task)) {
+      try (Environment env = BuiltinTasks.registry().make(task)) {
         spec = env.spec();
       }
       for (String core : cores) {

@@ -1,5 +1,6 @@
 package mnemo.cli.bench;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import ai.djl.Device;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,7 +20,6 @@ import mnemo.agent.network.AgentNetworks;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.remote.ProtoCodec;
 import mnemo.envs.Environment;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.learner.Learner;
 import mnemo.learner.config.ExperimentConfigs;
 import mnemo.learner.service.LearnerServer;
@@ -100,7 +100,7 @@ public final class SystemBenchCommand implements Callable<Integer> {
   }
 
   private static EnvSpec spec(String task) {
-    try (Environment e = TaskRegistry.builtin().make(task)) {
+    try (Environment e = BuiltinTasks.registry().make(task)) {
       return e.spec();
     }
   }

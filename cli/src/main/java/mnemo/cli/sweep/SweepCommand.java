@@ -1,5 +1,6 @@
 package mnemo.cli.sweep;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import mnemo.agent.core.CoreSpec;
 import mnemo.cli.train.MnemoJvm;
 import mnemo.envs.Environment;
-import mnemo.envs.registry.TaskRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -139,7 +139,7 @@ public final class SweepCommand implements Callable<Integer> {
       return core;
     }
     int steps;
-    try (Environment e = TaskRegistry.builtin().make(taskId(length))) {
+    try (Environment e = BuiltinTasks.registry().make(taskId(length))) {
       steps = e.spec().maxEpisodeSteps();
     }
     return core + (core.contains(":") ? "," : ":") + "tmax=" + Math.max(2, steps > 0 ? steps : length);
@@ -153,7 +153,7 @@ public final class SweepCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<Run> all = runs();
     for (int l : lengths) {
-      TaskRegistry.builtin().canonical(taskId(l)); // an unknown task or parameter fails before anything runs
+      BuiltinTasks.registry().canonical(taskId(l)); // an unknown task or parameter fails before anything runs
       for (String c : cores) {
         CoreSpec.parse(coreSpec(c, l));
       }

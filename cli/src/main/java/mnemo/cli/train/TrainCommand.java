@@ -1,5 +1,6 @@
 package mnemo.cli.train;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import ai.djl.Device;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -24,7 +25,6 @@ import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
 import mnemo.envs.curriculum.VariableLength;
 import mnemo.envs.curriculum.LengthSampling;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.RemoteBatchedEnvironment;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
@@ -153,7 +153,7 @@ public final class TrainCommand implements Callable<Integer> {
     } else {
       int maxSteps = probe(experiment.task(), transport.security()).maxEpisodeSteps(); // the unroll follows it
       // memory tasks stepped in-process sample their length per training episode (--length-sampling)
-      int memoryLength = envServer == null ? VariableLength.memoryLength(TaskRegistry.builtin(), experiment.task()).orElse(0) : 0;
+      int memoryLength = envServer == null ? VariableLength.memoryLength(BuiltinTasks.registry(), experiment.task()).orElse(0) : 0;
       config = experiment.toConfig(maxSteps, memoryLength);
       experiment.unrollWarning(maxSteps, memoryLength > 0).ifPresent(System.err::println);
       if (runDir == null) {
@@ -240,7 +240,7 @@ public final class TrainCommand implements Callable<Integer> {
         return env.spec();
       }
     }
-    try (Environment env = TaskRegistry.builtin().make(taskId)) {
+    try (Environment env = BuiltinTasks.registry().make(taskId)) {
       return env.spec();
     }
   }

@@ -1,5 +1,6 @@
 package mnemo.cli.deploy;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.regex.Pattern;
 import mnemo.agent.core.CoreSpec;
 import mnemo.cli.Main;
 import mnemo.cli.train.ExperimentOptions;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.proto.config.v1.ExperimentConfig;
 import mnemo.transport.MetricsEndpoint;
@@ -363,13 +363,13 @@ public final class DeployChecks {
         if (mixin.userObject() instanceof ExperimentOptions experiment) {
           try {
             int maxSteps;
-            try (var probe = TaskRegistry.builtin().make(experiment.task())) {
+            try (var probe = BuiltinTasks.registry().make(experiment.task())) {
               maxSteps = probe.spec().maxEpisodeSteps();
             }
             // as the learner command resolves it (the task's memory length for its curriculum)
             ExperimentConfig config = experiment.toConfig(maxSteps,
-                mnemo.envs.curriculum.VariableLength.memoryLength(TaskRegistry.builtin(), experiment.task()).orElse(0));
-            TaskRegistry.builtin().canonical(config.getTaskId());
+                mnemo.envs.curriculum.VariableLength.memoryLength(BuiltinTasks.registry(), experiment.task()).orElse(0));
+            BuiltinTasks.registry().canonical(config.getTaskId());
             CoreSpec.parse(config.getCoreSpec());
           } catch (IllegalArgumentException e) {
             problem(where + ": `mnemo " + argv + "`: invalid experiment: " + e.getMessage());

@@ -1,5 +1,6 @@
 package mnemo.cli.system;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
@@ -20,7 +21,6 @@ import mnemo.agent.network.AgentNetworks;
 import mnemo.cli.train.ActorProcesses;
 import mnemo.cli.train.MnemoJvm;
 import mnemo.envs.Environment;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
@@ -46,7 +46,7 @@ class FaultToleranceTest {
       "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1");
 
   private static EnvSpec envSpec() {
-    try (Environment e = TaskRegistry.builtin().make(CONFIG.getTaskId())) {
+    try (Environment e = BuiltinTasks.registry().make(CONFIG.getTaskId())) {
       return ProtoCodec.toProto(e.spec()); // as the wire carries it, what the learner reads
     }
   }

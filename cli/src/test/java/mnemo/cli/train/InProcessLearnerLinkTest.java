@@ -1,5 +1,6 @@
 package mnemo.cli.train;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
@@ -14,7 +15,6 @@ import mnemo.agent.AgentSpec;
 import mnemo.agent.network.AgentNetworks;
 import mnemo.cli.Main;
 import mnemo.envs.Environment;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
@@ -36,7 +36,7 @@ class InProcessLearnerLinkTest {
   }
 
   private static EnvSpec envSpec(ExperimentConfig c) {
-    try (Environment e = TaskRegistry.builtin().make(c.getTaskId())) {
+    try (Environment e = BuiltinTasks.registry().make(c.getTaskId())) {
       return ProtoCodec.toProto(e.spec());
     }
   }

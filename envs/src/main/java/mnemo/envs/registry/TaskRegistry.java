@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import mnemo.envs.Environment;
-import mnemo.envs.tasks.BuiltinTasks;
 
 /**
  * Task families by name; {@link #make} builds an environment from an id with parameters. Unknown
@@ -14,13 +13,6 @@ import mnemo.envs.tasks.BuiltinTasks;
  */
 public final class TaskRegistry {
   private final Map<String, TaskFamily> families = new TreeMap<>();
-
-  /** A registry holding every task that ships with Mnemo. */
-  public static TaskRegistry builtin() {
-    TaskRegistry r = new TaskRegistry();
-    BuiltinTasks.families().forEach(r::register);
-    return r;
-  }
 
   public synchronized void register(TaskFamily family) {
     if (families.putIfAbsent(family.name(), family) != null) {

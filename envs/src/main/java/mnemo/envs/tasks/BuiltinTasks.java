@@ -2,13 +2,21 @@ package mnemo.envs.tasks;
 
 import java.util.List;
 import mnemo.envs.registry.TaskFamily;
+import mnemo.envs.registry.TaskRegistry;
 
 /**
- * Every task family that ships with Mnemo, listed in one place; {@code TaskRegistry.builtin()} registers
+ * Every task family that ships with Mnemo, listed in one place; {@code BuiltinTasks.registry()} registers
  * them. (This class knows the families, not the registry, so the two do not import each other.)
  */
 public final class BuiltinTasks {
   private BuiltinTasks() {}
+
+  /** A registry holding every task that ships with Mnemo. */
+  public static TaskRegistry registry() {
+    TaskRegistry r = new TaskRegistry();
+    families().forEach(r::register);
+    return r;
+  }
 
   /** The families, in the order they are registered. */
   public static List<TaskFamily> families() {

@@ -1,5 +1,6 @@
 package mnemo.envs.curriculum;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +21,7 @@ import mnemo.envs.tasks.TMaze;
 import org.junit.jupiter.api.Test;
 
 class VariableLengthTest {
-  private static final TaskRegistry REGISTRY = TaskRegistry.builtin();
+  private static final TaskRegistry REGISTRY = BuiltinTasks.registry();
 
   /** The steps of one episode under a fixed action rule (the oracle's when {@code oracle}). */
   private static List<TimeStep> play(Environment env, long seed, boolean oracle) {

@@ -1,5 +1,6 @@
 package mnemo.envs.registry;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,7 +40,7 @@ class TaskRegistryTest {
 
   @Test
   void rewardParametersMustBeFiniteAndInRange() {
-    TaskRegistry r = TaskRegistry.builtin();
+    TaskRegistry r = BuiltinTasks.registry();
     for (String bad : new String[] {"memory/tmaze:penalty=-Infinity", "memory/tmaze:penalty=-1e39",
         "memory/tmaze:penalty=NaN", "memory/tmaze:penalty=-1e7", "memory/key-to-door:final_reward=NaN",
         "memory/key-to-door:apple_reward=Infinity", "memory/key-to-door:apple_reward=1e300",
@@ -53,7 +54,7 @@ class TaskRegistryTest {
 
   @Test
   void unknownFamilyNamesTheKnownOnes() {
-    TaskRegistry r = TaskRegistry.builtin();
+    TaskRegistry r = BuiltinTasks.registry();
     assertThatThrownBy(() -> r.make("memory/nope"))
         .isInstanceOf(UnknownTaskException.class)
         .hasMessageContaining("unknown task 'memory/nope'")
@@ -62,7 +63,7 @@ class TaskRegistryTest {
 
   @Test
   void parametersAreValidatedAndCanonicalized() {
-    TaskRegistry r = TaskRegistry.builtin();
+    TaskRegistry r = BuiltinTasks.registry();
     assertThat(r.canonical("memory/cue-recall:length=7")).isEqualTo("memory/cue-recall:bits=1,length=7");
     try (Environment env = r.make("memory/cue-recall:length=7")) {
       assertThat(env.spec().taskId()).isEqualTo("memory/cue-recall:bits=1,length=7");
@@ -92,7 +93,7 @@ class TaskRegistryTest {
 
   @Test
   void everyFamilyBuildsWithDefaultsAndRespectsItsSpec() {
-    TaskRegistry r = TaskRegistry.builtin();
+    TaskRegistry r = BuiltinTasks.registry();
     for (TaskFamily f : r.families()) {
       try (Environment env = r.make(f.name())) {
         TimeStep ts = env.reset(1);

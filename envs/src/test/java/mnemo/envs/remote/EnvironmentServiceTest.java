@@ -1,5 +1,6 @@
 package mnemo.envs.remote;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static mnemo.envs.remote.RawSession.create;
 import static mnemo.envs.remote.RawSession.reset;
 import static mnemo.envs.remote.RawSession.step;
@@ -48,7 +49,7 @@ class EnvironmentServiceTest {
 
   /** cue-recall whose instances count themselves, so the test sees when the server closes them. */
   static class Counting implements Environment {
-    private final Environment inner = TaskRegistry.builtin().make("memory/cue-recall:length=3");
+    private final Environment inner = BuiltinTasks.registry().make("memory/cue-recall:length=3");
 
     Counting() {
       LIVE.incrementAndGet();
@@ -77,7 +78,7 @@ class EnvironmentServiceTest {
 
   @BeforeAll
   static void start() {
-    registry = TaskRegistry.builtin();
+    registry = BuiltinTasks.registry();
     registry.register(new TaskFamily(COUNTING, "counts its live instances", List.of(), p -> new Counting()));
     registry.register(new TaskFamily(BROKEN, "throws on step", List.of(), p -> new Counting() {
       @Override
@@ -97,7 +98,7 @@ class EnvironmentServiceTest {
   }
 
   static List<String> builtinFamilies() {
-    return TaskRegistry.builtin().families().stream().map(TaskFamily::name).toList();
+    return BuiltinTasks.registry().families().stream().map(TaskFamily::name).toList();
   }
 
   /** Steps a local and a remote vector side by side with the same seeds and actions. */

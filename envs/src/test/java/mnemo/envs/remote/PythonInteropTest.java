@@ -1,5 +1,6 @@
 package mnemo.envs.remote;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
@@ -18,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import mnemo.envs.TimeStep;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.registry.UnknownTaskException;
 import mnemo.proto.env.v1.SessionRequest;
 import mnemo.transport.ClientChannels;
@@ -79,7 +79,7 @@ class PythonInteropTest {
         + "./run-tests installs them):%n%s", gen.output()).isZero();
 
     javaServer = MnemoServer.builder("java-env-server", TransportSecurity.loopback())
-        .addService(new EnvironmentService(TaskRegistry.builtin())).start();
+        .addService(new EnvironmentService(BuiltinTasks.registry())).start();
 
     pythonServer = startPythonServer();
     pythonTarget = announcedTarget(pythonServer);

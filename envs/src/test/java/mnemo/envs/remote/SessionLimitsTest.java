@@ -1,5 +1,6 @@
 package mnemo.envs.remote;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static mnemo.envs.remote.RawSession.create;
 import static mnemo.envs.remote.RawSession.reset;
 import static mnemo.envs.remote.RawSession.step;
@@ -50,7 +51,7 @@ class SessionLimitsTest {
   @Test
   void sessionsAreAdmittedWithinTheBudgetAndFreeItWhenTheyEnd() throws Exception {
     // cue-recall: 3 floats of observation, so 4 + ceil(48 · 12 / 1024) = 5 KiB per environment; 100 KiB: 20 envs
-    try (Served s = serve(TaskRegistry.builtin(), new SessionBudget(100, Map.of()), Duration.ofMinutes(1))) {
+    try (Served s = serve(BuiltinTasks.registry(), new SessionBudget(100, Map.of()), Duration.ofMinutes(1))) {
       assertThat(RawSession.status(s.channel(), create(TASK, 21))).extracting(Status::getCode)
           .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
       BlockingClientCall<SessionRequest, SessionResponse> holder =
@@ -68,7 +69,7 @@ class SessionLimitsTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> s.service().budgetUsedKiB() == 0);
       assertThat(RawSession.status(s.channel(), create(TASK, 20), reset(1))).isEqualTo(Status.OK);
       // a per-family cost overrides the estimate
-      try (Served t = serve(TaskRegistry.builtin(), new SessionBudget(100, Map.of("memory/cue-recall", 50L)),
+      try (Served t = serve(BuiltinTasks.registry(), new SessionBudget(100, Map.of("memory/cue-recall", 50L)),
           Duration.ofMinutes(1))) {
         assertThat(RawSession.status(t.channel(), create(TASK, 2))).isEqualTo(Status.OK);
         assertThat(RawSession.status(t.channel(), create(TASK, 3)).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
@@ -80,7 +81,7 @@ class SessionLimitsTest {
   void aSlowCreateDelaysNobodyElse() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean blocked = new java.util.concurrent.atomic.AtomicBoolean();
-    TaskRegistry registry = TaskRegistry.builtin();
+    TaskRegistry registry = BuiltinTasks.registry();
     registry.register(new TaskFamily(SLOW, "blocks its creation until released", List.of(), p -> {
       blocked.set(true);
       try {
@@ -89,7 +90,7 @@ class SessionLimitsTest {
         Thread.currentThread().interrupt();
       }
       blocked.set(false);
-      return TaskRegistry.builtin().make(TASK);
+      return BuiltinTasks.registry().make(TASK);
     }));
     try (Served s = serve(registry, new SessionBudget(1 << 20, Map.of()), Duration.ofMinutes(1))) {
       BlockingClientCall<SessionRequest, SessionResponse> slow = EnvironmentGrpc.newBlockingV2Stub(s.channel()).session();
@@ -111,7 +112,7 @@ class SessionLimitsTest {
   @Test
   void idleSessionsAreClosedCountedAndFreed() throws Exception {
     // 5 s: long enough that a busy client's gaps never reach it even on a loaded machine
-    try (Served s = serve(TaskRegistry.builtin(), new SessionBudget(1 << 20, Map.of()), Duration.ofSeconds(5))) {
+    try (Served s = serve(BuiltinTasks.registry(), new SessionBudget(1 << 20, Map.of()), Duration.ofSeconds(5))) {
       BlockingClientCall<SessionRequest, SessionResponse> idle = EnvironmentGrpc.newBlockingV2Stub(s.channel()).session();
       idle.write(create(TASK, 4));
       assertThat(idle.read().hasCreated()).isTrue();

@@ -1,5 +1,6 @@
 package mnemo.envs.rollout;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RolloutTest {
-  private static final TaskRegistry REGISTRY = TaskRegistry.builtin();
+  private static final TaskRegistry REGISTRY = BuiltinTasks.registry();
   @TempDir Path dir;
 
   @Test

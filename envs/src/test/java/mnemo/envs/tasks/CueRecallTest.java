@@ -8,13 +8,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 import mnemo.envs.StepType;
 import mnemo.envs.TimeStep;
-import mnemo.envs.registry.TaskRegistry;
 import org.junit.jupiter.api.Test;
 
 class CueRecallTest {
 
   private static CueRecall make(int length, int bits) {
-    return (CueRecall) TaskRegistry.builtin().make("memory/cue-recall:length=" + length + ",bits=" + bits);
+    return (CueRecall) BuiltinTasks.registry().make("memory/cue-recall:length=" + length + ",bits=" + bits);
   }
 
   /** Runs one episode with a fixed action per step and returns every time step, the reset's first. */
@@ -151,9 +150,9 @@ class CueRecallTest {
     env.step(0);
     env.step(0);
     assertThatThrownBy(() -> env.step(0)).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> TaskRegistry.builtin().make("memory/cue-recall:length=0"))
+    assertThatThrownBy(() -> BuiltinTasks.registry().make("memory/cue-recall:length=0"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("length");
-    assertThatThrownBy(() -> TaskRegistry.builtin().make("memory/cue-recall:bits=x"))
+    assertThatThrownBy(() -> BuiltinTasks.registry().make("memory/cue-recall:bits=x"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bits");
   }
 

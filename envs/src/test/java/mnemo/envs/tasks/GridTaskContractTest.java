@@ -7,7 +7,6 @@ import java.util.List;
 import mnemo.envs.Environment;
 import mnemo.envs.Frame;
 import mnemo.envs.TimeStep;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.rollout.Evaluation;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GridTaskContractTest {
 
   private static Environment make(String id) {
-    return TaskRegistry.builtin().make(id);
+    return BuiltinTasks.registry().make(id);
   }
 
   @ParameterizedTest

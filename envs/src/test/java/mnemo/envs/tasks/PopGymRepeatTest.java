@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** RepeatFirst and RepeatPrevious against POPGym's rules, replayed from the observations alone. */
 class PopGymRepeatTest {
-  private static final TaskRegistry REGISTRY = TaskRegistry.builtin();
+  private static final TaskRegistry REGISTRY = BuiltinTasks.registry();
 
   private static int suitOf(TimeStep ts) {
     float[] o = ts.observation().floats();

@@ -13,13 +13,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntUnaryOperator;
 import mnemo.envs.TimeStep;
-import mnemo.envs.registry.TaskRegistry;
 import org.junit.jupiter.api.Test;
 
 class TMazeTest {
 
   private static TMaze make(String params) {
-    return (TMaze) TaskRegistry.builtin().make("memory/tmaze:" + params);
+    return (TMaze) BuiltinTasks.registry().make("memory/tmaze:" + params);
   }
 
   /** One episode; {@code action} gets the number of actions taken so far. Checks bounds on every step. */

@@ -1,5 +1,6 @@
 package mnemo.learner.batch;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +10,6 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import mnemo.envs.EnvSpec;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.testing.FakeActor;
 import mnemo.proto.TensorCodec;
@@ -25,7 +25,7 @@ class UnrollValidatorTest {
   static final int N = 3;
   static final List<int[]> STATE = List.of(new int[] {2});
 
-  private final EnvSpec spec = TaskRegistry.builtin().make(TASK).spec();
+  private final EnvSpec spec = BuiltinTasks.registry().make(TASK).spec();
   private final UnrollValidator validator = new UnrollValidator(T, ProtoCodec.toProto(spec), STATE, () -> 7);
 
   private static Unroll valid() {

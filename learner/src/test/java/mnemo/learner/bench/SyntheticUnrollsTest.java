@@ -1,9 +1,9 @@
 package mnemo.learner.bench;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.batch.DecodedUnroll;
 import mnemo.learner.batch.UnrollValidator;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SyntheticUnrollsTest {
   @Test
   void syntheticUnrollsPassValidationWithEpisodeBoundaries() throws Exception {
-    EnvSpec spec = ProtoCodec.toProto(TaskRegistry.builtin().make("memory/cue-recall:length=5").spec());
+    EnvSpec spec = ProtoCodec.toProto(BuiltinTasks.registry().make("memory/cue-recall:length=5").spec());
     List<int[]> state = List.of(new int[] {4}, new int[] {4});
     DecodedUnroll d = new UnrollValidator(10, spec, state, () -> 0)
         .validate(SyntheticUnrolls.random(spec, state, 10, 3, 4, 1));

@@ -1,5 +1,6 @@
 package mnemo.learner.hostile;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -44,7 +45,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import mnemo.envs.TimeStep;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.EnvironmentService;
 import mnemo.envs.remote.RemoteBatchedEnvironment;
 import mnemo.envs.remote.SessionBudget;
@@ -105,7 +105,7 @@ class HostileInputFuzzTest {
     TransportSecurity security = TransportSecurity.withToken("127.0.0.1", TOKEN);
     long[] base = new long[2]; // RSS and heap retained, once warmed up
     try (NDManager root = NDManager.newBaseManager(); LinearAgentModel model = TestLearners.model(root, config);
-        EnvironmentService envService = new EnvironmentService(TaskRegistry.builtin(), Set.of(),
+        EnvironmentService envService = new EnvironmentService(BuiltinTasks.registry(), Set.of(),
             new SessionBudget(8 << 10, Map.of()), Duration.ofSeconds(60))) {
       Learner learner = Learner.create(config, model, TestLearners.envSpec(), Learner.Options.defaults());
       learner.start();

@@ -1,5 +1,6 @@
 package mnemo.learner.testing;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -35,7 +36,7 @@ public final class FakeActor implements AutoCloseable {
   private long sequence;
 
   public FakeActor(String taskId, int numEnvs, int unrollLength, long seed, List<int[]> stateShapes) {
-    TaskRegistry registry = TaskRegistry.builtin();
+    TaskRegistry registry = BuiltinTasks.registry();
     this.envs = VectorEnvironment.of(numEnvs, () -> registry.make(taskId));
     this.n = numEnvs;
     this.t = unrollLength;

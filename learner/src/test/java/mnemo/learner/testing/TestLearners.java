@@ -1,7 +1,7 @@
 package mnemo.learner.testing;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import ai.djl.ndarray.NDManager;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.Learner;
 import mnemo.proto.config.v1.ExperimentConfig;
@@ -23,7 +23,7 @@ public final class TestLearners {
 
   /** The task's spec as the wire carries it (what the learner reads). */
   public static EnvSpec envSpec() {
-    return ProtoCodec.toProto(TaskRegistry.builtin().make(TASK).spec());
+    return ProtoCodec.toProto(BuiltinTasks.registry().make(TASK).spec());
   }
 
   /** Registers an actor of N environments with {@code learner}; returns its actor id. */

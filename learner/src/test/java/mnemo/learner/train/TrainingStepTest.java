@@ -1,5 +1,6 @@
 package mnemo.learner.train;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -10,7 +11,6 @@ import mnemo.agent.AgentModel;
 import mnemo.agent.AgentSpec;
 import mnemo.agent.optim.Adam;
 import mnemo.envs.EnvSpec;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.ProtoCodec;
 import mnemo.learner.batch.Batch;
 import mnemo.learner.batch.DecodedUnroll;
@@ -36,7 +36,7 @@ class TrainingStepTest {
   @BeforeEach
   void setUp() throws Exception {
     root = NDManager.newBaseManager();
-    EnvSpec spec = TaskRegistry.builtin().make(TASK).spec();
+    EnvSpec spec = BuiltinTasks.registry().make(TASK).spec();
     model = new LinearAgentModel(new AgentSpec(spec.observation().shape(), false, spec.numActions(), "none", 8, 1), root);
     UnrollValidator validator = new UnrollValidator(T, ProtoCodec.toProto(spec), List.of(new int[] {2}), () -> 0);
     unrolls = new ArrayList<>();

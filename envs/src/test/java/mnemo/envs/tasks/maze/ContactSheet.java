@@ -1,10 +1,10 @@
 package mnemo.envs.tasks.maze;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import java.io.IOException;
 import java.nio.file.Path;
 import mnemo.envs.Frame;
 import mnemo.envs.TimeStep;
-import mnemo.envs.registry.TaskRegistry;
 
 /**
  * A contact sheet of first-person observations from an oracle episode, for looking at the renderer:
@@ -17,7 +17,7 @@ public final class ContactSheet {
     String task = args.length > 1 ? args[1] : "memory-maze";
     long seed = args.length > 2 ? Long.parseLong(args[2]) : 1;
     int every = args.length > 3 ? Integer.parseInt(args[3]) : 7;
-    MemoryMaze env = (MemoryMaze) TaskRegistry.builtin().make(task);
+    MemoryMaze env = (MemoryMaze) BuiltinTasks.registry().make(task);
     int cols = 6;
     int rows = 4;
     int k = 2;

@@ -1,5 +1,6 @@
 package mnemo.envs.tasks.maze;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import java.util.SplittableRandom;
 import mnemo.envs.Environment;
 import mnemo.envs.Oracle;
@@ -21,7 +22,7 @@ public final class MazeBench {
     if (args.length <= 1) {
       renderSpeed();
     }
-    TaskRegistry reg = TaskRegistry.builtin();
+    TaskRegistry reg = BuiltinTasks.registry();
     for (String id : ids) {
       System.out.printf("%-28s oracle %.1f  random %.1f  (%d episodes)%n", id, mean(reg, id, true, episodes),
           mean(reg, id, false, episodes), episodes);
@@ -50,7 +51,7 @@ public final class MazeBench {
       double s = (cpu() - t0) / 1e9;
       System.out.printf("RayCaster.render 64x64: %.0f frames per CPU second%n", n / s);
     }
-    try (Environment env = TaskRegistry.builtin().make("memory-maze")) {
+    try (Environment env = BuiltinTasks.registry().make("memory-maze")) {
       SplittableRandom rng = new SplittableRandom(2);
       for (int round = 0; round < 2; round++) {
         env.reset(round);
@@ -65,7 +66,7 @@ public final class MazeBench {
         System.out.printf("memory-maze env.step (random actions, incl. resets): %.0f steps per CPU second%n", n / s);
       }
     }
-    try (Environment env = TaskRegistry.builtin().make("memory-grid")) {
+    try (Environment env = BuiltinTasks.registry().make("memory-grid")) {
       SplittableRandom rng = new SplittableRandom(2);
       env.reset(0);
       int n = 5_000_000;

@@ -1,5 +1,6 @@
 package mnemo.envs.tasks.maze;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
@@ -26,7 +27,7 @@ public final class MazePictures {
     Path dir = Path.of(args.length > 0 ? args[0] : "docs/img");
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 40;
     Files.createDirectories(dir);
-    TaskRegistry reg = TaskRegistry.builtin();
+    TaskRegistry reg = BuiltinTasks.registry();
     try (Environment env = reg.make("memory-maze")) {
       TimeStep ts = advance(env, steps);
       write(observation(ts.observation(), 4), dir.resolve("memory-maze-view.png"));

@@ -1,5 +1,6 @@
 package mnemo.envs.tasks.maze;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +15,7 @@ import mnemo.envs.tasks.GridEpisodes;
 import org.junit.jupiter.api.Test;
 
 class MemoryGridTest {
-  private static final TaskRegistry REG = TaskRegistry.builtin();
+  private static final TaskRegistry REG = BuiltinTasks.registry();
   /** A 3x3 interior with a pillar, the agent at (1, 3), target 0 at (2, 1), target 1 at (3, 3). */
   private static final String[] TWO_TARGETS = {
       "#####",

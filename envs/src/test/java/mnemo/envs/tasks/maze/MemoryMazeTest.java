@@ -1,5 +1,6 @@
 package mnemo.envs.tasks.maze;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -13,7 +14,7 @@ import mnemo.envs.tasks.GridEpisodes;
 import org.junit.jupiter.api.Test;
 
 class MemoryMazeTest {
-  private static final TaskRegistry REG = TaskRegistry.builtin();
+  private static final TaskRegistry REG = BuiltinTasks.registry();
 
   /** A corridor along row 3 with targets 0 at its east end and 1 at its west end. */
   private static final String[] CORRIDOR = {

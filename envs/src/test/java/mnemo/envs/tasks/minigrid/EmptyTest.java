@@ -1,5 +1,6 @@
 package mnemo.envs.tasks.minigrid;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -10,14 +11,13 @@ import java.util.Set;
 import mnemo.envs.TimeStep;
 import mnemo.envs.grid.Cell;
 import mnemo.envs.grid.Direction;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.tasks.GridEpisodes;
 import org.junit.jupiter.api.Test;
 
 class EmptyTest {
 
   private static Empty make(String id) {
-    return (Empty) TaskRegistry.builtin().make(id);
+    return (Empty) BuiltinTasks.registry().make(id);
   }
 
   private static int[] cell(TimeStep ts, int i, int j) {

@@ -1,17 +1,17 @@
 package mnemo.envs.tasks.minigrid;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import mnemo.envs.TimeStep;
 import mnemo.envs.grid.Cell;
 import mnemo.envs.grid.Grid;
-import mnemo.envs.registry.TaskRegistry;
 import org.junit.jupiter.api.Test;
 
 class FourRoomsTest {
 
   private static FourRooms make(String id) {
-    return (FourRooms) TaskRegistry.builtin().make(id);
+    return (FourRooms) BuiltinTasks.registry().make(id);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package mnemo.envs.tasks.minigrid;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -12,14 +13,13 @@ import mnemo.envs.grid.Cell;
 import mnemo.envs.grid.Direction;
 import mnemo.envs.grid.Grid;
 import mnemo.envs.grid.PathFinder;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.tasks.GridEpisodes;
 import org.junit.jupiter.api.Test;
 
 class MemoryTest {
 
   private static Memory make(String id) {
-    return (Memory) TaskRegistry.builtin().make(id);
+    return (Memory) BuiltinTasks.registry().make(id);
   }
 
   private static String walls(Grid g) {

@@ -1,5 +1,6 @@
 package mnemo.envs.tasks.pycolab;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static mnemo.envs.tasks.pycolab.VisualMatchTest.NORTH;
 import static mnemo.envs.tasks.pycolab.VisualMatchTest.SOUTH;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import mnemo.envs.TimeStep;
 import mnemo.envs.grid.Cell;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.tasks.GridEpisodes;
 import mnemo.envs.tasks.pycolab.ThreePhaseTask.Phase;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class KeyToDoorTest {
 
   private static KeyToDoor make(String id) {
-    return (KeyToDoor) TaskRegistry.builtin().make(id);
+    return (KeyToDoor) BuiltinTasks.registry().make(id);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package mnemo.envs.tasks.pycolab;
 
+import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +10,6 @@ import mnemo.envs.grid.Cell;
 import mnemo.envs.grid.Direction;
 import mnemo.envs.grid.Grid;
 import mnemo.envs.grid.PathFinder;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.tasks.GridEpisodes;
 import mnemo.envs.tasks.pycolab.ThreePhaseTask.Phase;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ class VisualMatchTest {
   private static final int[] ACTION_OF_HEADING = {EAST, SOUTH, WEST, NORTH};
 
   private static VisualMatch make(String id) {
-    return (VisualMatch) TaskRegistry.builtin().make(id);
+    return (VisualMatch) BuiltinTasks.registry().make(id);
   }
 
   static int rgbAt(TimeStep ts, int row, int col) {
