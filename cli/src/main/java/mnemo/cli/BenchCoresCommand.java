@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import mnemo.agent.AgentSpec;
-import mnemo.agent.core.CoreBenchmark;
+import mnemo.agent.bench.CoreBenchmark;
 import mnemo.cli.bench.BenchReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,4 +1,4 @@
-package mnemo.agent.core;
+package mnemo.agent.bench;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -19,6 +19,9 @@ import mnemo.agent.AgentInput;
 import mnemo.agent.AgentModel;
 import mnemo.agent.AgentSpec;
 import mnemo.agent.Autograd;
+import mnemo.agent.core.CoreSpec;
+import mnemo.agent.core.RecurrentCore;
+import mnemo.agent.core.RecurrentCores;
 import mnemo.agent.network.AgentNetworks;
 
 /**
