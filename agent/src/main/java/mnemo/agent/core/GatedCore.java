@@ -394,6 +394,42 @@ abstract class GatedCore implements RecurrentCore {
     return new GatedBackward.Coefficients(k, tc.mul(dSigmoid(o)), o.mul(dTanh(tc, one)), a, null, cumaxBlocks, softmax);
   }
 
+  /**
+   * The master gates' share of the hand-derived backward, the same for both cell types: a cell
+   * s' = â ⊙ s + b̂ ⊙ v (the GRU's h and candidate n, the LSTM's c and u) with main gate m and master gates F,
+   * I = 1 − σ_I (or cumax) at blocks {@code blockF}, {@code blockF + 1}, pre-activations pF, pI:
+   * <pre>
+   * ω = F I;  â = m ω + (F − ω);  b̂ = (1 − m) ω + (I − ω);  kω = (m − 1) s − m v
+   * K_m = ω (s − v) (before the main gate's act');  K_F = (s + kω I) act'_F;  K_I = −(v + kω F) act'_I
+   * </pre>
+   * A cumax master gate keeps ∂/∂cumax: its block and softmax are added to {@code cumaxBlocks} and
+   * {@code softmax} for GatedBackward to apply.
+   */
+  static MasterGates masterGates(NDArray m, NDArray s, NDArray v, NDArray pF, NDArray pI, boolean cumaxMaster,
+      int blockF, NDArray one, List<Integer> cumaxBlocks, List<NDArray> softmax) {
+    NDArray bigF = cumaxMaster ? cumax(pF) : sigmoid(pF);
+    NDArray sI = cumaxMaster ? cumax(pI) : sigmoid(pI);
+    NDArray bigI = one.sub(sI);
+    NDArray omega = bigF.mul(bigI);
+    NDArray aHat = m.mul(omega).add(bigF.sub(omega));
+    NDArray bHat = one.sub(m).mul(omega).add(bigI.sub(omega));
+    NDArray kOmega = m.sub(one).mul(s).sub(m.mul(v));
+    NDArray kMain = omega.mul(s.sub(v));
+    NDArray kF = s.add(kOmega.mul(bigI));
+    NDArray kI = v.add(kOmega.mul(bigF)).neg();
+    if (cumaxMaster) {
+      cumaxBlocks.add(blockF);
+      softmax.add(pF.softmax(-1));
+      cumaxBlocks.add(blockF + 1);
+      softmax.add(pI.softmax(-1));
+    }
+    return new MasterGates(kMain, cumaxMaster ? kF : kF.mul(dSigmoid(bigF)), cumaxMaster ? kI : kI.mul(dSigmoid(sI)),
+        aHat, bHat);
+  }
+
+  /** {@link #masterGates}' result: K_m before act'_m, K_F and K_I with their act', â and b̂. */
+  record MasterGates(NDArray kMain, NDArray kF, NDArray kI, NDArray aHat, NDArray bHat) {}
+
   /** cumax(z) = cumsum(softmax(z)) over the hidden units: rises monotonically to 1 (ON-LSTM). */
   static NDArray cumax(NDArray z) {
     return z.softmax(-1).cumSum(-1);

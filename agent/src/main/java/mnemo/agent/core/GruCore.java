@@ -85,29 +85,13 @@ final class GruCore extends GatedCore {
         a = g;
       }
       case MASTER -> {
-        boolean cumaxMaster = spec.main() == CoreSpec.MainGate.CUMAX;
-        NDArray pF = xs.get(3).add(hp.get(3));
-        NDArray pI = xs.get(4).add(hp.get(4));
-        NDArray bigF = cumaxMaster ? cumax(pF) : sigmoid(pF);
-        NDArray sI = cumaxMaster ? cumax(pI) : sigmoid(pI);
-        NDArray bigI = one.sub(sI);
-        NDArray omega = bigF.mul(bigI);
-        NDArray zHat = z.mul(omega).add(bigF.sub(omega));
-        NDArray iHat = one.sub(z).mul(omega).add(bigI.sub(omega));
-        NDArray kOmega = z.sub(one).mul(h).sub(z.mul(n));
-        kz = omega.mul(hn);
-        NDArray kF = h.add(kOmega.mul(bigI));
-        NDArray kI = n.add(kOmega.mul(bigF)).neg();
-        aux.add(cumaxMaster ? kF : kF.mul(dSigmoid(bigF)));
-        aux.add(cumaxMaster ? kI : kI.mul(dSigmoid(sI)));
-        if (cumaxMaster) {
-          cumaxBlocks.add(3);
-          softmax.add(pF.softmax(-1));
-          cumaxBlocks.add(4);
-          softmax.add(pI.softmax(-1));
-        }
-        bn = iHat;
-        a = zHat;
+        MasterGates mg = masterGates(z, h, n, xs.get(3).add(hp.get(3)), xs.get(4).add(hp.get(4)),
+            spec.main() == CoreSpec.MainGate.CUMAX, 3, one, cumaxBlocks, softmax);
+        kz = mg.kMain();
+        aux.add(mg.kF());
+        aux.add(mg.kI());
+        bn = mg.bHat();
+        a = mg.aHat();
       }
       default -> {
         kz = hn;

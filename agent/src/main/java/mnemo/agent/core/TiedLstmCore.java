@@ -93,27 +93,13 @@ final class TiedLstmCore extends GatedCore {
         a = g;
       }
       case MASTER -> {
-        boolean cumaxMaster = spec.main() == CoreSpec.MainGate.CUMAX;
-        NDArray bigF = cumaxMaster ? cumax(p.get(1)) : sigmoid(p.get(1));
-        NDArray sI = cumaxMaster ? cumax(p.get(2)) : sigmoid(p.get(2));
-        NDArray bigI = one.sub(sI);
-        NDArray omega = bigF.mul(bigI);
-        NDArray fHat = f.mul(omega).add(bigF.sub(omega));
-        NDArray iHat = one.sub(f).mul(omega).add(bigI.sub(omega));
-        NDArray kOmega = f.sub(one).mul(c).sub(f.mul(u));
-        k.add(omega.mul(cu).mul(spread));
-        NDArray kF = c.add(kOmega.mul(bigI));
-        NDArray kI = u.add(kOmega.mul(bigF)).neg();
-        k.add(cumaxMaster ? kF : kF.mul(dSigmoid(bigF)));
-        k.add(cumaxMaster ? kI : kI.mul(dSigmoid(sI)));
-        if (cumaxMaster) {
-          cumaxBlocks.add(1);
-          softmax.add(p.get(1).softmax(-1));
-          cumaxBlocks.add(2);
-          softmax.add(p.get(2).softmax(-1));
-        }
-        k.add(iHat.mul(du));
-        a = fHat;
+        MasterGates mg = masterGates(f, c, u, p.get(1), p.get(2), spec.main() == CoreSpec.MainGate.CUMAX, 1, one,
+            cumaxBlocks, softmax);
+        k.add(mg.kMain().mul(spread));
+        k.add(mg.kF());
+        k.add(mg.kI());
+        k.add(mg.bHat().mul(du));
+        a = mg.aHat();
       }
       default -> {
         k.add(cumaxF ? cu : cu.mul(spread));
