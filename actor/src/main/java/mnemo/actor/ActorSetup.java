@@ -1,6 +1,5 @@
 package mnemo.actor;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
@@ -12,6 +11,7 @@ import mnemo.envs.VectorEnvironment;
 import mnemo.envs.curriculum.LengthSampling;
 import mnemo.envs.curriculum.VariableLength;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.proto.config.v1.ExperimentConfig;
 import mnemo.proto.learner.v1.RegisterResponse;
 import mnemo.proto.learner.v1.Weights;

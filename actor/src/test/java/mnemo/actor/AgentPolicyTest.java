@@ -1,6 +1,5 @@
 package mnemo.actor;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -15,6 +14,7 @@ import mnemo.agent.AgentOutput;
 import mnemo.agent.network.AgentNetworks;
 import mnemo.envs.Environment;
 import mnemo.envs.TimeStep;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.proto.config.v1.ExperimentConfig;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,5 @@
 package mnemo.cli;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +15,7 @@ import mnemo.envs.registry.TaskId;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.EnvironmentService;
 import mnemo.envs.remote.SessionBudget;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.transport.MetricsEndpoint;
 import mnemo.transport.MnemoServer;
 import mnemo.transport.TransportSecurity;

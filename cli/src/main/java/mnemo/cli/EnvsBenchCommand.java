@@ -1,6 +1,5 @@
 package mnemo.cli;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +13,7 @@ import mnemo.envs.registry.TaskFamily;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.EnvironmentService;
 import mnemo.envs.remote.RemoteBatchedEnvironment;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.transport.ClientChannels;
 import mnemo.transport.MnemoServer;
 import mnemo.transport.TransportSecurity;

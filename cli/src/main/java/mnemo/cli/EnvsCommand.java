@@ -1,12 +1,12 @@
 package mnemo.cli;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import java.util.concurrent.Callable;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
 import mnemo.envs.registry.Param;
 import mnemo.envs.registry.TaskFamily;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.tasks.BuiltinTasks;
 import picocli.CommandLine.Command;
 
 /** {@code mnemo envs}: the task registry. */

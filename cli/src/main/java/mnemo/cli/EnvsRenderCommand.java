@@ -1,6 +1,5 @@
 package mnemo.cli;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,6 +15,7 @@ import mnemo.envs.render.TextRenderer;
 import mnemo.envs.rollout.EpisodeOutcome;
 import mnemo.envs.rollout.Rollout;
 import mnemo.envs.rollout.SingleEnvPolicy;
+import mnemo.envs.tasks.BuiltinTasks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

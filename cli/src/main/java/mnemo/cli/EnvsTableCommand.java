@@ -1,6 +1,5 @@
 package mnemo.cli;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +24,7 @@ import mnemo.envs.render.GifWriter;
 import mnemo.envs.rollout.Evaluation;
 import mnemo.envs.rollout.Rollout;
 import mnemo.envs.rollout.SingleEnvPolicy;
+import mnemo.envs.tasks.BuiltinTasks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

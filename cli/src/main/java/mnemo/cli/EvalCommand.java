@@ -1,6 +1,5 @@
 package mnemo.cli;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import mnemo.actor.AgentPolicy;
 import mnemo.actor.SampledPolicy;
 import mnemo.cli.train.RunFolder;
 import mnemo.envs.Environment;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.proto.Seeds;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.remote.RemoteEnvironment;

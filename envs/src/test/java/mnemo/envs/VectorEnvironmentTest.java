@@ -1,12 +1,12 @@
 package mnemo.envs;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.proto.Seeds;
 import org.junit.jupiter.api.Test;
 

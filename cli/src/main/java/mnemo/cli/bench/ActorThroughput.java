@@ -1,6 +1,5 @@
 package mnemo.cli.bench;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import ai.djl.Device;
 import mnemo.actor.Actor;
 import mnemo.actor.ActorMetrics;
@@ -10,6 +9,7 @@ import mnemo.agent.network.AgentNetworks;
 import java.util.List;
 import mnemo.envs.VectorEnvironment;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.proto.config.v1.ExperimentConfig;
 import mnemo.proto.learner.v1.RegisterResponse;
 import mnemo.proto.learner.v1.Unroll;

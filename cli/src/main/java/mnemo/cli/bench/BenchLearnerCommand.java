@@ -1,6 +1,5 @@
 package mnemo.cli.bench;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import mnemo.agent.network.AgentNetworks;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
 import mnemo.envs.remote.ProtoCodec;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.Devices;
 import mnemo.learner.Learner;
 import mnemo.learner.batch.Batch;

@@ -1,6 +1,5 @@
 package mnemo.cli.bench;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import ai.djl.Device;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,6 +19,7 @@ import mnemo.agent.network.AgentNetworks;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.remote.ProtoCodec;
 import mnemo.envs.Environment;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.Learner;
 import mnemo.learner.config.ExperimentConfigs;
 import mnemo.learner.service.LearnerServer;

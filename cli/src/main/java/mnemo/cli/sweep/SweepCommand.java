@@ -1,6 +1,5 @@
 package mnemo.cli.sweep;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +15,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import mnemo.agent.core.CoreSpec;
 import mnemo.cli.train.MnemoJvm;
 import mnemo.envs.Environment;
+import mnemo.envs.tasks.BuiltinTasks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,5 @@
 package mnemo.cli.deploy;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import java.util.regex.Pattern;
 import mnemo.agent.core.CoreSpec;
 import mnemo.cli.Main;
 import mnemo.cli.train.ExperimentOptions;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.proto.config.v1.ExperimentConfig;
 import mnemo.transport.MetricsEndpoint;

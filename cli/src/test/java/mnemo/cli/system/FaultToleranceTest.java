@@ -1,6 +1,5 @@
 package mnemo.cli.system;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
@@ -22,6 +21,7 @@ import mnemo.cli.train.ActorProcesses;
 import mnemo.cli.train.MnemoJvm;
 import mnemo.envs.Environment;
 import mnemo.envs.remote.ProtoCodec;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.learner.service.LearnerServer;

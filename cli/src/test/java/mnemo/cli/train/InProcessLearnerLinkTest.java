@@ -1,6 +1,5 @@
 package mnemo.cli.train;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
@@ -16,6 +15,7 @@ import mnemo.agent.network.AgentNetworks;
 import mnemo.cli.Main;
 import mnemo.envs.Environment;
 import mnemo.envs.remote.ProtoCodec;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.proto.config.v1.ExperimentConfig;

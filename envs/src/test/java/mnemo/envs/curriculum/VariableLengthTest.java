@@ -1,6 +1,5 @@
 package mnemo.envs.curriculum;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,6 +16,7 @@ import mnemo.envs.TimeStep;
 import mnemo.envs.registry.Param;
 import mnemo.envs.registry.TaskFamily;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.envs.tasks.TMaze;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,5 @@
 package mnemo.envs.registry;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import mnemo.envs.Environment;
 import mnemo.envs.TimeStep;
+import mnemo.envs.tasks.BuiltinTasks;
 import org.junit.jupiter.api.Test;
 
 class TaskRegistryTest {

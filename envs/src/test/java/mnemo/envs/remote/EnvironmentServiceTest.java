@@ -1,6 +1,5 @@
 package mnemo.envs.remote;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static mnemo.envs.remote.RawSession.create;
 import static mnemo.envs.remote.RawSession.reset;
 import static mnemo.envs.remote.RawSession.step;
@@ -22,6 +21,7 @@ import mnemo.envs.VectorEnvironment;
 import mnemo.envs.registry.TaskFamily;
 import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.registry.UnknownTaskException;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.proto.env.v1.EnvironmentGrpc;
 import mnemo.proto.env.v1.ListTasksRequest;
 import mnemo.proto.env.v1.SessionRequest;

@@ -1,6 +1,5 @@
 package mnemo.envs.remote;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
@@ -20,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import mnemo.envs.TimeStep;
 import mnemo.envs.registry.UnknownTaskException;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.proto.env.v1.SessionRequest;
 import mnemo.transport.ClientChannels;
 import mnemo.transport.MnemoServer;

@@ -1,6 +1,5 @@
 package mnemo.envs.remote;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static mnemo.envs.remote.RawSession.create;
 import static mnemo.envs.remote.RawSession.reset;
 import static mnemo.envs.remote.RawSession.step;
@@ -19,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import mnemo.envs.registry.TaskFamily;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.proto.env.v1.EnvironmentGrpc;
 import mnemo.proto.env.v1.SessionRequest;
 import mnemo.proto.env.v1.SessionResponse;

@@ -1,6 +1,5 @@
 package mnemo.envs.rollout;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -22,6 +21,7 @@ import mnemo.envs.render.FrameRecorder;
 import mnemo.envs.render.GifWriter;
 import mnemo.envs.render.StepCaption;
 import mnemo.envs.render.TextRenderer;
+import mnemo.envs.tasks.BuiltinTasks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,5 @@
 package mnemo.learner.batch;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.remote.ProtoCodec;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.testing.FakeActor;
 import mnemo.proto.TensorCodec;
 import mnemo.proto.env.v1.DType;

@@ -1,10 +1,10 @@
 package mnemo.learner.bench;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import mnemo.envs.remote.ProtoCodec;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.batch.DecodedUnroll;
 import mnemo.learner.batch.UnrollValidator;
 import mnemo.proto.env.v1.EnvSpec;

@@ -1,6 +1,5 @@
 package mnemo.learner.hostile;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -48,6 +47,7 @@ import mnemo.envs.TimeStep;
 import mnemo.envs.remote.EnvironmentService;
 import mnemo.envs.remote.RemoteBatchedEnvironment;
 import mnemo.envs.remote.SessionBudget;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.Learner;
 import mnemo.learner.service.LearnerServer;
 import mnemo.learner.testing.FakeActor;

@@ -1,12 +1,12 @@
 package mnemo.learner.testing;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import mnemo.envs.TimeStep;
 import mnemo.envs.VectorEnvironment;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.bench.SyntheticUnrolls;
 import mnemo.proto.TensorCodec;
 import mnemo.proto.env.v1.StepType;

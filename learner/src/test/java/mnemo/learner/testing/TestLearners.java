@@ -1,8 +1,8 @@
 package mnemo.learner.testing;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import ai.djl.ndarray.NDManager;
 import mnemo.envs.remote.ProtoCodec;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.Learner;
 import mnemo.proto.config.v1.ExperimentConfig;
 import mnemo.proto.env.v1.EnvSpec;

@@ -1,6 +1,5 @@
 package mnemo.learner.train;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -12,6 +11,7 @@ import mnemo.agent.AgentSpec;
 import mnemo.agent.optim.Adam;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.remote.ProtoCodec;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.batch.Batch;
 import mnemo.learner.batch.DecodedUnroll;
 import mnemo.learner.batch.UnrollValidator;

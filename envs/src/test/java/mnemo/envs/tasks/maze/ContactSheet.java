@@ -1,10 +1,10 @@
 package mnemo.envs.tasks.maze;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import java.io.IOException;
 import java.nio.file.Path;
 import mnemo.envs.Frame;
 import mnemo.envs.TimeStep;
+import mnemo.envs.tasks.BuiltinTasks;
 
 /**
  * A contact sheet of first-person observations from an oracle episode, for looking at the renderer:

@@ -1,11 +1,11 @@
 package mnemo.envs.tasks.maze;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import java.util.SplittableRandom;
 import mnemo.envs.Environment;
 import mnemo.envs.Oracle;
 import mnemo.envs.TimeStep;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.tasks.BuiltinTasks;
 
 /**
  * Throwaway harness (not a test): render speed and the oracle's and random policy's mean returns.

@@ -1,6 +1,5 @@
 package mnemo.envs.tasks.maze;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
@@ -13,6 +12,7 @@ import mnemo.envs.Oracle;
 import mnemo.envs.Tensor;
 import mnemo.envs.TimeStep;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.tasks.BuiltinTasks;
 
 /**
  * Writes the pictures of docs/envs/maze.md into docs/img/ (run from the repository root):

@@ -1,6 +1,5 @@
 package mnemo.envs.tasks.maze;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -10,6 +9,7 @@ import java.util.function.ToIntFunction;
 import mnemo.envs.Tensor;
 import mnemo.envs.TimeStep;
 import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.envs.tasks.GridEpisodes;
 import org.junit.jupiter.api.Test;
 

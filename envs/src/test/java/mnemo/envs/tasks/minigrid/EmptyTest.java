@@ -1,6 +1,5 @@
 package mnemo.envs.tasks.minigrid;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -11,6 +10,7 @@ import java.util.Set;
 import mnemo.envs.TimeStep;
 import mnemo.envs.grid.Cell;
 import mnemo.envs.grid.Direction;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.envs.tasks.GridEpisodes;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
 package mnemo.envs.tasks.minigrid;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import mnemo.envs.TimeStep;
 import mnemo.envs.grid.Cell;
 import mnemo.envs.grid.Grid;
+import mnemo.envs.tasks.BuiltinTasks;
 import org.junit.jupiter.api.Test;
 
 class FourRoomsTest {

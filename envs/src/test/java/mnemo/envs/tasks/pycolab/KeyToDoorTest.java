@@ -1,6 +1,5 @@
 package mnemo.envs.tasks.pycolab;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static mnemo.envs.tasks.pycolab.VisualMatchTest.NORTH;
 import static mnemo.envs.tasks.pycolab.VisualMatchTest.SOUTH;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import mnemo.envs.TimeStep;
 import mnemo.envs.grid.Cell;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.envs.tasks.GridEpisodes;
 import mnemo.envs.tasks.pycolab.ThreePhaseTask.Phase;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package mnemo.envs.tasks.pycolab;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +9,7 @@ import mnemo.envs.grid.Cell;
 import mnemo.envs.grid.Direction;
 import mnemo.envs.grid.Grid;
 import mnemo.envs.grid.PathFinder;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.envs.tasks.GridEpisodes;
 import mnemo.envs.tasks.pycolab.ThreePhaseTask.Phase;
 import org.junit.jupiter.api.Test;
