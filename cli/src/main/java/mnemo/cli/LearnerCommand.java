@@ -1,6 +1,5 @@
 package mnemo.cli;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import ai.djl.Device;
 import com.google.protobuf.util.JsonFormat;
 import java.nio.file.Files;
@@ -14,6 +13,7 @@ import mnemo.cli.train.RunFolder;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
 import mnemo.envs.curriculum.VariableLength;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.Devices;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
@@ -130,7 +130,8 @@ public final class LearnerCommand implements Callable<Integer> {
       // --env-server cannot, and says so
       int memoryLength = VariableLength.memoryLength(BuiltinTasks.registry(), experiment.task()).orElse(0);
       config = experiment.toConfig(envSpec.maxEpisodeSteps(), memoryLength);
-      experiment.unrollWarning(envSpec.maxEpisodeSteps(), memoryLength > 0).ifPresent(System.err::println);
+      ExperimentConfigs.unrollWarning(config.getUnrollLength(), envSpec.maxEpisodeSteps(), config.getTaskId(),
+          memoryLength > 0).ifPresent(System.err::println);
     } else { // from a file or a checkpoint: resolved against the task and validated here
       config = ExperimentConfigs.resolve(config, envSpec.maxEpisodeSteps(),
           VariableLength.memoryLength(BuiltinTasks.registry(), config.getTaskId()).isPresent());

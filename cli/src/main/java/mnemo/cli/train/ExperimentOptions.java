@@ -122,15 +122,6 @@ public final class ExperimentOptions {
   }
 
   /**
-   * The warning for an unroll shorter than one episode, if any: an explicit --unroll, or the default for a
-   * memory task ({@code memoryTask}) whose episode is longer than {@link ExperimentConfigs#MAX_MEMORY_UNROLL}.
-   */
-  public java.util.Optional<String> unrollWarning(int maxEpisodeSteps, boolean memoryTask) {
-    int t = unroll != null ? unroll : ExperimentConfigs.episodeUnroll(maxEpisodeSteps, memoryTask);
-    return ExperimentConfigs.unrollWarning(t, maxEpisodeSteps, task, memoryTask);
-  }
-
-  /**
    * The experiment these flags describe for a task whose episodes take at most {@code maxEpisodeSteps}
    * actions (0: no limit), every unset field resolved to the learner's default; {@code memoryLength}: L
    * when the task has a memory-length parameter and its environments run in-process (so its length can

@@ -1,6 +1,5 @@
 package mnemo.cli.train;
 
-import mnemo.envs.tasks.BuiltinTasks;
 import ai.djl.Device;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -26,8 +25,10 @@ import mnemo.envs.Environment;
 import mnemo.envs.curriculum.VariableLength;
 import mnemo.envs.curriculum.LengthSampling;
 import mnemo.envs.remote.RemoteBatchedEnvironment;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
+import mnemo.learner.config.ExperimentConfigs;
 import mnemo.proto.config.v1.ExperimentConfig;
 import mnemo.transport.TransportSecurity;
 import org.slf4j.Logger;
@@ -155,7 +156,8 @@ public final class TrainCommand implements Callable<Integer> {
       // memory tasks stepped in-process sample their length per training episode (--length-sampling)
       int memoryLength = envServer == null ? VariableLength.memoryLength(BuiltinTasks.registry(), experiment.task()).orElse(0) : 0;
       config = experiment.toConfig(maxSteps, memoryLength);
-      experiment.unrollWarning(maxSteps, memoryLength > 0).ifPresent(System.err::println);
+      ExperimentConfigs.unrollWarning(config.getUnrollLength(), maxSteps, config.getTaskId(), memoryLength > 0)
+          .ifPresent(System.err::println);
       if (runDir == null) {
         runDir = Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       }

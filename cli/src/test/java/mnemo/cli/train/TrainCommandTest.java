@@ -58,10 +58,12 @@ class TrainCommandTest {
     // the unroll still covers the longest episode, at L
     assertThat(c.getUnrollLength()).isEqualTo(42);
     // a memory task's whole episode is one unroll beyond the 256 steps other tasks are cut at (T-maze L = 500)
-    ExperimentOptions longMaze = options("--env", "memory/tmaze:length=500");
-    assertThat(longMaze.toConfig(501, 500).getUnrollLength()).isEqualTo(502);
-    assertThat(longMaze.unrollWarning(501, true)).isEmpty();
-    assertThat(options("--env", "memory/tmaze:length=500", "--unroll", "100").unrollWarning(501, true))
+    var longMaze = options("--env", "memory/tmaze:length=500").toConfig(501, 500);
+    assertThat(longMaze.getUnrollLength()).isEqualTo(502);
+    assertThat(mnemo.learner.config.ExperimentConfigs.unrollWarning(longMaze.getUnrollLength(), 501,
+        longMaze.getTaskId(), true)).isEmpty();
+    var cut = options("--env", "memory/tmaze:length=500", "--unroll", "100").toConfig(501, 500);
+    assertThat(mnemo.learner.config.ExperimentConfigs.unrollWarning(cut.getUnrollLength(), 501, cut.getTaskId(), true))
         .hasValueSatisfying(w -> assertThat(w).contains("T=100").contains("the default T=502 holds a whole episode"));
     c = tmaze.toConfig(41, 0); // not stepped in-process (an environment server): the task as given
     assertThat(c.getLengthSampling()).isEqualTo("fixed");
