@@ -33,14 +33,22 @@ import java.util.Map;
  *     by autograd recording every op (the default, and what the other cells always do) or by the
  *     hand-derived backward of the LSTM and GRU families ({@code GatedBackward}: correct, but not faster on
  *     the 2-core machines, docs/benchmarks/cores.md); the results agree within float rounding
+ * @param impl where the LSTM and GRU families compute (option {@code impl=torch|java|auto}): {@code torch}
+ *     runs libtorch ops (with {@code backward} as above), {@code java} runs forward and backward through time
+ *     as plain Java loops on float arrays ({@code JavaCell}; CPU and float32 only, the input projection and
+ *     the weight gradients stay one libtorch GEMM each; {@code backward} is then ignored), {@code auto} picks
+ *     Java on CPU where it measured faster (small H and batch, {@link Impl#AUTO}) and libtorch otherwise and
+ *     on GPU. The other cells always run libtorch.
  */
 public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double forgetBias, double tmax,
-    boolean refineOffset, int chunk, Backward backward) {
+    boolean refineOffset, int chunk, Backward backward, Impl impl) {
 
   /** Default H when the spec names none. */
   public static final int DEFAULT_HIDDEN = 256;
   /** Default T_max of the chrono initialization. */
   public static final double DEFAULT_TMAX = 1000;
+  /** The impl a spec without {@code impl=} gets. */
+  public static final Impl DEFAULT_IMPL = Impl.TORCH;
   /** Default chunk length L of the min cores' scan. */
   public static final int DEFAULT_CHUNK = 8;
 
@@ -71,6 +79,16 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
     AUTOGRAD,
     /** The hand-derived backward where the cell has one (the LSTM and GRU families). */
     MANUAL
+  }
+
+  /** Where a gated cell's arithmetic runs (see the record's {@code impl}). */
+  public enum Impl {
+    /** libtorch ops, one per gate operation (the DJL cell). */
+    TORCH,
+    /** Plain Java loops on float arrays, CPU and float32 only ({@code JavaCell}). */
+    JAVA,
+    /** Java on CPU for small sizes (where it measured faster), libtorch otherwise. */
+    AUTO
   }
 
   /** The main gate: standard, chrono init, cumax activation, uniform init. */
@@ -170,6 +188,7 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
     boolean refineOffset = false;
     int chunk = DEFAULT_CHUNK;
     Backward backward = Backward.AUTOGRAD;
+    Impl impl = DEFAULT_IMPL;
     for (Map.Entry<String, String> e : opts.entrySet()) {
       String v = e.getValue();
       try {
@@ -211,14 +230,23 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
             }
             backward = v.equals("manual") ? Backward.MANUAL : Backward.AUTOGRAD;
           }
+          case "impl" -> impl = switch (v) {
+            case "torch" -> Impl.TORCH;
+            case "java" -> Impl.JAVA;
+            case "auto" -> Impl.AUTO;
+            default -> throw new IllegalArgumentException("impl must be torch, java or auto, got '" + v + "'");
+          };
           default -> throw new IllegalArgumentException("unknown core option '" + e.getKey()
-              + "' in '" + spec + "'; options: hidden, forget_bias, tmax, refine_offset, chunk, backward");
+              + "' in '" + spec + "'; options: hidden, forget_bias, tmax, refine_offset, chunk, backward, impl");
         }
       } catch (NumberFormatException ex) {
         throw new IllegalArgumentException("core option " + e.getKey() + " has a bad value '" + v + "'", ex);
       }
     }
-    return new CoreSpec(cell, main, aux, hidden, forgetBias, tmax, refineOffset, chunk, backward);
+    if (impl == Impl.JAVA && !(cell.isLstm() || cell == Cell.GRU || cell == Cell.PAPER_GRU)) {
+      throw new IllegalArgumentException("impl=java applies to the LSTM and GRU families only, not to '" + name + "'");
+    }
+    return new CoreSpec(cell, main, aux, hidden, forgetBias, tmax, refineOffset, chunk, backward, impl);
   }
 
   /** The spec's name without options, e.g. {@code ur-lstm}. */
@@ -255,12 +283,17 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
 
   /** The same spec with another hidden size. */
   public CoreSpec withHidden(int h) {
-    return new CoreSpec(cell, main, aux, h, forgetBias, tmax, refineOffset, chunk, backward);
+    return new CoreSpec(cell, main, aux, h, forgetBias, tmax, refineOffset, chunk, backward, impl);
   }
 
   /** The same spec with another backward. */
   public CoreSpec withBackward(Backward b) {
-    return new CoreSpec(cell, main, aux, hidden, forgetBias, tmax, refineOffset, chunk, b);
+    return new CoreSpec(cell, main, aux, hidden, forgetBias, tmax, refineOffset, chunk, b, impl);
+  }
+
+  /** The same spec with another impl. */
+  public CoreSpec withImpl(Impl i) {
+    return new CoreSpec(cell, main, aux, hidden, forgetBias, tmax, refineOffset, chunk, backward, i);
   }
 
   /** The canonical spec string with every non-default option, parseable by {@link #parse}. */
@@ -281,6 +314,9 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
     }
     if (backward == Backward.MANUAL) {
       sb.append(",backward=manual");
+    }
+    if (impl != DEFAULT_IMPL) {
+      sb.append(",impl=").append(impl.name().toLowerCase(Locale.ROOT));
     }
     return sb.toString();
   }

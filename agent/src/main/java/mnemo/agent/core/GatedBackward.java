@@ -109,23 +109,35 @@ final class GatedBackward implements Autograd.Completion {
       throw new IllegalStateException("completion ran twice");
     }
     done = true;
-    // every intermediate (some land in the weights' manager, as results of their first operand) dies with the scope
+    try {
+      handBack(core, t, this::run, inputsRef, stateRefs);
+    } finally {
+      manager.close();
+    }
+  }
+
+  /**
+   * Runs {@code pass} without autograd, then one backward of Σ W' ⊙ ∂L/∂W' + Σ X ⊙ ∂L/∂X + Σ s₀ ⊙ ∂L/∂s₀ (W'
+   * rebuilt under autograd) hands its gradients to the parameters and into whatever produced X and s₀. Every
+   * intermediate (some land in the weights' manager, as results of their first operand) dies with a scope.
+   * Shared with {@link JavaUnroll}.
+   */
+  static void handBack(GatedCore core, int t, java.util.function.Supplier<Gradients> pass, NDArray inputsRef,
+      NDArray[] stateRefs) {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDArray injection = null;
       try (Autograd.Paused noGraph = Autograd.pause()) {
-        Gradients g = run();
+        Gradients g = pass.get();
         if (g != null) {
           try (Autograd.Paused graph = Autograd.resume()) {
-            injection = g.injection();
+            injection = g.injection(core, t, inputsRef, stateRefs);
           }
         }
       }
       if (injection != null) {
         Autograd.backwardFrom(injection);
       }
-    } finally {
-      manager.close();
     }
   }
 
@@ -135,17 +147,15 @@ final class GatedBackward implements Autograd.Completion {
     manager.close();
   }
 
-  /** ∂L/∂ of the weights as used (Prepared), of the inputs [N, I] and of the initial state arrays. */
-  private final class Gradients {
-    NDArray wih;
-    NDArray whh;
-    NDArray biasX;
-    NDArray biasHh;
-    NDArray inputs;
-    NDArray[] state;
+  /**
+   * ∂L/∂ of the weights as used (Prepared): W_ih' [G·H, I], W_hh' [G·H, H], the folded bias and b_hh (GRUs; else
+   * null) [G·H]; of the inputs [N, I] and of the initial state arrays [B, H]. A weight's entry is null when its
+   * parameter needs no gradient.
+   */
+  record Gradients(NDArray wih, NDArray whh, NDArray biasX, NDArray biasHh, NDArray inputs, NDArray[] state) {
 
     /** Σ W' ⊙ ∂L/∂W' + ..., with W' rebuilt under autograd; null if nothing needs a gradient. */
-    NDArray injection() {
+    NDArray injection(GatedCore core, int t, NDArray inputsRef, NDArray[] stateRefs) {
       GatedCore.Prepared w = core.new Prepared(t);
       List<NDArray> terms = new ArrayList<>();
       // DJL tells whether a leaf requires a gradient, not whether an op's result is in a graph: the
@@ -170,7 +180,7 @@ final class GatedBackward implements Autograd.Completion {
       return sum;
     }
 
-    private void add(List<NDArray> terms, NDArray weight, NDArray grad) {
+    private static void add(List<NDArray> terms, NDArray weight, NDArray grad) {
       if (grad != null) {
         terms.add(weight.mul(grad).sum());
       }
@@ -248,14 +258,19 @@ final class GatedBackward implements Autograd.Completion {
     }
     NDArray px = NDArrays.concat(new NDList(dPx), 0);
     NDArray ph = lstm ? px : NDArrays.concat(new NDList(dPh), 0);
-    Gradients g = new Gradients();
-    g.wih = Autograd.requiresGradient(core.weightIh) ? px.transpose().matMul(seq.x()) : null;
-    g.whh = Autograd.requiresGradient(core.weightHh) ? ph.transpose().matMul(seq.hPrev()) : null;
-    g.biasX = px.sum(new int[] {0});
-    g.biasHh = lstm ? null : ph.sum(new int[] {0});
-    g.inputs = px.matMul(w.wih);
-    g.state = lstm ? new NDArray[] {dh, dc} : new NDArray[] {dh};
-    return g;
+    return gemms(core, px, ph, lstm, seq.x(), seq.hPrev(), w, lstm ? new NDArray[] {dh, dc} : new NDArray[] {dh});
+  }
+
+  /**
+   * The gradients that are one GEMM (or one sum) over all N rows, from dPx and dPh [N, G·H] (the same array for
+   * LSTMs), the inputs X [N, I] and h_{t−1} [N, H]: ∂L/∂W_ih' = dPxᵀ X, ∂L/∂W_hh' = dPhᵀ H_prev, ∂L/∂b = Σ_rows,
+   * ∂L/∂X = dPx W_ih'.
+   */
+  static Gradients gemms(GatedCore core, NDArray px, NDArray ph, boolean lstm, NDArray x, NDArray hPrev,
+      GatedCore.Prepared w, NDArray[] state) {
+    return new Gradients(Autograd.requiresGradient(core.weightIh) ? px.transpose().matMul(x) : null,
+        Autograd.requiresGradient(core.weightHh) ? ph.transpose().matMul(hPrev) : null, px.sum(new int[] {0}),
+        lstm ? null : ph.sum(new int[] {0}), px.matMul(w.wih), state);
   }
 
   /** The blocks of dP (a cumax block's turned from ∂L/∂cumax into ∂L/∂P), for one concat. */

@@ -22,6 +22,9 @@ import mnemo.agent.Autograd;
  * (every gate variant) run their forward without autograd and backpropagate through time by hand
  * ({@link GatedBackward}): the outputs enter the graph as leaves, and {@link Autograd#backward}
  * completes the backward. By default autograd records every op.
+ *
+ * <p>With {@code impl=java} (or {@code impl=auto} at small sizes on the CPU) the LSTM and GRU families run
+ * forward and backward as Java loops on float arrays instead ({@link JavaUnroll}, {@link JavaCell}).
  */
 abstract class GatedCore implements RecurrentCore {
 
@@ -178,6 +181,9 @@ abstract class GatedCore implements RecurrentCore {
   public NDList step(NDArray input, NDList state) {
     CoreChecks.stepInput(spec, input, inputSize);
     CoreChecks.state(spec, state, input.getShape().get(0));
+    if (!Autograd.isEnabled() && JavaUnroll.runs(this, input.getShape().get(0))) {
+      return JavaUnroll.step(this, input, state);
+    }
     NDManager out = input.getManager();
     NDList next;
     try (NDScope scope = new NDScope()) {
@@ -212,6 +218,15 @@ abstract class GatedCore implements RecurrentCore {
     int t = (int) inputs.getShape().get(0);
     long b = inputs.getShape().get(1);
     CoreChecks.state(spec, state, b);
+    if (JavaUnroll.runs(this, b)) {
+      if (!Autograd.isEnabled()) {
+        return JavaUnroll.infer(this, inputs, resets, state, t, (int) b);
+      }
+      if (needsGradient(inputs, state)) {
+        return JavaUnroll.train(this, inputs, resets, state, t, (int) b);
+      }
+      // grad mode on, but only an op's result (a torso's output) could want a gradient: autograd records below
+    }
     if (spec.backward() == CoreSpec.Backward.MANUAL && supportsManualBackward() && Autograd.isEnabled() && needsGradient(inputs, state)) {
       return unrollForManualBackward(inputs, resets, state, t, b);
     }

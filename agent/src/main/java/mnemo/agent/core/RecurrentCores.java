@@ -58,11 +58,23 @@ public final class RecurrentCores {
    * for comparing the two backward passes on the same weights.
    */
   public static RecurrentCore withBackward(RecurrentCore core, CoreSpec.Backward backward) {
+    return withSpec(core, core.spec().withBackward(backward));
+  }
+
+  /**
+   * The same core around the same arrays (no copy), its spec's {@link CoreSpec#impl()} replaced: for comparing
+   * the Java cells with libtorch's on the same weights.
+   */
+  public static RecurrentCore withImpl(RecurrentCore core, CoreSpec.Impl impl) {
+    return withSpec(core, core.spec().withImpl(impl));
+  }
+
+  private static RecurrentCore withSpec(RecurrentCore core, CoreSpec spec) {
     Map<String, NDArray> arrays = new HashMap<>();
     for (int k = 0; k < core.parameters().size(); k++) {
       arrays.put(core.parameterNames().get(k), core.parameters().get(k));
     }
-    return fromWeights(core.spec().withBackward(backward), arrays);
+    return fromWeights(spec, arrays);
   }
 
   /** The shape of a named weight array: weight_ih [G·H, I], weight_hh [G·H, H], biases [G·H]. */

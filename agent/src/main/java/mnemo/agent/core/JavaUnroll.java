@@ -1,0 +1,268 @@
+package mnemo.agent.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import mnemo.agent.Autograd;
+
+/**
+ * A {@link GatedCore}'s unroll and step computed by {@link JavaCell} (spec option {@code impl=java}, or
+ * {@code impl=auto} at small sizes): the input projection of all steps is one libtorch op, the recurrence runs
+ * on float arrays, and the results come back as NDArrays in the caller's manager.
+ *
+ * <p>Training: the outputs and final state enter the graph as leaves (as with {@code backward=manual}); after
+ * the loss's backward, {@link Autograd#backward} runs this unroll's completion: {@link JavaCell#backward}
+ * through time from the leaves' gradients, then ∂L/∂W_ih', ∂L/∂W_hh', ∂L/∂X as one libtorch GEMM each, handed
+ * to autograd by {@link GatedBackward#handBack}, so the torso, the parameters and the initial state get their
+ * gradients.
+ */
+final class JavaUnroll {
+
+  private JavaUnroll() {}
+
+  /**
+   * Largest B·H·G·H (multiply-adds of one step's recurrent projection) at which {@code impl=auto} picks Java;
+   * measured on the 2-core machines (docs/benchmarks/cores.md).
+   */
+  static final long AUTO_MAX_STEP_MACS = 32L * 64 * 4 * 64;
+
+  /** Largest H at which {@code impl=auto} picks Java. */
+  static final int AUTO_MAX_HIDDEN = 64;
+
+  /** Whether {@code core} runs in Java for a batch of {@code b}: its spec's impl, the weights' device and type. */
+  static boolean runs(GatedCore core, long b) {
+    CoreSpec spec = core.spec;
+    CoreSpec.Impl impl = spec.impl();
+    if (impl == CoreSpec.Impl.TORCH || !core.supportsManualBackward()) {
+      return false;
+    }
+    boolean cpuFloat = !core.weightIh.getDevice().isGpu() && core.weightIh.getDataType() == DataType.FLOAT32;
+    if (impl == CoreSpec.Impl.JAVA) {
+      if (!cpuFloat) {
+        throw new IllegalArgumentException(spec.name() + ": impl=java needs float32 weights on the CPU, got "
+            + core.weightIh.getDataType() + " on " + core.weightIh.getDevice());
+      }
+      return true;
+    }
+    long macs = b * spec.numBlocks() * (long) spec.hidden() * spec.hidden();
+    return cpuFloat && spec.hidden() <= AUTO_MAX_HIDDEN && macs <= AUTO_MAX_STEP_MACS;
+  }
+
+  /** The prepared weights as float arrays, and the input projection of all steps. */
+  private record Prepared(JavaCell.Weights weights, float[] xp) {
+    static Prepared of(GatedCore core, JavaCell cell, NDArray x, int t) {
+      GatedCore.Prepared w = core.new Prepared(t);
+      float[] xp = GatedCore.linear(x, w.wih, w.biasX).toFloatArray();
+      float[] bhh = cell.lstm() ? null : core.biasHh.toFloatArray();
+      return new Prepared(JavaCell.Weights.of(w.whh.toFloatArray(), cell.gh, cell.h, bhh, w.scaled), xp);
+    }
+  }
+
+  /** One step without autograd: {@code input [B, I]}, the state; the next state in the input's manager. */
+  static NDList step(GatedCore core, NDArray input, NDList state) {
+    int b = (int) input.getShape().get(0);
+    JavaCell cell = new JavaCell(core.spec);
+    JavaCell.Forward f;
+    try (Autograd.Paused noGraph = Autograd.pause(); NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      Prepared p = Prepared.of(core, cell, input, 1);
+      f = cell.forward(p.xp, p.weights, state.get(0).toFloatArray(), cell.lstm() ? state.get(1).toFloatArray() : null,
+          null, 1, b, false);
+    }
+    return finalState(input.getManager(), f, b, cell.h);
+  }
+
+  /** An unroll without autograd (inference). */
+  static CoreOutput infer(GatedCore core, NDArray inputs, NDArray resets, NDList state, int t, int b) {
+    JavaCell cell = new JavaCell(core.spec);
+    JavaCell.Forward f;
+    try (Autograd.Paused noGraph = Autograd.pause(); NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      Prepared p = Prepared.of(core, cell, inputs.reshape((long) t * b, core.inputSize), t);
+      f = cell.forward(p.xp, p.weights, state.get(0).toFloatArray(), cell.lstm() ? state.get(1).toFloatArray() : null,
+          keeps(resets), t, b, false);
+    }
+    NDManager out = inputs.getManager();
+    return new CoreOutput(out.create(f.outputs(), new Shape(t, b, cell.h)), finalState(out, f, b, cell.h));
+  }
+
+  private static NDList finalState(NDManager out, JavaCell.Forward f, int b, int h) {
+    NDList s = new NDList(out.create(f.h(), new Shape(b, h)));
+    if (f.c() != null) {
+      s.add(out.create(f.c(), new Shape(b, h)));
+    }
+    return s;
+  }
+
+  /** keep = 1 − reset [T·B], or null when no entry resets. */
+  private static float[] keeps(NDArray resets) {
+    if (resets == null) {
+      return null;
+    }
+    float[] r = resets.toType(DataType.FLOAT32, false).toFloatArray();
+    boolean any = false;
+    for (int i = 0; i < r.length; i++) {
+      any |= r[i] != 0f;
+      r[i] = 1 - r[i];
+    }
+    return any ? r : null;
+  }
+
+  /** A training unroll: the forward in Java, keeping its tape; the backward runs as a completion. */
+  static CoreOutput train(GatedCore core, NDArray inputs, NDArray resets, NDList state, int t, int b) {
+    Autograd.requireNoPendingCompletion(core.spec.name() + " training unroll");
+    JavaCell cell = new JavaCell(core.spec);
+    int h = cell.h;
+    long n = (long) t * b;
+    NDManager out = inputs.getManager();
+    NDManager tape = out.newSubManager();
+    boolean registered = false;
+    try {
+      // handles that carry the callers' graphs into the completion's backward (views made with autograd on)
+      NDArray inputsRef = inputs.reshape(n, core.inputSize);
+      NDArray[] stateRefs = new NDArray[state.size()];
+      for (int k = 0; k < state.size(); k++) {
+        stateRefs[k] = state.get(k).reshape(-1);
+      }
+      own(tape, inputsRef);
+      own(tape, stateRefs);
+      JavaCell.Forward f;
+      Prepared p;
+      NDArray x;
+      NDArray outputsLeaf;
+      NDList finalLeaves = new NDList();
+      try (Autograd.Paused noGraph = Autograd.pause()) {
+        try (NDScope scope = new NDScope()) {
+          scope.suppressNotUsedWarning();
+          x = inputs.reshape(n, core.inputSize);
+          own(tape, x);
+          p = Prepared.of(core, cell, x, t);
+          f = cell.forward(p.xp, p.weights, state.get(0).toFloatArray(), cell.lstm() ? state.get(1).toFloatArray() : null,
+              keeps(resets), t, b, true);
+        }
+        outputsLeaf = tape.create(f.outputs(), new Shape(n * h));
+        finalLeaves.add(tape.create(f.h(), new Shape((long) b * h)));
+        if (f.c() != null) {
+          finalLeaves.add(tape.create(f.c(), new Shape((long) b * h)));
+        }
+        own(tape, outputsLeaf);
+        own(tape, finalLeaves.toArray(new NDArray[0]));
+      }
+      outputsLeaf.setRequiresGradient(true);
+      NDArray outputs = outputsLeaf.reshape(t, b, h);
+      NDList fin = new NDList(finalLeaves.size());
+      for (NDArray leaf : finalLeaves) {
+        leaf.setRequiresGradient(true);
+        fin.add(leaf.reshape(b, h));
+      }
+      outputs.attach(out);
+      fin.attach(out);
+      Autograd.addCompletion(new Completion(core, cell, tape, t, b, f.tape(), p.weights, x, outputsLeaf, finalLeaves,
+          inputsRef, stateRefs));
+      registered = true;
+      return new CoreOutput(outputs, fin);
+    } finally {
+      if (!registered) {
+        tape.close();
+      }
+    }
+  }
+
+  /** Moves arrays out of the current scope into {@code m}. */
+  private static void own(NDManager m, NDArray... arrays) {
+    for (NDArray a : arrays) {
+      a.attach(m);
+      NDScope.unregister(a);
+    }
+  }
+
+  /** The backward of one training unroll (see the class comment); {@code manager} owns what it keeps. */
+  private static final class Completion implements Autograd.Completion {
+    private final GatedCore core;
+    private final JavaCell cell;
+    private final NDManager manager;
+    private final int t;
+    private final int b;
+    private final JavaCell.Tape tape;
+    private final JavaCell.Weights weights;
+    /** The inputs [N, I] without a graph. */
+    private final NDArray x;
+    /** Leaves: outputs [T·B·H] and each final state array [B·H]. */
+    private final NDArray outputsLeaf;
+    private final NDList finalLeaves;
+    /** Views of the inputs [N, I] and initial state arrays [B·H], made with autograd on. */
+    private final NDArray inputsRef;
+    private final NDArray[] stateRefs;
+    private boolean done;
+
+    Completion(GatedCore core, JavaCell cell, NDManager manager, int t, int b, JavaCell.Tape tape,
+        JavaCell.Weights weights, NDArray x, NDArray outputsLeaf, NDList finalLeaves, NDArray inputsRef,
+        NDArray[] stateRefs) {
+      this.core = core;
+      this.cell = cell;
+      this.manager = manager;
+      this.t = t;
+      this.b = b;
+      this.tape = tape;
+      this.weights = weights;
+      this.x = x;
+      this.outputsLeaf = outputsLeaf;
+      this.finalLeaves = finalLeaves;
+      this.inputsRef = inputsRef;
+      this.stateRefs = stateRefs;
+    }
+
+    @Override
+    public void complete() {
+      if (done) {
+        throw new IllegalStateException("completion ran twice");
+      }
+      done = true;
+      try {
+        GatedBackward.handBack(core, t, this::run, inputsRef, stateRefs);
+      } finally {
+        manager.close();
+      }
+    }
+
+    @Override
+    public void discard() {
+      done = true;
+      manager.close();
+    }
+
+    /** The Java backward through time, then the GEMMs; null when no backward reached the leaves. */
+    private GatedBackward.Gradients run() {
+      float[] dOut = gradient(outputsLeaf);
+      float[] dh = gradient(finalLeaves.get(0));
+      float[] dc = finalLeaves.size() > 1 ? gradient(finalLeaves.get(1)) : null;
+      if (dOut == null && dh == null && dc == null) {
+        return null;
+      }
+      JavaCell.Backward g = cell.backward(tape, weights, dOut, dh, dc, t, b);
+      int h = cell.h;
+      long n = (long) t * b;
+      NDArray px = manager.create(g.dPx(), new Shape(n, cell.gh));
+      NDArray ph = cell.lstm() ? px : manager.create(g.dPh(), new Shape(n, cell.gh));
+      NDArray hPrev = manager.create(tape.hPrev(), new Shape(n, h));
+      NDArray[] state = cell.lstm()
+          ? new NDArray[] {manager.create(g.dh0(), new Shape(b, h)), manager.create(g.dc0(), new Shape(b, h))}
+          : new NDArray[] {manager.create(g.dh0(), new Shape(b, h))};
+      return GatedBackward.gemms(core, px, ph, cell.lstm(), x, hPrev, core.new Prepared(t), state);
+    }
+
+    /** A copy of the gradient a backward left in {@code leaf}, or null. */
+    private static float[] gradient(NDArray leaf) {
+      NDArray g = Autograd.gradientOrNull(leaf);
+      if (g == null) {
+        return null;
+      }
+      try (g) {
+        return g.toFloatArray();
+      }
+    }
+  }
+}
