@@ -15,13 +15,26 @@ import picocli.CommandLine.Option;
 @Command(name = "cores",
     header = "A core's unroll against DJL's fused LSTM, forward and backward.",
     mixinStandardHelpOptions = true,
-    description = {"Forward+backward of a core's unroll against DJL's fused LSTM at the same shapes, interleaved in",
-      "one run (median ms and their ratio), and single-step inference latency at batch 1, 16, 64.",
+    description = {"Forward+backward of a core's unroll against DJL's fused LSTM at the same shapes, each --impls",
+      "variant of the core (impl=torch: libtorch ops; impl=java: Java loops) on the same weights, interleaved in",
+      "one run (median ms and ratios), and single-step inference latency at batch 1, 16, 64.",
       "Writes the Markdown section to --out."})
 final class BenchCoresCommand implements Callable<Integer> {
 
   @Option(names = "--cores", defaultValue = "ur-lstm,lstm", description = "Comma-separated cores to time (default ${DEFAULT-VALUE}).")
   String cores;
+
+  @Option(names = "--impls", defaultValue = "torch,java",
+      description = "Comma-separated impl= values timed side by side for each core (default ${DEFAULT-VALUE}).")
+  String impls;
+
+  @Option(names = "--shapes", defaultValue = "100x32x64x256,100x32x64x64,52x4x8x32,202x4x8x32",
+      description = "Unroll shapes TxBxIxH (default ${DEFAULT-VALUE}: the issue's two and the RL experiments').")
+  String shapes;
+
+  @Option(names = "--step-sizes", defaultValue = "64x256,64x64,8x32",
+      description = "Single-step sizes IxH, each at batch 1, 16, 64 (default ${DEFAULT-VALUE}).")
+  String stepSizes;
 
   @Option(names = "--iters", defaultValue = "20", description = "Timed iterations per measurement (default ${DEFAULT-VALUE}).")
   int iters;
@@ -35,44 +48,118 @@ final class BenchCoresCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String threads = System.getProperty("ai.djl.pytorch.num_threads", "default");
+    List<String> is = SynthCommand.split(impls);
     StringBuilder md = new StringBuilder("## Recurrent cores\n\n");
     md.append(BenchReport.measured(" (shared; intra-op threads: " + threads + ")",
-        "./mnemo bench cores --cores " + cores + " --iters " + iters));
-    md.append("### Forward + backward of an unroll, against DJL's fused `LSTM`\n\n");
-    md.append("Both run interleaved in the same process at the same shapes (T time steps, B batch, I input, H hidden); ")
-        .append("the loss is the sum of all outputs. Median of ").append(iters).append(" iterations.\n\n");
-    md.append("| core | T | B | I | H | core ms | fused LSTM ms | ratio |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
-    List<int[]> shapes = List.of(new int[] {100, 32, 64, 256}, new int[] {100, 32, 64, 64});
-    for (String c : part.equals("step") ? List.<String>of() : SynthCommand.split(cores)) {
-      for (int[] s : shapes) {
-        System.out.printf("timing %s T=%d B=%d I=%d H=%d ...%n", c, s[0], s[1], s[2], s[3]);
-        CoreBenchmark.UnrollTiming t = CoreBenchmark.unroll(c, s[0], s[1], s[2], s[3], 3, iters);
-        String row = String.format(Locale.ROOT, "| `%s` | %d | %d | %d | %d | %.1f | %.1f | %.2fx |%n", t.core(), t.t(), t.b(),
-            t.i(), t.h(), t.coreMs(), t.fusedMs(), t.ratio());
+        "./mnemo bench cores --cores " + cores + " --impls " + impls + " --shapes " + shapes + " --step-sizes "
+            + stepSizes + " --iters " + iters + (part.equals("all") ? "" : " --part " + part)));
+    if (!part.equals("step")) {
+      md.append("### Forward + backward of an unroll, against DJL's fused `LSTM`\n\n");
+      md.append("Every impl of a core (same weights) and the fused LSTM run interleaved in the same process at the same ")
+          .append("shapes (T time steps, B batch, I input, H hidden); the loss is the sum of all outputs. Median of ")
+          .append(iters).append(" iterations, wall ms (the ratios are to the fused LSTM) and the calling thread's CPU ms ")
+          .append("(libtorch's second intra-op thread not counted).\n\n");
+      StringBuilder head = new StringBuilder("| core | T | B | I | H |");
+      StringBuilder rule = new StringBuilder("| --- | --- | --- | --- | --- |");
+      for (String i : is) {
+        head.append(' ').append(i).append(" ms |");
+        rule.append(" --- |");
+      }
+      head.append(" fused LSTM ms |");
+      rule.append(" --- |");
+      for (String i : is) {
+        head.append(' ').append(i).append(" / fused |");
+        rule.append(" --- |");
+      }
+      head.append(" CPU ms: ").append(String.join(" / ", is)).append(" / fused |");
+      rule.append(" --- |");
+      md.append(head).append('\n').append(rule).append('\n');
+      for (String c : SynthCommand.split(cores)) {
+        for (String shape : SynthCommand.split(shapes)) {
+          int[] s = dims(shape, 4);
+          System.out.printf("timing %s T=%d B=%d I=%d H=%d ...%n", c, s[0], s[1], s[2], s[3]);
+          CoreBenchmark.Comparison r = CoreBenchmark.compare(variants(c, is), s[0], s[1], s[2], s[3], 3, iters);
+          StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| `%s` | %d | %d | %d | %d |", c, s[0], s[1],
+              s[2], s[3]));
+          for (double v : r.ms()) {
+            row.append(String.format(Locale.ROOT, " %.1f |", v));
+          }
+          row.append(String.format(Locale.ROOT, " %.1f |", r.fusedMs()));
+          for (double v : r.ms()) {
+            row.append(String.format(Locale.ROOT, " %.2fx |", v / r.fusedMs()));
+          }
+          row.append(' ');
+          for (double v : r.cpuMs()) {
+            row.append(String.format(Locale.ROOT, "%.1f / ", v));
+          }
+          row.append(String.format(Locale.ROOT, "%.1f |", r.fusedCpuMs()));
+          System.out.println(row);
+          md.append(row).append('\n');
+        }
+      }
+    }
+    md.append("\n### Single-step inference latency (no autograd)\n\n");
+    md.append("What an actor pays per environment step: one core step (each impl on the same weights, interleaved call ")
+        .append("by call, the state carried), and the whole agent network at T = 1 (7×7×3 image torso, 256 units). ")
+        .append("Median µs.\n\n");
+    if (!part.equals("unroll")) {
+      StringBuilder head = new StringBuilder("| core | I | H | batch |");
+      StringBuilder rule = new StringBuilder("| --- | --- | --- | --- |");
+      for (String i : is) {
+        head.append(' ').append(i).append(" µs |");
+        rule.append(" --- |");
+      }
+      md.append(head).append('\n').append(rule).append('\n');
+      for (String c : SynthCommand.split(cores)) {
+        for (String size : SynthCommand.split(stepSizes)) {
+          int[] s = dims(size, 2);
+          for (int b : new int[] {1, 16, 64}) {
+            double[] us = CoreBenchmark.compareSteps(variants(c, is), s[0], s[1], b, iters * 10);
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| `%s` | %d | %d | %d |", c, s[0], s[1], b));
+            for (double v : us) {
+              row.append(String.format(Locale.ROOT, " %.0f |", v));
+            }
+            System.out.println(row);
+            md.append(row).append('\n');
+          }
+        }
+      }
+      md.append("\n| what | batch | µs |\n| --- | --- | --- |\n");
+      List<CoreBenchmark.StepTiming> steps = new ArrayList<>();
+      for (String core : List.of("ur-lstm:hidden=256", "ur-lstm:hidden=32")) {
+        for (String c : variants(core, is)) {
+          steps.addAll(CoreBenchmark.agentStep(new AgentSpec(new int[] {7, 7, 3}, true, 5, c, 256, 1),
+              new int[] {1, 16, 64}, iters * 10));
+        }
+      }
+      for (CoreBenchmark.StepTiming s : steps) {
+        String row = String.format(Locale.ROOT, "| %s | %d | %.0f |%n", s.what(), s.batch(), s.micros());
         System.out.print(row);
         md.append(row);
       }
     }
-    md.append("\n### Single-step inference latency (no autograd)\n\n");
-    md.append("What an actor pays per environment step: one core step, and the whole agent network at T = 1 ")
-        .append("(7×7×3 image torso, 256 units, `ur-lstm` with H = 256). Median µs.\n\n");
-    md.append("| what | batch | µs |\n| --- | --- | --- |\n");
-    int[] batches = {1, 16, 64};
-    List<CoreBenchmark.StepTiming> steps = new ArrayList<>();
-    for (String c : part.equals("unroll") ? List.<String>of() : SynthCommand.split(cores)) {
-      steps.addAll(CoreBenchmark.coreStep(c, 64, 256, batches, iters * 10));
-    }
-    if (part.equals("unroll")) {
-      batches = new int[0];
-    }
-    steps.addAll(CoreBenchmark.agentStep(new AgentSpec(new int[] {7, 7, 3}, true, 5, "ur-lstm:hidden=256", 256, 1),
-        batches, iters * 10));
-    for (CoreBenchmark.StepTiming s : steps) {
-      String row = String.format(Locale.ROOT, "| %s | %d | %.0f |%n", s.what(), s.batch(), s.micros());
-      System.out.print(row);
-      md.append(row);
-    }
     BenchReport.write(out, md);
     return 0;
+  }
+
+  /** The core's spec with each impl appended as an option. */
+  private static List<String> variants(String core, List<String> impls) {
+    List<String> v = new ArrayList<>();
+    for (String i : impls) {
+      v.add(core + (core.contains(":") ? "," : ":") + "impl=" + i);
+    }
+    return v;
+  }
+
+  private static int[] dims(String s, int n) {
+    String[] p = s.split("x");
+    if (p.length != n) {
+      throw new IllegalArgumentException("expected " + n + " sizes joined by x, got '" + s + "'");
+    }
+    int[] d = new int[n];
+    for (int k = 0; k < n; k++) {
+      d[k] = Integer.parseInt(p[k].trim());
+    }
+    return d;
   }
 }

@@ -146,6 +146,118 @@ public final class CoreBenchmark {
   }
 
   /**
+   * Median ms (wall and the calling thread's CPU) of forward+backward for each variant of one core (the same
+   * weights, e.g. {@code impl=torch} and {@code impl=java}) and for DJL's fused LSTM, interleaved iteration by
+   * iteration in rotating order.
+   *
+   * @param variants the spec strings, labels of {@link #ms} and {@link #cpuMs} in order
+   */
+  public record Comparison(List<String> variants, int t, int b, int i, int h, double[] ms, double[] cpuMs, double fusedMs,
+      double fusedCpuMs) {}
+
+  /** See {@link Comparison}; each variant is parsed and given hidden size {@code h}. */
+  public static Comparison compare(List<String> variants, int t, int b, int in, int h, int warmup, int iters) {
+    try (NDManager m = NDManager.newBaseManager()) {
+      List<RecurrentCore> cores = new ArrayList<>();
+      RecurrentCore first = RecurrentCores.create(CoreSpec.parse(variants.get(0)).withHidden(h), in, m, 1);
+      for (String v : variants) {
+        CoreSpec spec = CoreSpec.parse(v).withHidden(h);
+        if (!spec.name().equals(first.spec().name())) {
+          throw new IllegalArgumentException("variants of one core expected, got " + variants);
+        }
+        cores.add(RecurrentCores.withSpec(first, spec));
+      }
+      LSTM fused = LSTM.builder().setStateSize(h).setNumLayers(1).optReturnState(false).optBatchFirst(false).build();
+      fused.setInitializer(new XavierInitializer(), ai.djl.nn.Parameter.Type.WEIGHT);
+      fused.initialize(m, DataType.FLOAT32, new Shape(t, b, in));
+      ParameterStore ps = new ParameterStore(m, false);
+      int n = cores.size() + 1;
+      List<List<Double>> ms = new ArrayList<>();
+      List<List<Double>> cpu = new ArrayList<>();
+      for (int k = 0; k < n; k++) {
+        ms.add(new ArrayList<>());
+        cpu.add(new ArrayList<>());
+      }
+      java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+      for (int k = 0; k < warmup + iters; k++) {
+        boolean record = k >= warmup;
+        for (int which = 0; which < n; which++) {
+          int w = (which + k) % n; // rotate the order so that none always runs first
+          RecurrentCore core = w < cores.size() ? cores.get(w) : null;
+          long cpu0 = bean.getCurrentThreadCpuTime();
+          time(() -> {
+            try (NDManager sm = m.newSubManager()) {
+              NDArray x = sm.randomNormal(new Shape(t, b, in));
+              try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray out = core == null ? fused.forward(ps, new NDList(x), true).head()
+                    : core.unroll(x, null, core.initialState(sm, b)).outputs();
+                Autograd.backward(gc, out.sum());
+              }
+            }
+            if (core == null) {
+              fused.getParameters().values().forEach(p -> Autograd.zeroGradient(p.getArray()));
+            } else {
+              Autograd.zeroGradients(core.parameters());
+            }
+          }, v -> {
+            if (record) {
+              ms.get(w).add(v);
+              cpu.get(w).add((bean.getCurrentThreadCpuTime() - cpu0) / 1e6);
+            }
+          });
+        }
+      }
+      double[] wall = new double[n - 1];
+      double[] cpus = new double[n - 1];
+      for (int k = 0; k < n - 1; k++) {
+        wall[k] = median(ms.get(k));
+        cpus[k] = median(cpu.get(k));
+      }
+      return new Comparison(variants, t, b, in, h, wall, cpus, median(ms.get(n - 1)), median(cpu.get(n - 1)));
+    }
+  }
+
+  /**
+   * Single-step latency (no autograd, median µs) of each variant of one core on the same weights, interleaved
+   * call by call; the state is carried from step to step as an actor's is.
+   */
+  public static double[] compareSteps(List<String> variants, int in, int h, int batch, int iters) {
+    Engine.getEngine("PyTorch"); // loads libtorch before any grad-mode call
+    try (Autograd.Paused noGraph = Autograd.pause(); NDManager m = NDManager.newBaseManager()) {
+      RecurrentCore first = RecurrentCores.create(CoreSpec.parse(variants.get(0)).withHidden(h), in, m, 1);
+      List<RecurrentCore> cores = new ArrayList<>();
+      for (String v : variants) {
+        cores.add(RecurrentCores.withSpec(first, CoreSpec.parse(v).withHidden(h)));
+      }
+      List<List<Double>> us = new ArrayList<>();
+      List<NDList> states = new ArrayList<>();
+      for (RecurrentCore c : cores) {
+        us.add(new ArrayList<>());
+        states.add(c.initialState(m, batch));
+      }
+      for (int k = 0; k < iters + 20; k++) {
+        for (int v = 0; v < cores.size(); v++) {
+          int w = (v + k) % cores.size();
+          RecurrentCore c = cores.get(w);
+          try (NDManager sm = m.newSubManager()) {
+            NDArray x = sm.randomNormal(new Shape(batch, in));
+            long t0 = System.nanoTime();
+            NDList next = c.step(x, states.get(w));
+            double micros = (System.nanoTime() - t0) / 1e3;
+            next.attach(m);
+            states.get(w).close();
+            states.set(w, next);
+            if (k >= 20) {
+              us.get(w).add(micros);
+            }
+          }
+        }
+      }
+      return us.stream().mapToDouble(CoreBenchmark::median).toArray();
+    }
+  }
+
+  /**
    * Prints {@link #backwards} for each core and H given: {@code CoreBenchmark CORES HIDDENS ITERS}, e.g.
    * {@code ur-lstm,lstm 256,64 15} (T = 100, B = 32, I = 64): wall-clock medians, and the calling thread's
    * CPU time (all the work with {@code -Dai.djl.pytorch.num_threads=1}; steadier than wall time on a

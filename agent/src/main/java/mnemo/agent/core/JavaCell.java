@@ -86,20 +86,26 @@ final class JavaCell {
   /**
    * The weights as the unroll uses them (row-scaled, biases folded).
    *
-   * @param whh {@code [GH, H]} W_hh'
-   * @param whhT {@code [H, GH]} its transpose (the forward's layout)
+   * <p>Matrices are arrays of rows: a loop {@code y[c] += a * w[c]} over two row arrays is vectorised by C2,
+   * the same loop over one flat array at two offsets is not (it cannot rule out overlap; measured 5x slower).
+   *
+   * @param whh {@code [GH][H]} W_hh' (the backward's layout)
+   * @param whhT {@code [H][GH]} its transpose (the forward's)
    * @param biasHh {@code [GH]} b_hh, added to the GRUs' recurrent projection (null for LSTMs, folded into xp)
    * @param scaled whether the refine rows were halved (r̃ = tanh(P'_r))
    */
-  record Weights(float[] whh, float[] whhT, float[] biasHh, boolean scaled) {
+  record Weights(float[][] whh, float[][] whhT, float[] biasHh, boolean scaled) {
+    /** From W_hh' {@code [GH, H]} flat. */
     static Weights of(float[] whh, int gh, int h, float[] biasHh, boolean scaled) {
-      float[] t = new float[whh.length];
+      float[][] rows = new float[gh][h];
+      float[][] t = new float[h][gh];
       for (int j = 0; j < gh; j++) {
         for (int k = 0; k < h; k++) {
-          t[k * gh + j] = whh[j * h + k];
+          rows[j][k] = whh[j * h + k];
+          t[k][j] = whh[j * h + k];
         }
       }
-      return new Weights(whh, t, biasHh, scaled);
+      return new Weights(rows, t, biasHh, scaled);
     }
   }
 
@@ -150,7 +156,7 @@ final class JavaCell {
     Tape tape = keepTape ? new Tape(new float[n * gh], new float[n * h], isLstm ? new float[n * h] : null,
         isLstm ? new float[n * h] : null, isLstm ? null : new float[n * h], keep) : null;
     float[] act = keepTape ? tape.act : new float[b * gh];
-    float[] proj = new float[b * gh];
+    float[][] proj = new float[b][gh];
     float[] scratch = new float[4 * h];
     for (int i = 0; i < t; i++) {
       if (keep != null) {
@@ -170,25 +176,21 @@ final class JavaCell {
         }
       }
       // proj = h W_hh'ᵀ + (LSTMs: xp_t, so proj is P; GRUs: b_hh)
-      if (isLstm) {
-        System.arraycopy(xp, i * b * gh, proj, 0, b * gh);
-      } else {
-        for (int r = 0; r < b; r++) {
-          System.arraycopy(w.biasHh, 0, proj, r * gh, gh);
-        }
+      for (int r = 0; r < b; r++) {
+        System.arraycopy(isLstm ? xp : w.biasHh, isLstm ? (i * b + r) * gh : 0, proj[r], 0, gh);
       }
-      matMulAdd(hs, w.whhT, proj, b, h, gh);
+      matMulAdd(hs, w.whhT, proj, b, h);
       for (int r = 0; r < b; r++) {
         int row = i * b + r;
         int actOff = keepTape ? row * gh : r * gh;
         if (isLstm) {
           int tc = keepTape ? row * h : -1;
-          lstmRow(proj, r * gh, act, actOff, w.scaled, cs, hn, cn, r * h, keepTape ? tape.tanhC : null, tc, scratch);
+          lstmRow(proj[r], 0, act, actOff, w.scaled, cs, hn, cn, r * h, keepTape ? tape.tanhC : null, tc, scratch);
         } else {
           if (keepTape) {
-            System.arraycopy(proj, r * gh + cand, tape.hpn, row * h, h);
+            System.arraycopy(proj[r], cand, tape.hpn, row * h, h);
           }
-          gruRow(xp, row * gh, proj, r * gh, act, actOff, hs, hn, r * h, scratch);
+          gruRow(xp, row * gh, proj[r], 0, act, actOff, hs, hn, r * h, scratch);
         }
       }
       float[] swap = hs;
@@ -204,21 +206,47 @@ final class JavaCell {
     return new Forward(outputs, hs, cs, tape);
   }
 
-  /** y[r, :] += Σ_k x[r, k] w[k, :] for x [rows, k], w [k, n]: the inner loop runs over n (vectorised). */
-  static void matMulAdd(float[] x, float[] w, float[] y, int rows, int k, int n) {
-    for (int r = 0; r < rows; r++) {
-      int yo = r * n;
+  /**
+   * y[r] += Σ_j x[r, j] w[j] for x [rows, k] flat from {@code xo}, w k rows, y {@code rows} rows of w's width;
+   * four rows of y share each load of w.
+   */
+  static void matMulAdd(float[] x, int xo, float[][] w, float[][] y, int rows, int k) {
+    int r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      float[] y0 = y[r];
+      float[] y1 = y[r + 1];
+      float[] y2 = y[r + 2];
+      float[] y3 = y[r + 3];
+      int x0 = xo + r * k;
       for (int j = 0; j < k; j++) {
-        float a = x[r * k + j];
-        if (a == 0f) {
-          continue;
-        }
-        int wo = j * n;
-        for (int c = 0; c < n; c++) {
-          y[yo + c] += a * w[wo + c];
+        float a0 = x[x0 + j];
+        float a1 = x[x0 + k + j];
+        float a2 = x[x0 + 2 * k + j];
+        float a3 = x[x0 + 3 * k + j];
+        float[] wj = w[j];
+        for (int c = 0; c < wj.length; c++) {
+          float v = wj[c];
+          y0[c] += a0 * v;
+          y1[c] += a1 * v;
+          y2[c] += a2 * v;
+          y3[c] += a3 * v;
         }
       }
     }
+    for (; r < rows; r++) {
+      float[] yr = y[r];
+      for (int j = 0; j < k; j++) {
+        float a = x[xo + r * k + j];
+        float[] wj = w[j];
+        for (int c = 0; c < wj.length; c++) {
+          yr[c] += a * wj[c];
+        }
+      }
+    }
+  }
+
+  private static void matMulAdd(float[] x, float[][] w, float[][] y, int rows, int k) {
+    matMulAdd(x, 0, w, y, rows, k);
   }
 
   /**
@@ -371,6 +399,7 @@ final class JavaCell {
     float[] direct = new float[b * h];
     float[] scratch = new float[6 * h];
     float[] dHPrev = new float[b * h];
+    float[][] acc = new float[b][h];
     for (int i = t - 1; i >= 0; i--) {
       for (int r = 0; r < b; r++) {
         int row = i * b + r;
@@ -419,13 +448,20 @@ final class JavaCell {
         }
       }
       // δh_{t−1} = dPh W_hh' (+ GRUs' direct path), δc_{t−1} = direct (LSTMs); ⊙ keep_t; + ∂L/∂h_{t−1}
-      if (isLstm) {
-        java.util.Arrays.fill(dHPrev, 0f);
-        System.arraycopy(direct, 0, dC, 0, b * h);
-      } else {
-        System.arraycopy(direct, 0, dHPrev, 0, b * h);
+      for (int r = 0; r < b; r++) {
+        if (isLstm) {
+          java.util.Arrays.fill(acc[r], 0f);
+        } else {
+          System.arraycopy(direct, r * h, acc[r], 0, h);
+        }
       }
-      rowTimesMatrix(dPh, i * b * gh, w.whh, dHPrev, b, gh, h);
+      if (isLstm) {
+        System.arraycopy(direct, 0, dC, 0, b * h);
+      }
+      matMulAdd(dPh, i * b * gh, w.whh, acc, b, gh);
+      for (int r = 0; r < b; r++) {
+        System.arraycopy(acc[r], 0, dHPrev, r * h, h);
+      }
       if (tape.keep != null) {
         for (int r = 0; r < b; r++) {
           if (tape.keep[i * b + r] == 0f) {
@@ -447,23 +483,6 @@ final class JavaCell {
       dHPrev = swap;
     }
     return new Backward(dPx, dPh, dH, dC);
-  }
-
-  /** y[r, :] += Σ_j x[xo + r·n + j] w[j, :] for w [n, k]: the inner loop runs over k. */
-  private static void rowTimesMatrix(float[] x, int xo, float[] w, float[] y, int rows, int n, int k) {
-    for (int r = 0; r < rows; r++) {
-      int yo = r * k;
-      for (int j = 0; j < n; j++) {
-        float a = x[xo + r * n + j];
-        if (a == 0f) {
-          continue;
-        }
-        int wo = j * k;
-        for (int c = 0; c < k; c++) {
-          y[yo + c] += a * w[wo + c];
-        }
-      }
-    }
   }
 
   /**

@@ -69,7 +69,8 @@ public final class RecurrentCores {
     return withSpec(core, core.spec().withImpl(impl));
   }
 
-  private static RecurrentCore withSpec(RecurrentCore core, CoreSpec spec) {
+  /** The same core around the same arrays (no copy) with another spec of the same shapes (options, impl). */
+  public static RecurrentCore withSpec(RecurrentCore core, CoreSpec spec) {
     Map<String, NDArray> arrays = new HashMap<>();
     for (int k = 0; k < core.parameters().size(); k++) {
       arrays.put(core.parameterNames().get(k), core.parameters().get(k));
