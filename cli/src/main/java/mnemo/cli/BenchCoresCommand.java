@@ -109,16 +109,23 @@ final class BenchCoresCommand implements Callable<Integer> {
         head.append(' ').append(i).append(" µs |");
         rule.append(" --- |");
       }
+      head.append(" CPU µs: ").append(String.join(" / ", is)).append(" |");
+      rule.append(" --- |");
       md.append(head).append('\n').append(rule).append('\n');
       for (String c : SynthCommand.split(cores)) {
         for (String size : SynthCommand.split(stepSizes)) {
           int[] s = dims(size, 2);
           for (int b : new int[] {1, 16, 64}) {
-            double[] us = CoreBenchmark.compareSteps(variants(c, is), s[0], s[1], b, iters * 10);
+            CoreBenchmark.StepComparison us = CoreBenchmark.compareSteps(variants(c, is), s[0], s[1], b, iters * 10);
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| `%s` | %d | %d | %d |", c, s[0], s[1], b));
-            for (double v : us) {
+            for (double v : us.micros()) {
               row.append(String.format(Locale.ROOT, " %.0f |", v));
             }
+            row.append(' ');
+            for (int k = 0; k < us.cpuMicros().length; k++) {
+              row.append(String.format(Locale.ROOT, k == 0 ? "%.0f" : " / %.0f", us.cpuMicros()[k]));
+            }
+            row.append(" |");
             System.out.println(row);
             md.append(row).append('\n');
           }

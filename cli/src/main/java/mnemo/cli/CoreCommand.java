@@ -48,7 +48,8 @@ public final class CoreCommand implements Runnable {
   static final class ListCores implements Callable<Integer> {
     @Override
     public Integer call() {
-      System.out.println("Spec grammar: NAME[:hidden=H][,forget_bias=B][,tmax=T][,refine_offset=true][,chunk=L]");
+      System.out.println("Spec grammar: NAME[:hidden=H][,forget_bias=B][,tmax=T][,refine_offset=true][,chunk=L]"
+          + "[,backward=manual][,impl=torch|java|auto]");
       System.out.println("P_k = W_ik x + b_ik + W_hk h + b_hk (block k of weight_ih, weight_hh, bias_ih, bias_hh)");
       System.out.println();
       for (String n : CoreSpec.allNames()) {

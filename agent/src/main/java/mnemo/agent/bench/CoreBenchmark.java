@@ -101,7 +101,9 @@ public final class CoreBenchmark {
   public static BackwardTiming backwards(String coreSpec, int t, int b, int in, int h, int warmup, int iters) {
     CoreSpec spec = CoreSpec.parse(coreSpec).withHidden(h);
     try (NDManager m = NDManager.newBaseManager()) {
-      RecurrentCore manual = RecurrentCores.create(spec.withBackward(CoreSpec.Backward.MANUAL), in, m, 1);
+      // impl=torch: these are libtorch's two backward passes
+      RecurrentCore manual = RecurrentCores.create(spec.withBackward(CoreSpec.Backward.MANUAL).withImpl(CoreSpec.Impl.TORCH),
+          in, m, 1);
       RecurrentCore autograd = RecurrentCores.withBackward(manual, CoreSpec.Backward.AUTOGRAD);
       LSTM fused = LSTM.builder().setStateSize(h).setNumLayers(1).optReturnState(false).optBatchFirst(false).build();
       fused.setInitializer(new XavierInitializer(), ai.djl.nn.Parameter.Type.WEIGHT);
@@ -218,10 +220,14 @@ public final class CoreBenchmark {
   }
 
   /**
-   * Single-step latency (no autograd, median µs) of each variant of one core on the same weights, interleaved
-   * call by call; the state is carried from step to step as an actor's is.
+   * Single-step latency (no autograd, median µs of wall time and of the calling thread's CPU time) of each variant
+   * of one core on the same weights, interleaved call by call; the state is carried from step to step as an
+   * actor's is.
    */
-  public static double[] compareSteps(List<String> variants, int in, int h, int batch, int iters) {
+  public record StepComparison(double[] micros, double[] cpuMicros) {}
+
+  /** See {@link StepComparison}. */
+  public static StepComparison compareSteps(List<String> variants, int in, int h, int batch, int iters) {
     Engine.getEngine("PyTorch"); // loads libtorch before any grad-mode call
     try (Autograd.Paused noGraph = Autograd.pause(); NDManager m = NDManager.newBaseManager()) {
       RecurrentCore first = RecurrentCores.create(CoreSpec.parse(variants.get(0)).withHidden(h), in, m, 1);
@@ -230,30 +236,37 @@ public final class CoreBenchmark {
         cores.add(RecurrentCores.withSpec(first, CoreSpec.parse(v).withHidden(h)));
       }
       List<List<Double>> us = new ArrayList<>();
+      List<List<Double>> cpu = new ArrayList<>();
       List<NDList> states = new ArrayList<>();
       for (RecurrentCore c : cores) {
         us.add(new ArrayList<>());
+        cpu.add(new ArrayList<>());
         states.add(c.initialState(m, batch));
       }
+      java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
       for (int k = 0; k < iters + 20; k++) {
         for (int v = 0; v < cores.size(); v++) {
           int w = (v + k) % cores.size();
           RecurrentCore c = cores.get(w);
           try (NDManager sm = m.newSubManager()) {
             NDArray x = sm.randomNormal(new Shape(batch, in));
+            long c0 = bean.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             NDList next = c.step(x, states.get(w));
             double micros = (System.nanoTime() - t0) / 1e3;
+            double cpuMicros = (bean.getCurrentThreadCpuTime() - c0) / 1e3;
             next.attach(m);
             states.get(w).close();
             states.set(w, next);
             if (k >= 20) {
               us.get(w).add(micros);
+              cpu.get(w).add(cpuMicros);
             }
           }
         }
       }
-      return us.stream().mapToDouble(CoreBenchmark::median).toArray();
+      return new StepComparison(us.stream().mapToDouble(CoreBenchmark::median).toArray(),
+          cpu.stream().mapToDouble(CoreBenchmark::median).toArray());
     }
   }
 

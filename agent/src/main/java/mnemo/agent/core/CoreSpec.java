@@ -38,7 +38,8 @@ import java.util.Map;
  *     as plain Java loops on float arrays ({@code JavaCell}; CPU and float32 only, the input projection and
  *     the weight gradients stay one libtorch GEMM each; {@code backward} is then ignored), {@code auto} picks
  *     Java on CPU where it measured faster (small H and batch, {@link Impl#AUTO}) and libtorch otherwise and
- *     on GPU. The other cells always run libtorch.
+ *     on GPU, or with {@code backward=manual} (which names libtorch's hand-derived backward). The default is
+ *     {@link #DEFAULT_IMPL} (docs/benchmarks/cores.md). The other cells always run libtorch.
  */
 public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double forgetBias, double tmax,
     boolean refineOffset, int chunk, Backward backward, Impl impl) {

@@ -181,7 +181,7 @@ abstract class GatedCore implements RecurrentCore {
   public NDList step(NDArray input, NDList state) {
     CoreChecks.stepInput(spec, input, inputSize);
     CoreChecks.state(spec, state, input.getShape().get(0));
-    if (!Autograd.isEnabled() && JavaUnroll.runs(this, input.getShape().get(0))) {
+    if (!Autograd.isEnabled() && JavaUnroll.runs(this, 1, input.getShape().get(0))) {
       return JavaUnroll.step(this, input, state);
     }
     NDManager out = input.getManager();
@@ -218,7 +218,7 @@ abstract class GatedCore implements RecurrentCore {
     int t = (int) inputs.getShape().get(0);
     long b = inputs.getShape().get(1);
     CoreChecks.state(spec, state, b);
-    if (JavaUnroll.runs(this, b)) {
+    if (JavaUnroll.runs(this, t, b)) {
       if (!Autograd.isEnabled()) {
         return JavaUnroll.infer(this, inputs, resets, state, t, (int) b);
       }

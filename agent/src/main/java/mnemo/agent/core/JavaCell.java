@@ -89,7 +89,7 @@ final class JavaCell {
    * <p>Matrices are arrays of rows: a loop {@code y[c] += a * w[c]} over two row arrays is vectorised by C2,
    * the same loop over one flat array at two offsets is not (it cannot rule out overlap; measured 5x slower).
    *
-   * @param whh {@code [GH][H]} W_hh' (the backward's layout)
+   * @param whh {@code [GH][H]} W_hh' (the backward's layout; null for inference)
    * @param whhT {@code [H][GH]} its transpose (the forward's)
    * @param biasHh {@code [GH]} b_hh, added to the GRUs' recurrent projection (null for LSTMs, folded into xp)
    * @param scaled whether the refine rows were halved (r̃ = tanh(P'_r))
@@ -107,6 +107,7 @@ final class JavaCell {
       }
       return new Weights(rows, t, biasHh, scaled);
     }
+
   }
 
   /**

@@ -24,16 +24,23 @@ final class JavaUnroll {
   private JavaUnroll() {}
 
   /**
-   * Largest B·H·G·H (multiply-adds of one step's recurrent projection) at which {@code impl=auto} picks Java;
-   * measured on the 2-core machines (docs/benchmarks/cores.md).
+   * {@code impl=auto}'s limits, from docs/benchmarks/cores.md (2-core machines, CPU time side by side with the
+   * libtorch cell). Unrolls: Java took less CPU at H = 32 (B = 4, 5–10x less) and at H = 64, B = 32 (about
+   * 0.75x), more at H = 256; so Java up to H = 64 and a step's recurrent product B·G·H² up to that of
+   * B = 32, G = 4, H = 64. Single steps copy the weights on every call (they may change in place between
+   * calls): Java was faster with G·H·(H + I) = 5k weights (H = 32, I = 8), even at 33k (H = 64, I = 64).
    */
-  static final long AUTO_MAX_STEP_MACS = 32L * 64 * 4 * 64;
-
-  /** Largest H at which {@code impl=auto} picks Java. */
   static final int AUTO_MAX_HIDDEN = 64;
+  static final long AUTO_MAX_STEP_MACS = 32L * 4 * 64 * 64;
+  static final long AUTO_MAX_STEP_WEIGHTS = 16_384;
+  /** Unrolls shorter than this count as single steps for {@code impl=auto}. */
+  static final int AUTO_MIN_UNROLL = 4;
 
-  /** Whether {@code core} runs in Java for a batch of {@code b}: its spec's impl, the weights' device and type. */
-  static boolean runs(GatedCore core, long b) {
+  /**
+   * Whether {@code core} runs in Java for {@code t} steps of a batch of {@code b}: its spec's impl, the
+   * weights' device and type, and for {@code auto} the sizes (above; never on a GPU nor with {@code backward=manual}).
+   */
+  static boolean runs(GatedCore core, long t, long b) {
     CoreSpec spec = core.spec;
     CoreSpec.Impl impl = spec.impl();
     if (impl == CoreSpec.Impl.TORCH || !core.supportsManualBackward()) {
@@ -47,41 +54,90 @@ final class JavaUnroll {
       }
       return true;
     }
-    long macs = b * spec.numBlocks() * (long) spec.hidden() * spec.hidden();
-    return cpuFloat && spec.hidden() <= AUTO_MAX_HIDDEN && macs <= AUTO_MAX_STEP_MACS;
+    if (spec.backward() == CoreSpec.Backward.MANUAL) {
+      return false; // names libtorch's hand-derived backward
+    }
+    long h = spec.hidden();
+    long g = spec.numBlocks();
+    boolean small = h <= AUTO_MAX_HIDDEN && b * g * h * h <= AUTO_MAX_STEP_MACS;
+    boolean fewWeights = g * h * (h + core.inputSize) <= AUTO_MAX_STEP_WEIGHTS;
+    return cpuFloat && small && (t >= AUTO_MIN_UNROLL || fewWeights);
   }
 
   /** The prepared weights as float arrays, and the input projection of all steps. */
   private record Prepared(JavaCell.Weights weights, float[] xp) {
+
+    /** For training: {@link GatedCore.Prepared}'s arrays, the projection one libtorch op (x [N, I]). */
     static Prepared of(GatedCore core, JavaCell cell, NDArray x, int t) {
       GatedCore.Prepared w = core.new Prepared(t);
       float[] xp = GatedCore.linear(x, w.wih, w.biasX).toFloatArray();
       float[] bhh = cell.lstm() ? null : core.biasHh.toFloatArray();
       return new Prepared(JavaCell.Weights.of(w.whh.toFloatArray(), cell.gh, cell.h, bhh, w.scaled), xp);
     }
+
+    /**
+     * For inference, with no libtorch op but copies: the same preparation as {@link GatedCore.Prepared} (rows
+     * scaled by {@link GatedCore#blockScales()} from {@link GatedCore#MIN_STEPS_TO_SCALE} steps, the bias
+     * {@link GatedCore#inputBias()}) done on float arrays, and xp = x W_ih'ᵀ + b in Java (x [N, I]).
+     */
+    static Prepared read(GatedCore core, JavaCell cell, NDArray x, int t) {
+      int in = core.inputSize;
+      int gh = cell.gh;
+      int h = cell.h;
+      float[] wih = core.weightIh.toFloatArray();
+      float[] whh = core.weightHh.toFloatArray();
+      float[] bias = core.inputBias().toFloatArray();
+      double[] scales = t >= GatedCore.MIN_STEPS_TO_SCALE ? core.blockScales() : null;
+      // W'ᵀ as rows [I][GH] and [H][GH] (transposed here: cheaper than a libtorch op at these sizes)
+      float[][] wihT = new float[in][gh];
+      float[][] whhT = new float[h][gh];
+      for (int j = 0; j < gh; j++) {
+        float sc = scales == null ? 1f : (float) scales[j / h];
+        for (int i = 0; i < in; i++) {
+          wihT[i][j] = wih[j * in + i] * sc;
+        }
+        for (int k = 0; k < h; k++) {
+          whhT[k][j] = whh[j * h + k] * sc;
+        }
+        bias[j] *= sc;
+      }
+      float[] xs = x.toFloatArray();
+      int n = xs.length / in;
+      float[][] rows = new float[n][];
+      for (int r = 0; r < n; r++) {
+        rows[r] = bias.clone();
+      }
+      JavaCell.matMulAdd(xs, 0, wihT, rows, n, in);
+      float[] xp = new float[n * gh];
+      for (int r = 0; r < n; r++) {
+        System.arraycopy(rows[r], 0, xp, r * gh, gh);
+      }
+      float[] bhh = cell.lstm() ? null : core.biasHh.toFloatArray();
+      return new Prepared(new JavaCell.Weights(null, whhT, bhh, scales != null), xp);
+    }
   }
 
-  /** One step without autograd: {@code input [B, I]}, the state; the next state in the input's manager. */
+  /** One step, grad mode off: {@code input [B, I]}, the state; the next state in the input's manager. */
   static NDList step(GatedCore core, NDArray input, NDList state) {
     int b = (int) input.getShape().get(0);
     JavaCell cell = new JavaCell(core.spec);
     JavaCell.Forward f;
-    try (Autograd.Paused noGraph = Autograd.pause(); NDScope scope = new NDScope()) {
+    try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      Prepared p = Prepared.of(core, cell, input, 1);
+      Prepared p = Prepared.read(core, cell, input, 1);
       f = cell.forward(p.xp, p.weights, state.get(0).toFloatArray(), cell.lstm() ? state.get(1).toFloatArray() : null,
           null, 1, b, false);
     }
     return finalState(input.getManager(), f, b, cell.h);
   }
 
-  /** An unroll without autograd (inference). */
+  /** An unroll with grad mode off (inference). */
   static CoreOutput infer(GatedCore core, NDArray inputs, NDArray resets, NDList state, int t, int b) {
     JavaCell cell = new JavaCell(core.spec);
     JavaCell.Forward f;
-    try (Autograd.Paused noGraph = Autograd.pause(); NDScope scope = new NDScope()) {
+    try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      Prepared p = Prepared.of(core, cell, inputs.reshape((long) t * b, core.inputSize), t);
+      Prepared p = Prepared.read(core, cell, inputs, t);
       f = cell.forward(p.xp, p.weights, state.get(0).toFloatArray(), cell.lstm() ? state.get(1).toFloatArray() : null,
           keeps(resets), t, b, false);
     }

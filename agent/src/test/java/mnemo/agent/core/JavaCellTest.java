@@ -33,6 +33,10 @@ class JavaCellTest {
     return ManualBackwardTest.specs();
   }
 
+  static CoreSpec torch(String name) {
+    return CoreSpec.parse(name).withImpl(CoreSpec.Impl.TORCH);
+  }
+
   static RecurrentCore java(RecurrentCore core) {
     return RecurrentCores.withImpl(core, CoreSpec.Impl.JAVA);
   }
@@ -41,7 +45,7 @@ class JavaCellTest {
   @MethodSource("specs")
   void gradientsMatchLibtorchWithResets(String name) {
     try (NDManager m = NDManager.newBaseManager()) {
-      RecurrentCore torch = RecurrentCores.create(CoreSpec.parse(name).withHidden(16), 8, m, 3);
+      RecurrentCore torch = RecurrentCores.create(torch(name).withHidden(16), 8, m, 3);
       RecurrentCore java = java(torch);
       ManualBackwardTest.compare(name, ManualBackwardTest.gradients(java, m, DataType.FLOAT32, 20, 4, 8, 9, true),
           ManualBackwardTest.gradients(torch, m, DataType.FLOAT32, 20, 4, 8, 9, true), 2e-4, false);
@@ -56,7 +60,7 @@ class JavaCellTest {
   @MethodSource("rlSpecs")
   void gradientsMatchAtTheRlShape(String name) {
     try (NDManager m = NDManager.newBaseManager()) {
-      RecurrentCore torch = RecurrentCores.create(CoreSpec.parse(name).withHidden(32), 6, m, 5);
+      RecurrentCore torch = RecurrentCores.create(torch(name).withHidden(32), 6, m, 5);
       ManualBackwardTest.compare(name, ManualBackwardTest.gradients(java(torch), m, DataType.FLOAT32, 52, 4, 6, 2, true),
           ManualBackwardTest.gradients(torch, m, DataType.FLOAT32, 52, 4, 6, 2, true), 2e-4, false);
     }
@@ -71,7 +75,7 @@ class JavaCellTest {
   @MethodSource("specs")
   void inferenceMatchesLibtorch(String name) {
     try (NDManager m = NDManager.newBaseManager(); Autograd.Paused noGraph = Autograd.pause()) {
-      RecurrentCore torch = RecurrentCores.create(CoreSpec.parse(name).withHidden(8), 5, m, 2);
+      RecurrentCore torch = RecurrentCores.create(torch(name).withHidden(8), 5, m, 2);
       RecurrentCore java = java(torch);
       Engine.getInstance().setRandomSeed(4);
       NDArray x = m.randomNormal(new Shape(7, 3, 5));
@@ -129,12 +133,19 @@ class JavaCellTest {
       GatedCore wide = (GatedCore) RecurrentCores.create(CoreSpec.parse("ur-lstm:hidden=256,impl=auto"), 4, m, 1);
       GatedCore doubles = (GatedCore) RecurrentCores.create(CoreSpec.parse("ur-lstm:hidden=32,impl=auto"), 4, m, 1,
           DataType.FLOAT64);
-      assertThat(JavaUnroll.runs(small, 4)).isTrue();
-      assertThat(JavaUnroll.runs(wide, 4)).isFalse();
-      assertThat(JavaUnroll.runs(doubles, 4)).isFalse();
-      assertThat(JavaUnroll.runs((GatedCore) RecurrentCores.withImpl(small, CoreSpec.Impl.TORCH), 4)).isFalse();
+      assertThat(JavaUnroll.runs(small, 52, 4)).isTrue();
+      assertThat(JavaUnroll.runs(small, 1, 4)).isTrue();
+      assertThat(JavaUnroll.runs(wide, 52, 4)).isFalse();
+      assertThat(JavaUnroll.runs(doubles, 52, 4)).isFalse();
+      assertThat(JavaUnroll.runs((GatedCore) RecurrentCores.withImpl(small, CoreSpec.Impl.TORCH), 52, 4)).isFalse();
+      GatedCore h64 = (GatedCore) RecurrentCores.create(CoreSpec.parse("ur-lstm:hidden=64,impl=auto"), 64, m, 1);
+      assertThat(JavaUnroll.runs(h64, 100, 32)).isTrue();
+      assertThat(JavaUnroll.runs(h64, 1, 32)).isFalse();
+      assertThat(JavaUnroll.runs(h64, 100, 64)).isFalse();
+      GatedCore manual = (GatedCore) RecurrentCores.create(CoreSpec.parse("ur-lstm:hidden=32,backward=manual"), 4, m, 1);
+      assertThat(JavaUnroll.runs(manual, 52, 4)).isFalse();
       GatedCore javaDoubles = (GatedCore) RecurrentCores.withImpl(doubles, CoreSpec.Impl.JAVA);
-      assertThatThrownBy(() -> JavaUnroll.runs(javaDoubles, 4)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> JavaUnroll.runs(javaDoubles, 52, 4)).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("float32");
     }
   }
@@ -143,7 +154,8 @@ class JavaCellTest {
   void specOptionParsesAndPrints() {
     assertThat(CoreSpec.parse("ur-gru:impl=java").impl()).isEqualTo(CoreSpec.Impl.JAVA);
     assertThat(CoreSpec.parse("ur-gru:impl=java").toString()).contains("impl=java");
-    assertThat(CoreSpec.parse(CoreSpec.parse("lstm:impl=auto").toString()).impl()).isEqualTo(CoreSpec.Impl.AUTO);
+    assertThat(CoreSpec.parse(CoreSpec.parse("lstm:impl=torch").toString()).impl()).isEqualTo(CoreSpec.Impl.TORCH);
+    assertThat(CoreSpec.parse("lstm").impl()).isEqualTo(CoreSpec.DEFAULT_IMPL);
     assertThatThrownBy(() -> CoreSpec.parse("lstm:impl=cuda")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> CoreSpec.parse("min-gru:impl=java")).isInstanceOf(IllegalArgumentException.class);
   }

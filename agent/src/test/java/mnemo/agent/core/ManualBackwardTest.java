@@ -92,7 +92,8 @@ class ManualBackwardTest {
   }
 
   static CoreSpec manual(String name) {
-    return CoreSpec.parse(name).withBackward(CoreSpec.Backward.MANUAL);
+    // impl=torch: the autograd core made from it (withBackward) must stay libtorch's, not the Java cell
+    return CoreSpec.parse(name).withBackward(CoreSpec.Backward.MANUAL).withImpl(CoreSpec.Impl.TORCH);
   }
 
   /** A copy of {@code leaf}'s gradient, read while its handle is held. */
