@@ -160,14 +160,11 @@ final class JavaCell {
     float[][] proj = new float[b][gh];
     float[] scratch = new float[4 * h];
     for (int i = 0; i < t; i++) {
-      if (keep != null) {
-        for (int r = 0; r < b; r++) {
-          if (keep[i * b + r] == 0f) {
-            java.util.Arrays.fill(hs, r * h, (r + 1) * h, 0f);
-            if (isLstm) {
-              java.util.Arrays.fill(cs, r * h, (r + 1) * h, 0f);
-            }
-          }
+      if (resets(keep, i, b)) {
+        // s ⊙ keep, as the libtorch cell does (a NaN state stays NaN through a reset, so bad batches still show)
+        mask(hs, keep, i, b, h);
+        if (isLstm) {
+          mask(cs, keep, i, b, h);
         }
       }
       if (keepTape) {
@@ -463,14 +460,10 @@ final class JavaCell {
       for (int r = 0; r < b; r++) {
         System.arraycopy(acc[r], 0, dHPrev, r * h, h);
       }
-      if (tape.keep != null) {
-        for (int r = 0; r < b; r++) {
-          if (tape.keep[i * b + r] == 0f) {
-            java.util.Arrays.fill(dHPrev, r * h, (r + 1) * h, 0f);
-            if (isLstm) {
-              java.util.Arrays.fill(dC, r * h, (r + 1) * h, 0f);
-            }
-          }
+      if (resets(tape.keep, i, b)) {
+        mask(dHPrev, tape.keep, i, b, h);
+        if (isLstm) {
+          mask(dC, tape.keep, i, b, h);
         }
       }
       if (dOut != null && i > 0) {
@@ -564,6 +557,29 @@ final class JavaCell {
     if (cumaxMaster) {
       cumaxBackward(scratch, 3 * h, act, ao + auxBlock, dP, ao + auxBlock, h);
       cumaxBackward(scratch, 4 * h, act, ao + auxBlock + h, dP, ao + auxBlock + h, h);
+    }
+  }
+
+  /** Whether step {@code i} resets any row (keep {@code [T·B]} or null). */
+  private static boolean resets(float[] keep, int i, int b) {
+    if (keep == null) {
+      return false;
+    }
+    for (int r = 0; r < b; r++) {
+      if (keep[i * b + r] != 1f) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Row r of {@code s} [B·H] times keep[i·B + r]. */
+  private static void mask(float[] s, float[] keep, int i, int b, int h) {
+    for (int r = 0; r < b; r++) {
+      float k = keep[i * b + r];
+      for (int j = r * h; j < (r + 1) * h; j++) {
+        s[j] *= k;
+      }
     }
   }
 

@@ -126,6 +126,17 @@ class JavaCellTest {
     }
   }
 
+  /** A reset multiplies the state by 0 as libtorch's cell does, so a NaN state still shows (a bad batch is skipped). */
+  @Test
+  void aNanStateStaysNanThroughAReset() {
+    try (NDManager m = NDManager.newBaseManager(); Autograd.Paused noGraph = Autograd.pause()) {
+      RecurrentCore core = RecurrentCores.create(CoreSpec.parse("ur-lstm:hidden=4,impl=java"), 3, m, 1);
+      NDList s0 = new NDList(m.full(new Shape(2, 4), Float.NaN), m.zeros(new Shape(2, 4)));
+      CoreOutput o = core.unroll(m.ones(new Shape(5, 2, 3)), m.ones(new Shape(5, 2)), s0);
+      assertThat(o.outputs().isNaN().any().getBoolean()).isTrue();
+    }
+  }
+
   @Test
   void autoPicksJavaOnlyForSmallFloat32Cores() {
     try (NDManager m = NDManager.newBaseManager()) {
