@@ -43,6 +43,7 @@ public final class Actor implements Runnable, AutoCloseable {
   private volatile long weightVersion;
   private long sequence;
   private java.util.function.LongToDoubleFunction exploration = version -> 0;
+  private boolean episodeUnrolls;
   private java.util.concurrent.atomic.AtomicInteger curriculum = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
@@ -82,6 +83,27 @@ public final class Actor implements Runnable, AutoCloseable {
   public Actor withCurriculum(java.util.concurrent.atomic.AtomicInteger memoryLength) {
     this.curriculum = memoryLength;
     return this;
+  }
+
+  /**
+   * Ends each unroll early where every environment starts a new episode (default: only when full). With
+   * episodes of one length, as a memory task's at the curriculum's ℓ, each unroll then holds one whole
+   * episode and the step after it, whatever ℓ is: short episodes make short unrolls and as many updates
+   * as episodes allow, and every unroll starts on a FIRST step, so the gradient joins an episode's start
+   * to its end (see {@code ExperimentConfigs.episodeUnroll}).
+   */
+  public Actor withEpisodeUnrolls(boolean episodeUnrolls) {
+    this.episodeUnrolls = episodeUnrolls;
+    return this;
+  }
+
+  private static boolean allFirst(TimeStep[] steps) {
+    for (TimeStep s : steps) {
+      if (!s.isFirst()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Asks the loop to finish after the current step; {@link #run} then returns. */
@@ -129,7 +151,7 @@ public final class Actor implements Runnable, AutoCloseable {
       // actions as if π had taken them (no importance weight that would cancel their gradient)
       int[] actions = sampler.sample(out.logits(), policy.numActions(), exploration.applyAsDouble(weightVersion));
       unroll.record(steps, prev, actions, out.logits());
-      if (unroll.full()) {
+      if (unroll.full() || episodeUnrolls && unroll.size() > 1 && allFirst(steps)) {
         link.send(unroll.build("", sequence++, weightVersion));
         metrics.unrollSent();
         unroll.restart(state);

@@ -113,6 +113,47 @@ class ActorUnrollTest {
     assertThat(b.getEpisodesList()).containsExactly(episode(3, 2));
   }
 
+  private static List<Unroll> runEpisodeUnrolls(int unrolls, int maxT, CountdownEnv... envs) {
+    MemoryLink link = new MemoryLink();
+    Actor actor = new Actor(new VectorEnvironment(List.of(envs)), new ScriptedPolicy(), link,
+        ActorMetrics.unregistered(), maxT, 7L, 0).withEpisodeUnrolls(true);
+    link.actor = actor;
+    link.limit = unrolls;
+    actor.run();
+    return link.unrolls;
+  }
+
+  @Test
+  void episodeUnrollsHoldOneEpisodeEachWhenTheEnvironmentsRunInStep() {
+    // two episodes of 2 actions side by side: F M L, then the next F; T = 3 however long T may be
+    List<Unroll> u = runEpisodeUnrolls(3, 8, new CountdownEnv(2), new CountdownEnv(2));
+    assertThat(u).extracting(Unroll::getUnrollLength).containsExactly(3, 3, 3);
+    for (Unroll x : u) {
+      assertThat(TensorCodec.toInts(x.getStepTypes())).containsExactly(F, F, M, M, L, L, F, F);
+      assertThat(x.getObservations().getShapeList()).containsExactly(4, 2, 1);
+      assertThat(x.getBehaviourLogits().getShapeList()).containsExactly(4, 2, 2);
+      assertThat(x.getEpisodesList()).hasSize(2);
+    }
+  }
+
+  @Test
+  void episodeUnrollsEndEarlyOnlyWhereEveryEnvironmentStartsAnEpisode() {
+    // episodes of 3 and 4 steps start together at t = 0, 12, 24: with T ≤ 8 the unrolls cover t = 0..8
+    // (full), 8..12 (ended early, on the common FIRST), 12..20 (full)
+    List<Unroll> u = runEpisodeUnrolls(3, 8, new CountdownEnv(2), new CountdownEnv(3));
+    assertThat(u).extracting(Unroll::getUnrollLength).containsExactly(8, 4, 8);
+    int[] second = TensorCodec.toInts(u.get(1).getStepTypes());
+    assertThat(second).hasSize(10);
+    assertThat(java.util.Arrays.copyOfRange(second, 8, 10)).containsExactly(F, F);
+    assertThat(java.util.Arrays.copyOfRange(TensorCodec.toInts(u.get(2).getStepTypes()), 0, 2)).containsExactly(F, F);
+    // the early end keeps the overlap: step 0 of the next unroll is the last step of this one
+    int[] firstObs = {TensorCodec.toInts(u.get(2).getPrevActions())[0], TensorCodec.toInts(u.get(2).getPrevActions())[1]};
+    assertThat(firstObs).containsExactly(-1, -1);
+    float[] obs1 = TensorCodec.toFloats(u.get(1).getObservations());
+    float[] obs2 = TensorCodec.toFloats(u.get(2).getObservations());
+    assertThat(java.util.Arrays.copyOfRange(obs2, 0, 2)).containsExactly(obs1[8], obs1[9]);
+  }
+
   @Test
   void weightsAreRefreshedBetweenUnrollsWhenTheVersionMoves() {
     MemoryLink link = new MemoryLink();

@@ -116,7 +116,10 @@ public final class ExperimentConfigs {
    */
   public static ExperimentConfig resolve(ExperimentConfig config, int maxEpisodeSteps, boolean memoryTask) {
     if (config.getUnrollLength() == 0) {
-      config = config.toBuilder().setUnrollLength(episodeUnroll(maxEpisodeSteps, memoryTask)).build();
+      int t = episodeUnroll(maxEpisodeSteps, memoryTask);
+      // with the curriculum, one episode at ℓ per unroll (actors end each at the episode's end)
+      boolean episodes = memoryTask && t == maxEpisodeSteps + 1 && "curriculum".equals(config.getLengthSampling());
+      config = config.toBuilder().setUnrollLength(t).setEpisodeUnrolls(episodes).build();
     }
     return resolve(config);
   }
