@@ -1,5 +1,9 @@
 package mnemo.cli.train;
 
+import java.util.Map;
+import java.util.Optional;
+import mnemo.envs.curriculum.VariableLength;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.config.ExperimentConfigs;
 import mnemo.proto.config.v1.ExperimentConfig;
 import picocli.CommandLine.Option;
@@ -200,5 +204,21 @@ public final class ExperimentOptions {
     ExperimentConfig c = ExperimentConfigs.resolve(b.build(), maxEpisodeSteps, samplesLength);
     ExperimentConfigs.validate(c);
     return c;
+  }
+
+  /**
+   * The start-up line naming the training aids in-process training applies to {@code config}'s task
+   * (the active T-maze's hint), or empty when there are none or its episodes are played at L as given.
+   */
+  public static Optional<String> trainingAidsNote(ExperimentConfig config) {
+    if (config.getLengthSampling().isEmpty() || config.getLengthSampling().equals("fixed")) {
+      return Optional.empty();
+    }
+    Map<String, String> aids = VariableLength.trainingAids(BuiltinTasks.registry(), config.getTaskId());
+    if (aids.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of("training aids: training episodes play " + config.getTaskId() + " with " + aids
+        + " (the task's own aids; evaluation plays the task as given; set them in the task id to change them)");
   }
 }

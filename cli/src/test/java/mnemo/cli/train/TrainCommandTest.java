@@ -75,6 +75,23 @@ class TrainCommandTest {
     assertThat(c.getMemoryLength()).isZero();
   }
 
+  @Test
+  void theDefaultsEndUnrollsAtEpisodesAndNameTheActiveTMazesTrainingAid() {
+    var c = options("--env", "memory/tmaze:length=50,mode=active").toConfig(53, 50);
+    assertThat(c.getEpisodeUnrolls()).isTrue();
+    assertThat(ExperimentOptions.trainingAidsNote(c)).hasValueSatisfying(n -> assertThat(n).contains("{hint=0.5}")
+        .contains("evaluation plays the task as given"));
+    // an explicit unroll keeps unrolls of T; an explicit hint is the user's task; fixed lengths play it as given
+    assertThat(options("--env", "memory/tmaze:length=50", "--unroll", "60").toConfig(51, 50).getEpisodeUnrolls())
+        .isFalse();
+    assertThat(ExperimentOptions.trainingAidsNote(
+        options("--env", "memory/tmaze:length=50,mode=active,hint=0").toConfig(53, 50))).isEmpty();
+    assertThat(ExperimentOptions.trainingAidsNote(options("--env", "memory/tmaze:length=50,mode=active",
+        "--length-sampling", "fixed").toConfig(53, 50))).isEmpty();
+    assertThat(ExperimentOptions.trainingAidsNote(options("--env", "memory/cue-recall:length=50").toConfig(51, 50)))
+        .isEmpty();
+  }
+
   private static ExperimentOptions options(String... args) {
     ExperimentOptions o = new ExperimentOptions();
     new picocli.CommandLine(o).parseArgs(args);
