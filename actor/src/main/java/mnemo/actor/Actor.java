@@ -44,6 +44,8 @@ public final class Actor implements Runnable, AutoCloseable {
   private long sequence;
   private java.util.function.LongToDoubleFunction exploration = version -> 0;
   private boolean episodeUnrolls;
+  private double exploringStarts;
+  private final java.util.SplittableRandom startRng;
   private java.util.concurrent.atomic.AtomicInteger curriculum = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
@@ -63,6 +65,7 @@ public final class Actor implements Runnable, AutoCloseable {
     this.unrollLength = unrollLength;
     this.seed = seed;
     this.sampler = new ActionSampler(mnemo.proto.Seeds.derive(seed, -1), false);
+    this.startRng = new java.util.SplittableRandom(mnemo.proto.Seeds.derive(seed, -2));
     this.weightVersion = weightVersion;
     metrics.weightVersion(weightVersion);
   }
@@ -95,6 +98,32 @@ public final class Actor implements Runnable, AutoCloseable {
   public Actor withEpisodeUnrolls(boolean episodeUnrolls) {
     this.episodeUnrolls = episodeUnrolls;
     return this;
+  }
+
+  /**
+   * Exploring starts (Sutton and Barto's Monte Carlo ES): the share {@code p} of episodes whose first
+   * action is uniformly random; the rest of each follows the policy. Unlike ε-exploration at every step,
+   * the detour a random first action tries is then judged by the policy's own continuation (the active
+   * T-maze's step back to the cue, docs/results-rl.md). The unroll records π's logits, as for ε.
+   */
+  public Actor withExploringStarts(double p) {
+    if (!(p >= 0 && p <= 1)) {
+      throw new IllegalArgumentException("exploring starts must be in [0, 1], got " + p);
+    }
+    this.exploringStarts = p;
+    return this;
+  }
+
+  private void exploreStarts(TimeStep[] steps, int[] actions, EpisodeTracker episodes) {
+    if (exploringStarts <= 0) {
+      return;
+    }
+    for (int i = 0; i < steps.length; i++) {
+      if (steps[i].isFirst() && startRng.nextDouble() < exploringStarts) {
+        actions[i] = startRng.nextInt(policy.numActions());
+        episodes.exploringStart(i); // not counted by the curriculum
+      }
+    }
   }
 
   private static boolean allFirst(TimeStep[] steps) {
@@ -150,6 +179,7 @@ public final class Actor implements Runnable, AutoCloseable {
       // a ~ (1 − ε) π + ε uniform; the unroll records π's logits: the learner trains on the exploratory
       // actions as if π had taken them (no importance weight that would cancel their gradient)
       int[] actions = sampler.sample(out.logits(), policy.numActions(), exploration.applyAsDouble(weightVersion));
+      exploreStarts(steps, actions, episodes);
       unroll.record(steps, prev, actions, out.logits());
       if (unroll.full() || episodeUnrolls && unroll.size() > 1 && allFirst(steps)) {
         link.send(unroll.build("", sequence++, weightVersion));

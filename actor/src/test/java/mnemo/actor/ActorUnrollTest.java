@@ -155,6 +155,45 @@ class ActorUnrollTest {
   }
 
   @Test
+  void exploringStartsRandomiseOnlyEachEpisodesFirstActionAndKeepThePolicysLogits() {
+    MemoryLink link = new MemoryLink();
+    Actor actor = new Actor(new VectorEnvironment(List.of(new CountdownEnv(2), new CountdownEnv(3))),
+        new ScriptedPolicy(), link, ActorMetrics.unregistered(), 3, 7L, 0).withExploringStarts(1.0);
+    link.actor = actor;
+    link.limit = 40;
+    actor.run();
+    int offScript = 0;
+    int firsts = 0;
+    int episodes = 0;
+    for (Unroll u : link.unrolls) {
+      int[] types = TensorCodec.toInts(u.getStepTypes());
+      int[] actions = TensorCodec.toInts(u.getActions());
+      float[] obs = TensorCodec.toFloats(u.getObservations());
+      float[] logits = TensorCodec.toFloats(u.getBehaviourLogits());
+      for (int k = 0; k < 3 * 2; k++) { // steps 0..T−1 (step T is step 0 of the next unroll)
+        int env = k % 2;
+        int scripted = ScriptedPolicy.action(env, obs[k]);
+        assertThat(logits[2 * k + scripted]).as("the policy's own logits are recorded").isZero();
+        if (types[k] == F) {
+          firsts++;
+          offScript += actions[k] != scripted ? 1 : 0;
+        } else {
+          assertThat(actions[k]).as("after the first step the policy acts").isEqualTo(scripted);
+        }
+      }
+      for (EpisodeStats e : u.getEpisodesList()) {
+        episodes++;
+        assertThat(e.getMemoryLength()).isZero(); // not counted by a curriculum
+      }
+    }
+    // every first action is a fair coin over the 2 actions: about half are off the script
+    assertThat(firsts).isGreaterThan(40);
+    assertThat((double) offScript / firsts).isBetween(0.3, 0.7);
+    assertThat(episodes).isGreaterThan(30);
+    assertThatThrownBy(() -> actor.withExploringStarts(1.5)).hasMessageContaining("[0, 1]");
+  }
+
+  @Test
   void weightsAreRefreshedBetweenUnrollsWhenTheVersionMoves() {
     MemoryLink link = new MemoryLink();
     ScriptedPolicy policy = new ScriptedPolicy();

@@ -86,6 +86,11 @@ public final class ExperimentOptions {
           + "is a reasonable value).")
   Double explorationEpsilon;
 
+  @Option(names = "--exploring-starts", paramLabel = "P",
+      description = "Exploring starts: the share of training episodes whose first action is uniformly random, the "
+          + "rest following the policy (default: the task's; 0.25 for the active T-maze, 0 for every other task).")
+  Double exploringStarts;
+
   @Option(names = "--length-sampling", paramLabel = "MODE",
       description = "Memory length of the training episodes, for tasks with a memory-length parameter (the "
           + "T-maze's and cue recall's length L; evaluation always plays L): curriculum (start at 2, double "
@@ -180,6 +185,7 @@ public final class ExperimentOptions {
     if (explorationEpsilon != null) {
       b.setExplorationEpsilon(explorationEpsilon);
     }
+    b.setExploringStarts(exploringStarts != null ? exploringStarts : taskExploringStarts(task));
     if (entropyCostFinal != null) {
       b.setEntropyCostFinal(entropyCostFinal);
     }
@@ -204,6 +210,14 @@ public final class ExperimentOptions {
     ExperimentConfig c = ExperimentConfigs.resolve(b.build(), maxEpisodeSteps, samplesLength);
     ExperimentConfigs.validate(c);
     return c;
+  }
+
+  /** The exploring starts a built-in task asks for (0 for a task the registry does not know). */
+  static double taskExploringStarts(String taskId) {
+    mnemo.envs.registry.TaskId id = mnemo.envs.registry.TaskId.parse(taskId);
+    mnemo.envs.registry.TaskRegistry registry = BuiltinTasks.registry();
+    return registry.families().stream().anyMatch(f -> f.name().equals(id.family()))
+        ? registry.family(id.family()).exploringStarts(id) : 0;
   }
 
   /**

@@ -1,6 +1,7 @@
 package mnemo.cli.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import mnemo.cli.CliRuns;
@@ -90,6 +91,14 @@ class TrainCommandTest {
         "--length-sampling", "fixed").toConfig(53, 50))).isEmpty();
     assertThat(ExperimentOptions.trainingAidsNote(options("--env", "memory/cue-recall:length=50").toConfig(51, 50)))
         .isEmpty();
+    // exploring starts: the active T-maze asks for a quarter, other tasks for none; the flag wins
+    assertThat(c.getExploringStarts()).isEqualTo(0.25);
+    assertThat(options("--env", "memory/tmaze:length=50").toConfig(51, 50).getExploringStarts()).isZero();
+    assertThat(options("--env", "memory/cue-recall:length=5").toConfig(6, 5).getExploringStarts()).isZero();
+    assertThat(options("--env", "memory/tmaze:length=50,mode=active", "--exploring-starts", "0").toConfig(53, 50)
+        .getExploringStarts()).isZero();
+    assertThatThrownBy(() -> options("--env", "memory/tmaze:length=50", "--exploring-starts", "2").toConfig(51, 50))
+        .hasMessageContaining("exploring_starts");
   }
 
   private static ExperimentOptions options(String... args) {

@@ -48,7 +48,10 @@ import mnemo.envs.registry.TaskFamily;
  * reports {@code aided}. Why: a policy-gradient agent on the active T-maze learns "never step back"
  * before stepping back has ever paid, since the turn is not tied to the cue until the cue is seen, and
  * then stops trying it (docs/results-rl.md). Hinted episodes tie the turn to the cue; from then on
- * stepping back to see the cue is worth 1 against ½ for guessing, and the policy gradient finds it.
+ * stepping back to see the cue is worth 1 against ½ for guessing. The step back must still be tried:
+ * the active T-maze asks the trainer for exploring starts (a quarter of the training episodes begin
+ * with a random action, then follow the policy), which try it in 1 episode in 16 and judge it by the
+ * policy's own way down the corridor.
  */
 public final class TMaze implements Environment, Oracle {
   public static final TaskFamily FAMILY = new TaskFamily(
@@ -60,7 +63,8 @@ public final class TMaze implements Environment, Oracle {
           new Param("hint", "0", "active mode: the share of episodes whose first observation also shows the cue "
               + "(training uses 0.5 unless set: a training aid; evaluation plays the task as given)"),
           new Param("penalty", "auto", "reward each step the agent lags the optimal schedule; auto = -1/L")),
-      TMaze::new).withMemoryParam("length").withTrainingAid("hint", "0.5");
+      TMaze::new).withMemoryParam("length").withTrainingAid("hint", "0.5")
+      .withExploringStarts(p -> p.getChoice("mode", "passive", "active").equals("active") ? 0.25 : 0);
 
   public static final int RIGHT = 0;
   public static final int UP = 1;

@@ -262,6 +262,9 @@ public final class ExperimentConfigs {
     if (!List.of("", "fixed", "uniform", "curriculum").contains(c.getLengthSampling())) {
       errors.add("length_sampling must be fixed, uniform or curriculum, got '" + c.getLengthSampling() + "'");
     }
+    if (!(c.getExploringStarts() >= 0 && c.getExploringStarts() <= 1)) {
+      errors.add("exploring_starts must be in [0, 1], got " + c.getExploringStarts());
+    }
     if (c.getLengthSampling().equals("curriculum") && c.getMemoryLength() < 1) {
       errors.add("length_sampling curriculum needs memory_length >= 1 (the task's L), got " + c.getMemoryLength());
     }
