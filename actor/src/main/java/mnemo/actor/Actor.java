@@ -3,6 +3,7 @@ package mnemo.actor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import mnemo.envs.BatchedEnvironment;
 import mnemo.envs.TimeStep;
@@ -45,7 +46,7 @@ public final class Actor implements Runnable, AutoCloseable {
   private java.util.function.LongToDoubleFunction exploration = version -> 0;
   private boolean episodeUnrolls;
   private double exploringStarts;
-  private final java.util.SplittableRandom startRng;
+  private final SplittableRandom startRng;
   private java.util.concurrent.atomic.AtomicInteger curriculum = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
@@ -65,7 +66,7 @@ public final class Actor implements Runnable, AutoCloseable {
     this.unrollLength = unrollLength;
     this.seed = seed;
     this.sampler = new ActionSampler(mnemo.proto.Seeds.derive(seed, -1), false);
-    this.startRng = new java.util.SplittableRandom(mnemo.proto.Seeds.derive(seed, -2));
+    this.startRng = new SplittableRandom(mnemo.proto.Seeds.derive(seed, -2));
     this.weightVersion = weightVersion;
     metrics.weightVersion(weightVersion);
   }

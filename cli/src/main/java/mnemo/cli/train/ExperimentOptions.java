@@ -3,6 +3,8 @@ package mnemo.cli.train;
 import java.util.Map;
 import java.util.Optional;
 import mnemo.envs.curriculum.VariableLength;
+import mnemo.envs.registry.TaskId;
+import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.config.ExperimentConfigs;
 import mnemo.proto.config.v1.ExperimentConfig;
@@ -214,8 +216,8 @@ public final class ExperimentOptions {
 
   /** The exploring starts a built-in task asks for (0 for a task the registry does not know). */
   static double taskExploringStarts(String taskId) {
-    mnemo.envs.registry.TaskId id = mnemo.envs.registry.TaskId.parse(taskId);
-    mnemo.envs.registry.TaskRegistry registry = BuiltinTasks.registry();
+    TaskId id = TaskId.parse(taskId);
+    TaskRegistry registry = BuiltinTasks.registry();
     return registry.families().stream().anyMatch(f -> f.name().equals(id.family()))
         ? registry.family(id.family()).exploringStarts(id) : 0;
   }

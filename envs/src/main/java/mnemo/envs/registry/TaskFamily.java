@@ -1,5 +1,6 @@
 package mnemo.envs.registry;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ public record TaskFamily(String name, String description, List<Param> params, Fu
 
   public TaskFamily {
     params = List.copyOf(params);
-    trainingAids = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(trainingAids));
+    trainingAids = Collections.unmodifiableMap(new LinkedHashMap<>(trainingAids));
     if (memoryParam != null && params.stream().noneMatch(p -> p.name().equals(memoryParam))) {
       throw new IllegalArgumentException(name + ": memory parameter '" + memoryParam + "' is not a parameter");
     }
