@@ -62,8 +62,14 @@ class ActorUnrollTest {
   }
 
   private static List<Unroll> run(int unrolls, MemoryLink link, ScriptedPolicy policy) {
-    VectorEnvironment env = new VectorEnvironment(List.of(new CountdownEnv(2), new CountdownEnv(3)));
-    Actor actor = new Actor(env, policy, link, ActorMetrics.unregistered(), 3, 7L, 0);
+    return run(unrolls, link, policy, 3, a -> a, new CountdownEnv(2), new CountdownEnv(3));
+  }
+
+  /** {@code unrolls} unrolls of an actor with T = {@code maxT} over {@code envs}, set up by {@code setup}. */
+  private static List<Unroll> run(int unrolls, MemoryLink link, ScriptedPolicy policy, int maxT,
+      java.util.function.UnaryOperator<Actor> setup, CountdownEnv... envs) {
+    Actor actor = setup.apply(new Actor(new VectorEnvironment(List.of(envs)), policy, link,
+        ActorMetrics.unregistered(), maxT, 7L, 0));
     link.actor = actor;
     link.limit = unrolls;
     actor.run();
@@ -114,13 +120,7 @@ class ActorUnrollTest {
   }
 
   private static List<Unroll> runEpisodeUnrolls(int unrolls, int maxT, CountdownEnv... envs) {
-    MemoryLink link = new MemoryLink();
-    Actor actor = new Actor(new VectorEnvironment(List.of(envs)), new ScriptedPolicy(), link,
-        ActorMetrics.unregistered(), maxT, 7L, 0).withEpisodeUnrolls(true);
-    link.actor = actor;
-    link.limit = unrolls;
-    actor.run();
-    return link.unrolls;
+    return run(unrolls, new MemoryLink(), new ScriptedPolicy(), maxT, a -> a.withEpisodeUnrolls(true), envs);
   }
 
   @Test
@@ -157,11 +157,7 @@ class ActorUnrollTest {
   @Test
   void exploringStartsRandomiseOnlyEachEpisodesFirstActionAndKeepThePolicysLogits() {
     MemoryLink link = new MemoryLink();
-    Actor actor = new Actor(new VectorEnvironment(List.of(new CountdownEnv(2), new CountdownEnv(3))),
-        new ScriptedPolicy(), link, ActorMetrics.unregistered(), 3, 7L, 0).withExploringStarts(1.0);
-    link.actor = actor;
-    link.limit = 40;
-    actor.run();
+    run(40, link, new ScriptedPolicy(), 3, a -> a.withExploringStarts(1.0), new CountdownEnv(2), new CountdownEnv(3));
     int offScript = 0;
     int firsts = 0;
     int episodes = 0;
@@ -190,7 +186,7 @@ class ActorUnrollTest {
     assertThat(firsts).isGreaterThan(40);
     assertThat((double) offScript / firsts).isBetween(0.3, 0.7);
     assertThat(episodes).isGreaterThan(30);
-    assertThatThrownBy(() -> actor.withExploringStarts(1.5)).hasMessageContaining("[0, 1]");
+    assertThatThrownBy(() -> link.actor.withExploringStarts(1.5)).hasMessageContaining("[0, 1]");
   }
 
   @Test
