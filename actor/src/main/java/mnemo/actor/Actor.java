@@ -3,6 +3,7 @@ package mnemo.actor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import mnemo.envs.BatchedEnvironment;
 import mnemo.envs.TimeStep;
@@ -43,6 +44,9 @@ public final class Actor implements Runnable, AutoCloseable {
   private volatile long weightVersion;
   private long sequence;
   private java.util.function.LongToDoubleFunction exploration = version -> 0;
+  private boolean episodeUnrolls;
+  private double exploringStarts;
+  private final SplittableRandom startRng;
   private java.util.concurrent.atomic.AtomicInteger curriculum = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
@@ -62,6 +66,7 @@ public final class Actor implements Runnable, AutoCloseable {
     this.unrollLength = unrollLength;
     this.seed = seed;
     this.sampler = new ActionSampler(mnemo.proto.Seeds.derive(seed, -1), false);
+    this.startRng = new SplittableRandom(mnemo.proto.Seeds.derive(seed, -2));
     this.weightVersion = weightVersion;
     metrics.weightVersion(weightVersion);
   }
@@ -82,6 +87,53 @@ public final class Actor implements Runnable, AutoCloseable {
   public Actor withCurriculum(java.util.concurrent.atomic.AtomicInteger memoryLength) {
     this.curriculum = memoryLength;
     return this;
+  }
+
+  /**
+   * Ends each unroll early where every environment starts a new episode (default: only when full). With
+   * episodes of one length, as a memory task's at the curriculum's ℓ, each unroll then holds one whole
+   * episode and the step after it, whatever ℓ is: short episodes make short unrolls and as many updates
+   * as episodes allow, and every unroll starts on a FIRST step, so the gradient joins an episode's start
+   * to its end (see {@code ExperimentConfigs.episodeUnroll}).
+   */
+  public Actor withEpisodeUnrolls(boolean episodeUnrolls) {
+    this.episodeUnrolls = episodeUnrolls;
+    return this;
+  }
+
+  /**
+   * Exploring starts (Sutton and Barto's Monte Carlo ES): the share {@code p} of episodes whose first
+   * action is uniformly random; the rest of each follows the policy. Unlike ε-exploration at every step,
+   * the detour a random first action tries is then judged by the policy's own continuation (the active
+   * T-maze's step back to the cue, docs/results-rl.md). The unroll records π's logits, as for ε.
+   */
+  public Actor withExploringStarts(double p) {
+    if (!(p >= 0 && p <= 1)) {
+      throw new IllegalArgumentException("exploring starts must be in [0, 1], got " + p);
+    }
+    this.exploringStarts = p;
+    return this;
+  }
+
+  private void exploreStarts(TimeStep[] steps, int[] actions, EpisodeTracker episodes) {
+    if (exploringStarts <= 0) {
+      return;
+    }
+    for (int i = 0; i < steps.length; i++) {
+      if (steps[i].isFirst() && startRng.nextDouble() < exploringStarts) {
+        actions[i] = startRng.nextInt(policy.numActions());
+        episodes.exploringStart(i); // not counted by the curriculum
+      }
+    }
+  }
+
+  private static boolean allFirst(TimeStep[] steps) {
+    for (TimeStep s : steps) {
+      if (!s.isFirst()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Asks the loop to finish after the current step; {@link #run} then returns. */
@@ -128,8 +180,9 @@ public final class Actor implements Runnable, AutoCloseable {
       // a ~ (1 − ε) π + ε uniform; the unroll records π's logits: the learner trains on the exploratory
       // actions as if π had taken them (no importance weight that would cancel their gradient)
       int[] actions = sampler.sample(out.logits(), policy.numActions(), exploration.applyAsDouble(weightVersion));
+      exploreStarts(steps, actions, episodes);
       unroll.record(steps, prev, actions, out.logits());
-      if (unroll.full()) {
+      if (unroll.full() || episodeUnrolls && unroll.size() > 1 && allFirst(steps)) {
         link.send(unroll.build("", sequence++, weightVersion));
         metrics.unrollSent();
         unroll.restart(state);

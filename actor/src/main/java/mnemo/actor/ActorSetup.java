@@ -85,7 +85,8 @@ public final class ActorSetup {
     log.info("actor ready: {} x {}, core {}, T={}, weights v{}", n, config.getTaskId(), config.getCoreSpec(),
         config.getUnrollLength(), version);
     return new Actor(env, policy, link, metrics, config.getUnrollLength(), r.getActorSeed(), version)
-        .withExploration(exploration(config)).withCurriculum(curriculum);
+        .withExploration(exploration(config)).withCurriculum(curriculum).withEpisodeUnrolls(config.getEpisodeUnrolls())
+        .withExploringStarts(config.getExploringStarts());
   }
 
   /**

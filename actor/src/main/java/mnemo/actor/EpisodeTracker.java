@@ -14,10 +14,20 @@ import mnemo.proto.learner.v1.EpisodeStats;
 final class EpisodeTracker {
   private final double[] returns;
   private final int[] lengths;
+  private final boolean[] exploring;
 
   EpisodeTracker(int n) {
     returns = new double[n];
     lengths = new int[n];
+    exploring = new boolean[n];
+  }
+
+  /**
+   * Marks environment {@code i}'s current episode as begun with an exploring start: like an aided one, it
+   * reports no memory length, so the curriculum does not count it.
+   */
+  void exploringStart(int i) {
+    exploring[i] = true;
   }
 
   /** Feeds the steps just returned by the environments; returns the episodes that ended with them. */
@@ -28,6 +38,7 @@ final class EpisodeTracker {
       if (ts.isFirst()) {
         returns[i] = 0;
         lengths[i] = 0;
+        exploring[i] = false;
         continue;
       }
       returns[i] += ts.reward();
@@ -38,7 +49,7 @@ final class EpisodeTracker {
             .setLength(lengths[i])
             .setSuccess(ts.info(TimeStep.SUCCESS))
             .setTruncated(ts.isTruncated())
-            .setMemoryLength(memoryLength(ts))
+            .setMemoryLength(exploring[i] ? 0 : memoryLength(ts))
             .build());
       }
     }

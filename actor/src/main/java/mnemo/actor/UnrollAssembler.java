@@ -16,7 +16,10 @@ import mnemo.proto.learner.v1.Unroll;
  * of {@code learner.proto}): at index t, the observation, the reward received on arriving, the
  * discount and step type of step t, the action that led to it (−1 on FIRST), the action sampled after
  * observing it and the behaviour logits it was sampled from. After {@link #build}, {@link #restart}
- * keeps the last step as step 0 of the next unroll, so consecutive unrolls overlap by one step.
+ * keeps the last step as step 0 of the next unroll, so consecutive unrolls overlap by one step. An
+ * unroll may also be built before it is full ({@link #build} of the {@code size() − 1} transitions
+ * recorded): the actor ends one early where every environment starts a new episode, when the experiment
+ * asks for one episode per unroll ({@code episode_unrolls}).
  *
  * <pre>{@code
  * asm.begin(state);                  // the core state before step 0
@@ -138,12 +141,16 @@ public final class UnrollAssembler {
     episodes.addAll(ended);
   }
 
-  /** The unroll as a protocol message. Requires {@link #full()}. */
+  /**
+   * The unroll of the {@code size() − 1} transitions recorded as a protocol message: T when {@link
+   * #full()}, fewer when the actor ends it early. Requires at least 2 steps.
+   */
   public Unroll build(String actorId, long sequence, long weightVersion) {
-    if (!full()) {
-      throw new IllegalStateException("the unroll holds " + size + " of " + (unrollLength + 1) + " steps");
+    if (size < 2) {
+      throw new IllegalStateException("an unroll needs at least 2 steps, this one holds " + size);
     }
-    int tp1 = unrollLength + 1;
+    int tp1 = size;
+    int n = tp1 * numEnvs;
     int[] obsShape = new int[2 + obsSpec.shape().length];
     obsShape[0] = tp1;
     obsShape[1] = numEnvs;
@@ -152,15 +159,17 @@ public final class UnrollAssembler {
         .setActorId(actorId)
         .setSequence(sequence)
         .setWeightVersion(weightVersion)
-        .setUnrollLength(unrollLength)
+        .setUnrollLength(tp1 - 1)
         .setNumEnvs(numEnvs)
-        .setObservations(obsFloats != null ? TensorCodec.floats(obsFloats, obsShape) : TensorCodec.bytes(obsBytes, obsShape))
-        .setRewards(TensorCodec.floats(rewards, tp1, numEnvs))
-        .setDiscounts(TensorCodec.floats(discounts, tp1, numEnvs))
-        .setStepTypes(TensorCodec.ints(stepTypes, tp1, numEnvs))
-        .setActions(TensorCodec.ints(actions, tp1, numEnvs))
-        .setPrevActions(TensorCodec.ints(prevActions, tp1, numEnvs))
-        .setBehaviourLogits(TensorCodec.floats(logits, tp1, numEnvs, numActions))
+        .setObservations(obsFloats != null
+            ? TensorCodec.floats(head(obsFloats, n * obsSize), obsShape)
+            : TensorCodec.bytes(full() ? obsBytes : Arrays.copyOf(obsBytes, n * obsSize), obsShape))
+        .setRewards(TensorCodec.floats(head(rewards, n), tp1, numEnvs))
+        .setDiscounts(TensorCodec.floats(head(discounts, n), tp1, numEnvs))
+        .setStepTypes(TensorCodec.ints(head(stepTypes, n), tp1, numEnvs))
+        .setActions(TensorCodec.ints(head(actions, n), tp1, numEnvs))
+        .setPrevActions(TensorCodec.ints(head(prevActions, n), tp1, numEnvs))
+        .setBehaviourLogits(TensorCodec.floats(head(logits, n * numActions), tp1, numEnvs, numActions))
         .addAllEpisodes(episodes);
     for (int k = 0; k < startState.arrays().size(); k++) {
       u.addCoreState(TensorCodec.floats(startState.arrays().get(k), startState.shapes().get(k)));
@@ -168,15 +177,24 @@ public final class UnrollAssembler {
     return u.build();
   }
 
+  /** The first {@code n} elements (the array itself when it holds exactly those). */
+  private static float[] head(float[] a, int n) {
+    return a.length == n ? a : Arrays.copyOf(a, n);
+  }
+
+  private static int[] head(int[] a, int n) {
+    return a.length == n ? a : Arrays.copyOf(a, n);
+  }
+
   /**
    * Starts the next unroll with the last recorded step as its step 0; {@code stateBeforeLast} is the
    * core state before that step (so the learner can re-run the network from it).
    */
   public void restart(CoreState stateBeforeLast) {
-    if (!full()) {
-      throw new IllegalStateException("restart() follows a full unroll");
+    if (size < 2) {
+      throw new IllegalStateException("restart() follows a built unroll of at least 2 steps");
     }
-    int last = unrollLength * numEnvs;
+    int last = (size - 1) * numEnvs;
     if (obsFloats != null) {
       System.arraycopy(obsFloats, last * obsSize, obsFloats, 0, numEnvs * obsSize);
     } else {

@@ -62,8 +62,14 @@ class ActorUnrollTest {
   }
 
   private static List<Unroll> run(int unrolls, MemoryLink link, ScriptedPolicy policy) {
-    VectorEnvironment env = new VectorEnvironment(List.of(new CountdownEnv(2), new CountdownEnv(3)));
-    Actor actor = new Actor(env, policy, link, ActorMetrics.unregistered(), 3, 7L, 0);
+    return run(unrolls, link, policy, 3, a -> a, new CountdownEnv(2), new CountdownEnv(3));
+  }
+
+  /** {@code unrolls} unrolls of an actor with T = {@code maxT} over {@code envs}, set up by {@code setup}. */
+  private static List<Unroll> run(int unrolls, MemoryLink link, ScriptedPolicy policy, int maxT,
+      java.util.function.UnaryOperator<Actor> setup, CountdownEnv... envs) {
+    Actor actor = setup.apply(new Actor(new VectorEnvironment(List.of(envs)), policy, link,
+        ActorMetrics.unregistered(), maxT, 7L, 0));
     link.actor = actor;
     link.limit = unrolls;
     actor.run();
@@ -111,6 +117,76 @@ class ActorUnrollTest {
     assertThat(TensorCodec.toFloats(b.getCoreState(0))).containsExactly(3, 3);
     // env 1's first episode was reported in unroll 1 and is not repeated here
     assertThat(b.getEpisodesList()).containsExactly(episode(3, 2));
+  }
+
+  private static List<Unroll> runEpisodeUnrolls(int unrolls, int maxT, CountdownEnv... envs) {
+    return run(unrolls, new MemoryLink(), new ScriptedPolicy(), maxT, a -> a.withEpisodeUnrolls(true), envs);
+  }
+
+  @Test
+  void episodeUnrollsHoldOneEpisodeEachWhenTheEnvironmentsRunInStep() {
+    // two episodes of 2 actions side by side: F M L, then the next F; T = 3 however long T may be
+    List<Unroll> u = runEpisodeUnrolls(3, 8, new CountdownEnv(2), new CountdownEnv(2));
+    assertThat(u).extracting(Unroll::getUnrollLength).containsExactly(3, 3, 3);
+    for (Unroll x : u) {
+      assertThat(TensorCodec.toInts(x.getStepTypes())).containsExactly(F, F, M, M, L, L, F, F);
+      assertThat(x.getObservations().getShapeList()).containsExactly(4, 2, 1);
+      assertThat(x.getBehaviourLogits().getShapeList()).containsExactly(4, 2, 2);
+      assertThat(x.getEpisodesList()).hasSize(2);
+    }
+  }
+
+  @Test
+  void episodeUnrollsEndEarlyOnlyWhereEveryEnvironmentStartsAnEpisode() {
+    // episodes of 3 and 4 steps start together at t = 0, 12, 24: with T ≤ 8 the unrolls cover t = 0..8
+    // (full), 8..12 (ended early, on the common FIRST), 12..20 (full)
+    List<Unroll> u = runEpisodeUnrolls(3, 8, new CountdownEnv(2), new CountdownEnv(3));
+    assertThat(u).extracting(Unroll::getUnrollLength).containsExactly(8, 4, 8);
+    int[] second = TensorCodec.toInts(u.get(1).getStepTypes());
+    assertThat(second).hasSize(10);
+    assertThat(java.util.Arrays.copyOfRange(second, 8, 10)).containsExactly(F, F);
+    assertThat(java.util.Arrays.copyOfRange(TensorCodec.toInts(u.get(2).getStepTypes()), 0, 2)).containsExactly(F, F);
+    // the early end keeps the overlap: step 0 of the next unroll is the last step of this one
+    int[] firstObs = {TensorCodec.toInts(u.get(2).getPrevActions())[0], TensorCodec.toInts(u.get(2).getPrevActions())[1]};
+    assertThat(firstObs).containsExactly(-1, -1);
+    float[] obs1 = TensorCodec.toFloats(u.get(1).getObservations());
+    float[] obs2 = TensorCodec.toFloats(u.get(2).getObservations());
+    assertThat(java.util.Arrays.copyOfRange(obs2, 0, 2)).containsExactly(obs1[8], obs1[9]);
+  }
+
+  @Test
+  void exploringStartsRandomiseOnlyEachEpisodesFirstActionAndKeepThePolicysLogits() {
+    MemoryLink link = new MemoryLink();
+    run(40, link, new ScriptedPolicy(), 3, a -> a.withExploringStarts(1.0), new CountdownEnv(2), new CountdownEnv(3));
+    int offScript = 0;
+    int firsts = 0;
+    int episodes = 0;
+    for (Unroll u : link.unrolls) {
+      int[] types = TensorCodec.toInts(u.getStepTypes());
+      int[] actions = TensorCodec.toInts(u.getActions());
+      float[] obs = TensorCodec.toFloats(u.getObservations());
+      float[] logits = TensorCodec.toFloats(u.getBehaviourLogits());
+      for (int k = 0; k < 3 * 2; k++) { // steps 0..T−1 (step T is step 0 of the next unroll)
+        int env = k % 2;
+        int scripted = ScriptedPolicy.action(env, obs[k]);
+        assertThat(logits[2 * k + scripted]).as("the policy's own logits are recorded").isZero();
+        if (types[k] == F) {
+          firsts++;
+          offScript += actions[k] != scripted ? 1 : 0;
+        } else {
+          assertThat(actions[k]).as("after the first step the policy acts").isEqualTo(scripted);
+        }
+      }
+      for (EpisodeStats e : u.getEpisodesList()) {
+        episodes++;
+        assertThat(e.getMemoryLength()).isZero(); // not counted by a curriculum
+      }
+    }
+    // every first action is a fair coin over the 2 actions: about half are off the script
+    assertThat(firsts).isGreaterThan(40);
+    assertThat((double) offScript / firsts).isBetween(0.3, 0.7);
+    assertThat(episodes).isGreaterThan(30);
+    assertThatThrownBy(() -> link.actor.withExploringStarts(1.5)).hasMessageContaining("[0, 1]");
   }
 
   @Test

@@ -13,6 +13,11 @@ import java.util.Map;
 public record TimeStep(StepType type, float reward, float discount, Tensor observation, Map<String, Float> info) {
 
   public static final String SUCCESS = "success";
+  /**
+   * 1 on the LAST step of a training episode that a training aid made easier (the active T-maze's {@code
+   * hint}; see {@code TaskFamily#trainingAids}); absent otherwise.
+   */
+  public static final String AIDED = "aided";
 
   public static TimeStep first(Tensor observation) {
     return new TimeStep(StepType.FIRST, 0f, 1f, observation, Map.of());

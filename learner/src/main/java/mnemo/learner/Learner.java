@@ -160,7 +160,8 @@ public final class Learner implements AutoCloseable {
     this.actors = new ActorRegistry(Math.max(1, this.config.getEnvsPerActor()), maxEnvs);
     int capacity = options.queueCapacity() > 0 ? options.queueCapacity() : 2 * this.config.getBatchSize();
     this.intake = new UnrollIntake(actors,
-        new UnrollValidator(this.config.getUnrollLength(), envSpec, stateShapes, weights::version, maxEnvs),
+        new UnrollValidator(this.config.getUnrollLength(), envSpec, stateShapes, weights::version, maxEnvs)
+            .acceptingShorter(this.config.getEpisodeUnrolls()),
         capacity, metrics, weights::version, this::observeEpisodes);
     Checkpointer checkpointer = new Checkpointer(options.runDir(), options.checkpointInterval(), this::snapshot);
     this.loop = new UpdateLoop(step, this.config.getBatchSize(), this.config.getTotalFrames(), intake, weights,

@@ -93,7 +93,14 @@ final class UpdateLoop {
     try {
       while (!stopping && !finished) {
         intake.takeBatch(pending, batchSize);
-        if (pending.size() >= batchSize) {
+        int same = sameLength(pending);
+        if (same < pending.size()) {
+          // unrolls of another length (actors ending them at episode boundaries as the curriculum's ℓ
+          // moved): the ones before train as a smaller batch, the rest wait for theirs
+          List<DecodedUnroll> head = pending.subList(0, same);
+          update(new ArrayList<>(head));
+          head.clear();
+        } else if (pending.size() >= batchSize) {
           update(pending);
           pending.clear();
         }
@@ -110,6 +117,15 @@ final class UpdateLoop {
       }
       finish();
     }
+  }
+
+  /** How many of the first unrolls in {@code pending} have the first one's length T (a batch holds one T). */
+  private static int sameLength(List<DecodedUnroll> pending) {
+    int n = 0;
+    while (n < pending.size() && pending.get(n).unrollLength() == pending.get(0).unrollLength()) {
+      n++;
+    }
+    return n;
   }
 
   private void update(List<DecodedUnroll> unrolls) {

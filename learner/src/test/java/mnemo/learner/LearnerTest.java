@@ -52,6 +52,33 @@ class LearnerTest {
   }
 
   @Test
+  void unrollsOfTwoLengthsAreNeverStackedTogether() throws Exception {
+    // episode_unrolls: actors end unrolls at episode boundaries, so lengths T and T' = T − 2 arrive mixed.
+    // Sent T, T', T', T, T with B = 2: the lone T trains by itself when a T' follows it, then (T', T'), (T, T).
+    int t = TestLearners.T;
+    int n = TestLearners.N;
+    long frames = 3L * t * n + 2L * (t - 2) * n;
+    ExperimentConfig config = TestLearners.config(2, frames).toBuilder().setEpisodeUnrolls(true).build();
+    try (NDManager root = NDManager.newBaseManager(); LinearAgentModel model = TestLearners.model(root, config);
+        FakeActor full = new FakeActor(TestLearners.TASK, n, t, 1, List.of(new int[] {2}));
+        FakeActor shorter = new FakeActor(TestLearners.TASK, n, t - 2, 2, List.of(new int[] {2}))) {
+      Learner learner = Learner.create(config, model, TestLearners.envSpec(), Learner.Options.defaults());
+      learner.start();
+      String a = TestLearners.register(learner);
+      List<FakeActor> order = List.of(full, shorter, shorter, full, full);
+      for (int i = 0; i < order.size(); i++) { // one actor's sequence numbers, as a real actor sends them
+        Ack ack = learner.submit(order.get(i).next(a, 0).toBuilder().setSequence(i).build(), () -> false);
+        assertThat(ack.getAccepted()).as(ack.getMessage()).isTrue();
+      }
+      assertThat(learner.awaitFinished(Duration.ofSeconds(60))).isTrue();
+      assertThat(learner.failure()).isNull();
+      assertThat(learner.frames()).isEqualTo(frames);
+      assertThat(learner.updates()).isEqualTo(3);
+      learner.close();
+    }
+  }
+
+  @Test
   void aFailedTrainingThreadTellsActorsToRetryNotThatTrainingFinished() throws Exception {
     ExperimentConfig config = TestLearners.config(2, 1_000_000);
     try (NDManager root = NDManager.newBaseManager(); LinearAgentModel linear = TestLearners.model(root, config);

@@ -1,5 +1,11 @@
 package mnemo.cli.train;
 
+import java.util.Map;
+import java.util.Optional;
+import mnemo.envs.curriculum.VariableLength;
+import mnemo.envs.registry.TaskId;
+import mnemo.envs.registry.TaskRegistry;
+import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.config.ExperimentConfigs;
 import mnemo.proto.config.v1.ExperimentConfig;
 import picocli.CommandLine.Option;
@@ -81,6 +87,11 @@ public final class ExperimentOptions {
           + "(default: " + ExperimentConfigs.EXPLORATION_EPSILON + ", off; 1/E, about one per episode of E actions, "
           + "is a reasonable value).")
   Double explorationEpsilon;
+
+  @Option(names = "--exploring-starts", paramLabel = "P",
+      description = "Exploring starts: the share of training episodes whose first action is uniformly random, the "
+          + "rest following the policy (default: the task's; 0.25 for the active T-maze, 0 for every other task).")
+  Double exploringStarts;
 
   @Option(names = "--length-sampling", paramLabel = "MODE",
       description = "Memory length of the training episodes, for tasks with a memory-length parameter (the "
@@ -176,6 +187,7 @@ public final class ExperimentOptions {
     if (explorationEpsilon != null) {
       b.setExplorationEpsilon(explorationEpsilon);
     }
+    b.setExploringStarts(exploringStarts != null ? exploringStarts : taskExploringStarts(task));
     if (entropyCostFinal != null) {
       b.setEntropyCostFinal(entropyCostFinal);
     }
@@ -200,5 +212,29 @@ public final class ExperimentOptions {
     ExperimentConfig c = ExperimentConfigs.resolve(b.build(), maxEpisodeSteps, samplesLength);
     ExperimentConfigs.validate(c);
     return c;
+  }
+
+  /** The exploring starts a built-in task asks for (0 for a task the registry does not know). */
+  static double taskExploringStarts(String taskId) {
+    TaskId id = TaskId.parse(taskId);
+    TaskRegistry registry = BuiltinTasks.registry();
+    return registry.families().stream().anyMatch(f -> f.name().equals(id.family()))
+        ? registry.family(id.family()).exploringStarts(id) : 0;
+  }
+
+  /**
+   * The start-up line naming the training aids in-process training applies to {@code config}'s task
+   * (the active T-maze's hint), or empty when there are none or its episodes are played at L as given.
+   */
+  public static Optional<String> trainingAidsNote(ExperimentConfig config) {
+    if (config.getLengthSampling().isEmpty() || config.getLengthSampling().equals("fixed")) {
+      return Optional.empty();
+    }
+    Map<String, String> aids = VariableLength.trainingAids(BuiltinTasks.registry(), config.getTaskId());
+    if (aids.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of("training aids: training episodes play " + config.getTaskId() + " with " + aids
+        + " (the task's own aids; evaluation plays the task as given; set them in the task id to change them)");
   }
 }

@@ -167,6 +167,9 @@ public final class TrainCommand implements Callable<Integer> {
     System.out.println("mnemo train: " + (checkpoint != null ? "resuming " + resume + " at " + checkpoint.frames()
         + " frames" : "run folder " + runDir));
     System.out.println(RunFolder.toJson(config));
+    if (envServer == null) {
+      ExperimentOptions.trainingAidsNote(config).ifPresent(System.out::println);
+    }
 
     TransportSecurity security = transport.security();
     EnvSpec envSpec = probe(config.getTaskId(), security);

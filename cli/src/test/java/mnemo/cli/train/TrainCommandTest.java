@@ -1,6 +1,7 @@
 package mnemo.cli.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import mnemo.cli.CliRuns;
@@ -73,6 +74,31 @@ class TrainCommandTest {
     c = options("--env", "memory/tmaze:length=40", "--length-sampling", "fixed").toConfig(41, 40);
     assertThat(c.getLengthSampling()).isEqualTo("fixed");
     assertThat(c.getMemoryLength()).isZero();
+  }
+
+  @Test
+  void theDefaultsEndUnrollsAtEpisodesAndNameTheActiveTMazesTrainingAid() {
+    var c = options("--env", "memory/tmaze:length=50,mode=active").toConfig(53, 50);
+    assertThat(c.getEpisodeUnrolls()).isTrue();
+    assertThat(ExperimentOptions.trainingAidsNote(c)).hasValueSatisfying(n -> assertThat(n).contains("{hint=0.5}")
+        .contains("evaluation plays the task as given"));
+    // an explicit unroll keeps unrolls of T; an explicit hint is the user's task; fixed lengths play it as given
+    assertThat(options("--env", "memory/tmaze:length=50", "--unroll", "60").toConfig(51, 50).getEpisodeUnrolls())
+        .isFalse();
+    assertThat(ExperimentOptions.trainingAidsNote(
+        options("--env", "memory/tmaze:length=50,mode=active,hint=0").toConfig(53, 50))).isEmpty();
+    assertThat(ExperimentOptions.trainingAidsNote(options("--env", "memory/tmaze:length=50,mode=active",
+        "--length-sampling", "fixed").toConfig(53, 50))).isEmpty();
+    assertThat(ExperimentOptions.trainingAidsNote(options("--env", "memory/cue-recall:length=50").toConfig(51, 50)))
+        .isEmpty();
+    // exploring starts: the active T-maze asks for a quarter, other tasks for none; the flag wins
+    assertThat(c.getExploringStarts()).isEqualTo(0.25);
+    assertThat(options("--env", "memory/tmaze:length=50").toConfig(51, 50).getExploringStarts()).isZero();
+    assertThat(options("--env", "memory/cue-recall:length=5").toConfig(6, 5).getExploringStarts()).isZero();
+    assertThat(options("--env", "memory/tmaze:length=50,mode=active", "--exploring-starts", "0").toConfig(53, 50)
+        .getExploringStarts()).isZero();
+    assertThatThrownBy(() -> options("--env", "memory/tmaze:length=50", "--exploring-starts", "2").toConfig(51, 50))
+        .hasMessageContaining("exploring_starts");
   }
 
   private static ExperimentOptions options(String... args) {

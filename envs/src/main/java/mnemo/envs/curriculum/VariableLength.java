@@ -20,7 +20,8 @@ import mnemo.envs.registry.TaskRegistry;
  * A memory task whose memory length ℓ is chosen anew at each reset, up to the L its id gives: uniformly
  * from 1..L ({@link LengthSampling#UNIFORM}), or the length a curriculum sets ({@link
  * LengthSampling#CURRICULUM}, read from a supplier at each reset, clamped to 1..L). Each episode is the
- * task's own at length ℓ.
+ * task's own at length ℓ, with the family's training aids ({@link TaskFamily#trainingAids}) where the task
+ * id leaves them unset; an episode an aid made easier reports no ℓ, so the curriculum does not count it.
  *
  * <p>Why: a policy-gradient agent on a long T-maze learns "right" along the corridor from the lag
  * penalty long before it first reaches the junction, and then never turns there (docs/results-rl.md);
@@ -48,12 +49,41 @@ public final class VariableLength implements Environment, Oracle {
   private VariableLength(TaskFamily family, TaskId task, int maxLength, Environment atMax, LengthSampling sampling,
       IntSupplier curriculum) {
     this.family = family;
-    this.task = task;
+    this.task = trainingTask(family, task);
     this.maxLength = maxLength;
     this.sampling = sampling;
     this.curriculum = curriculum;
     this.spec = atMax.spec();
-    byLength.put(maxLength, atMax);
+    if (this.task.equals(task)) {
+      byLength.put(maxLength, atMax);
+    } else {
+      atMax.close(); // training plays the task with its aids: made at each length as needed
+    }
+  }
+
+  /**
+   * The task training episodes play: {@code task} with the family's training aids for the parameters it
+   * leaves unset ({@link TaskFamily#trainingAids}).
+   */
+  public static TaskId trainingTask(TaskFamily family, TaskId task) {
+    Map<String, String> params = new LinkedHashMap<>(task.params());
+    family.trainingAids().forEach(params::putIfAbsent);
+    return params.equals(task.params()) ? task : new TaskId(task.family(), params);
+  }
+
+  /**
+   * The aids training with a varying memory length applies to {@code taskId} (empty when none, or when
+   * its family has no memory parameter), for the start-up print.
+   */
+  public static Map<String, String> trainingAids(TaskRegistry registry, String taskId) {
+    TaskId id = TaskId.parse(taskId);
+    TaskFamily f = registry.family(id.family());
+    if (f.memoryParam() == null) {
+      return Map.of();
+    }
+    Map<String, String> aids = new LinkedHashMap<>(f.trainingAids());
+    aids.keySet().removeAll(id.params().keySet());
+    return aids;
   }
 
   /**
@@ -122,7 +152,9 @@ public final class VariableLength implements Environment, Oracle {
       return ts;
     }
     Map<String, Float> info = new HashMap<>(ts.info());
-    info.put(MEMORY_LENGTH, (float) length);
+    if (ts.info(TimeStep.AIDED) != 1f) { // an aided episode does not count towards the curriculum
+      info.put(MEMORY_LENGTH, (float) length);
+    }
     return new TimeStep(ts.type(), ts.reward(), ts.discount(), ts.observation(), Map.copyOf(info));
   }
 

@@ -42,6 +42,16 @@ import mnemo.envs.registry.TaskFamily;
  * is on the arm {@code y = goal_y}, else 0 ({@code success} 1 or 0). At every earlier step t (after t
  * actions) a penalty (default -1/L) when the agent lags the optimal schedule: {@code x < t - o}. So the
  * optimal return is 1, and a policy that never moves collects about -1.
+ *
+ * <p>Hint (active mode, a training aid): with probability {@code hint} an episode's first observation
+ * shows the cue too (as passive mode's does); everything else is the active episode, and its LAST step
+ * reports {@code aided}. Why: a policy-gradient agent on the active T-maze learns "never step back"
+ * before stepping back has ever paid, since the turn is not tied to the cue until the cue is seen, and
+ * then stops trying it (docs/results-rl.md). Hinted episodes tie the turn to the cue; from then on
+ * stepping back to see the cue is worth 1 against ½ for guessing. The step back must still be tried:
+ * the active T-maze asks the trainer for exploring starts (a quarter of the training episodes begin
+ * with a random action, then follow the policy), which try it in 1 episode in 16 and judge it by the
+ * policy's own way down the corridor.
  */
 public final class TMaze implements Environment, Oracle {
   public static final TaskFamily FAMILY = new TaskFamily(
@@ -50,8 +60,11 @@ public final class TMaze implements Environment, Oracle {
       List.of(new Param("length", "10", "L, corridor length from the start to the junction (Ni et al.: passive 50..1500, active 20..500)"),
           new Param("mode", "passive", "passive: start on the cue; active: the cue is one step behind the start"),
           new Param("obs", "ni", "observation: ni ([0, ±1] cue, [0, 0] corridor, [1, y] junction) or bakker (3 bits)"),
+          new Param("hint", "0", "active mode: the share of episodes whose first observation also shows the cue "
+              + "(training uses 0.5 unless set: a training aid; evaluation plays the task as given)"),
           new Param("penalty", "auto", "reward each step the agent lags the optimal schedule; auto = -1/L")),
-      TMaze::new).withMemoryParam("length");
+      TMaze::new).withMemoryParam("length").withTrainingAid("hint", "0.5")
+      .withExploringStarts(p -> p.getChoice("mode", "passive", "active").equals("active") ? 0.25 : 0);
 
   public static final int RIGHT = 0;
   public static final int UP = 1;
@@ -65,6 +78,8 @@ public final class TMaze implements Environment, Oracle {
   private final boolean bakker;
   private final float penalty;
   private final int episodeLength;
+  private final double hintShare;
+  private boolean hinted;
   private final EnvSpec spec;
 
   private int x;
@@ -78,6 +93,7 @@ public final class TMaze implements Environment, Oracle {
     this.length = p.getInt("length", 1, 1_000_000);
     this.oracleLength = p.getChoice("mode", "passive", "active").equals("active") ? 1 : 0;
     this.bakker = p.getChoice("obs", "ni", "bakker").equals("bakker");
+    this.hintShare = p.getDouble("hint", 0, 1);
     String pen = p.getString("penalty");
     if (pen.equals("auto")) {
       this.penalty = -1f / length; // Ni et al.: sum over the T steps of -1/T = -1
@@ -106,7 +122,9 @@ public final class TMaze implements Environment, Oracle {
 
   @Override
   public TimeStep reset(long seed) {
-    goalY = new SplittableRandom(seed).nextBoolean() ? 1 : -1;
+    SplittableRandom rng = new SplittableRandom(seed);
+    goalY = rng.nextBoolean() ? 1 : -1;
+    hinted = oracleLength > 0 && hintShare > 0 && rng.nextDouble() < hintShare;
     x = oracleLength;
     y = 0;
     t = 0;
@@ -129,7 +147,9 @@ public final class TMaze implements Environment, Oracle {
     if (t >= episodeLength) {
       done = true;
       boolean success = y == goalY;
-      return TimeStep.terminal(success ? 1f : 0f, obs, Map.of(TimeStep.SUCCESS, success ? 1f : 0f));
+      return TimeStep.terminal(success ? 1f : 0f, obs, hinted
+          ? Map.of(TimeStep.SUCCESS, success ? 1f : 0f, TimeStep.AIDED, 1f)
+          : Map.of(TimeStep.SUCCESS, success ? 1f : 0f));
     }
     // The lag penalty: behind the optimal schedule x = t - o.
     return TimeStep.mid(x < t - oracleLength ? penalty : 0f, obs);
@@ -142,7 +162,9 @@ public final class TMaze implements Environment, Oracle {
 
   private Tensor observe() {
     int cue = 0;
-    if (x == 0 && !cueSeen) {
+    if (hinted && t == 0) {
+      cue = goalY; // a hinted episode's start shows the cue too
+    } else if (x == 0 && !cueSeen) {
       cue = goalY; // the cue shows only on the first visit of the cue cell
       cueSeen = true;
     }

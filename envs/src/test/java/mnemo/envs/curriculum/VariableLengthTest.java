@@ -137,6 +137,39 @@ class VariableLengthTest {
   }
 
   @Test
+  void trainingPlaysTheActiveTMazeWithItsHintAndAidedEpisodesReportNoLength() {
+    assertThat(VariableLength.trainingAids(REGISTRY, "memory/tmaze:length=6,mode=active")).containsEntry("hint", "0.5");
+    assertThat(VariableLength.trainingAids(REGISTRY, "memory/tmaze:length=6,mode=active,hint=0")).isEmpty();
+    assertThat(VariableLength.trainingAids(REGISTRY, "memory/cue-recall:length=6")).isEmpty();
+    VariableLength env = (VariableLength) VariableLength.open(REGISTRY, "memory/tmaze:length=6,mode=active",
+        LengthSampling.CURRICULUM, () -> 4);
+    int aided = 0;
+    for (long seed = 0; seed < 200; seed++) {
+      List<TimeStep> steps = play(env, seed, true);
+      TimeStep last = steps.get(steps.size() - 1);
+      assertThat(steps).hasSize(4 + 3 + 1); // the active episode at ℓ = 4, hinted or not
+      assertThat(last.info(TimeStep.SUCCESS)).isEqualTo(1f);
+      if (last.info(TimeStep.AIDED) == 1f) {
+        aided++;
+        assertThat(steps.get(0).observation().floats()[1]).isNotZero(); // the hint
+        assertThat(last.info(VariableLength.MEMORY_LENGTH)).isNaN(); // not counted by the curriculum
+      } else {
+        assertThat(steps.get(0).observation().floats()).containsExactly(0f, 0f);
+        assertThat(last.info(VariableLength.MEMORY_LENGTH)).isEqualTo(4f);
+      }
+    }
+    assertThat(aided).isBetween(75, 125);
+    // set explicitly, the task id wins: hint=0 trains on active episodes only
+    Environment plain = VariableLength.open(REGISTRY, "memory/tmaze:length=6,mode=active,hint=0",
+        LengthSampling.CURRICULUM, () -> 4);
+    for (long seed = 0; seed < 50; seed++) {
+      List<TimeStep> steps = play(plain, seed, true);
+      assertThat(steps.get(steps.size() - 1).info(TimeStep.AIDED)).isNaN();
+    }
+    assertThatThrownBy(() -> TMaze.FAMILY.withTrainingAid("nonsense", "1")).hasMessageContaining("not a parameter");
+  }
+
+  @Test
   void fixedSamplingAndTasksWithoutAMemoryParameterAreTheTaskItself() {
     assertThat(VariableLength.open(REGISTRY, "memory/tmaze:length=9", LengthSampling.FIXED, () -> 3))
         .isInstanceOf(TMaze.class);

@@ -35,6 +35,10 @@ class TMazeTest {
     return steps;
   }
 
+  private static TimeStep last(List<TimeStep> steps) {
+    return steps.get(steps.size() - 1);
+  }
+
   private static int goal(List<TimeStep> steps) {
     return (int) steps.get(0).observation().floats()[1];
   }
@@ -104,6 +108,35 @@ class TMazeTest {
       assertThat(ret).isEqualTo(1.0);
       assertThat(ts.info(TimeStep.SUCCESS)).isEqualTo(1f);
     }
+  }
+
+  @Test
+  void aHintedActiveEpisodeDiffersOnlyInItsFirstObservationAndSaysItWasAided() {
+    TMaze plain = make("length=4,mode=active");
+    TMaze always = make("length=4,mode=active,hint=1");
+    IntUnaryOperator wander = t -> new int[] {LEFT, RIGHT, UP, RIGHT, RIGHT, DOWN, RIGHT}[t];
+    for (long seed = 0; seed < 20; seed++) {
+      List<TimeStep> a = episode(plain, seed, wander);
+      List<TimeStep> b = episode(always, seed, wander);
+      assertThat(b).hasSameSizeAs(a);
+      int goal = (int) a.get(1).observation().floats()[1]; // seen on stepping back
+      assertThat(a.get(0).observation().floats()).containsExactly(0f, 0f);
+      assertThat(b.get(0).observation().floats()).containsExactly(0f, goal);
+      for (int t = 1; t < a.size(); t++) {
+        assertThat(b.get(t).observation().floats()).as("step %d", t).isEqualTo(a.get(t).observation().floats());
+        assertThat(b.get(t).reward()).isEqualTo(a.get(t).reward());
+      }
+      assertThat(b.get(b.size() - 1).info(TimeStep.AIDED)).isEqualTo(1f);
+      assertThat(a.get(a.size() - 1).info(TimeStep.AIDED)).isNaN();
+    }
+    // a share: about half of the episodes; none in passive mode, where the start shows the cue anyway
+    TMaze half = make("length=4,mode=active,hint=0.5");
+    long aided = java.util.stream.LongStream.range(0, 400)
+        .filter(seed -> !Float.isNaN(last(episode(half, seed, t -> RIGHT)).info(TimeStep.AIDED))).count();
+    assertThat(aided).isBetween(160L, 240L);
+    TMaze passive = make("length=4,hint=1");
+    assertThat(last(episode(passive, 3, t -> RIGHT)).info(TimeStep.AIDED)).isNaN();
+    assertThatThrownBy(() -> make("hint=1.5")).hasMessageContaining("hint");
   }
 
   @Test

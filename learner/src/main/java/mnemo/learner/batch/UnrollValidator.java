@@ -37,6 +37,7 @@ public final class UnrollValidator {
   private final UnrollLimits limits;
   private final double low;
   private final double high;
+  private boolean shorterAccepted;
 
   /**
    * @param unrollLength T
@@ -89,6 +90,15 @@ public final class UnrollValidator {
     return Double.isFinite(range) ? 1e-3 * Math.max(1, range) : 0;
   }
 
+  /**
+   * Also accepts unrolls shorter than T (1 ≤ unroll_length &lt; T): the experiment's actors end an unroll
+   * early at an episode boundary ({@code episode_unrolls}). Returns this validator.
+   */
+  public UnrollValidator acceptingShorter(boolean accepted) {
+    this.shorterAccepted = accepted;
+    return this;
+  }
+
   /** The byte sizes this experiment's unrolls may have. */
   public UnrollLimits limits() {
     return limits;
@@ -105,9 +115,10 @@ public final class UnrollValidator {
   }
 
   private DecodedUnroll decode(Unroll u) throws InvalidUnrollException {
-    int T = unrollLength;
-    if (u.getUnrollLength() != T) {
-      throw new InvalidUnrollException("unroll_length is " + u.getUnrollLength() + ", the experiment's T is " + T);
+    int T = u.getUnrollLength();
+    if (T != unrollLength && !(shorterAccepted && T >= 1 && T < unrollLength)) {
+      throw new InvalidUnrollException("unroll_length is " + T + ", the experiment's T is " + unrollLength
+          + (shorterAccepted ? " (or shorter, down to 1)" : ""));
     }
     int N = u.getNumEnvs();
     if (N < 1 || N > limits.maxEnvs()) {

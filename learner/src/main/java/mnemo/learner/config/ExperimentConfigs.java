@@ -116,7 +116,10 @@ public final class ExperimentConfigs {
    */
   public static ExperimentConfig resolve(ExperimentConfig config, int maxEpisodeSteps, boolean memoryTask) {
     if (config.getUnrollLength() == 0) {
-      config = config.toBuilder().setUnrollLength(episodeUnroll(maxEpisodeSteps, memoryTask)).build();
+      int t = episodeUnroll(maxEpisodeSteps, memoryTask);
+      // with the curriculum, one episode at ℓ per unroll (actors end each at the episode's end)
+      boolean episodes = memoryTask && t == maxEpisodeSteps + 1 && "curriculum".equals(config.getLengthSampling());
+      config = config.toBuilder().setUnrollLength(t).setEpisodeUnrolls(episodes).build();
     }
     return resolve(config);
   }
@@ -258,6 +261,9 @@ public final class ExperimentConfigs {
     }
     if (!List.of("", "fixed", "uniform", "curriculum").contains(c.getLengthSampling())) {
       errors.add("length_sampling must be fixed, uniform or curriculum, got '" + c.getLengthSampling() + "'");
+    }
+    if (!(c.getExploringStarts() >= 0 && c.getExploringStarts() <= 1)) {
+      errors.add("exploring_starts must be in [0, 1], got " + c.getExploringStarts());
     }
     if (c.getLengthSampling().equals("curriculum") && c.getMemoryLength() < 1) {
       errors.add("length_sampling curriculum needs memory_length >= 1 (the task's L), got " + c.getMemoryLength());

@@ -84,6 +84,26 @@ class UnrollValidatorTest {
   }
 
   @Test
+  void shorterUnrollsPassOnlyWhenTheExperimentEndsUnrollsAtEpisodes() throws Exception {
+    Unroll shorter;
+    try (FakeActor actor = new FakeActor(TASK, N, 3, 1, STATE)) {
+      shorter = actor.next("a", 0);
+    }
+    assertThatThrownBy(() -> validator.validate(shorter)).isInstanceOf(InvalidUnrollException.class)
+        .hasMessageContaining("unroll_length is 3, the experiment's T is 5");
+    UnrollValidator episodes = new UnrollValidator(T, ProtoCodec.toProto(spec), STATE, () -> 7).acceptingShorter(true);
+    DecodedUnroll d = episodes.validate(shorter);
+    assertThat(d.unrollLength()).isEqualTo(3);
+    assertThat(d.frames()).isEqualTo(3L * N);
+    assertThat(episodes.validate(valid()).unrollLength()).isEqualTo(T);
+    Unroll longer = valid().toBuilder().setUnrollLength(T + 1).build();
+    assertThatThrownBy(() -> episodes.validate(longer)).isInstanceOf(InvalidUnrollException.class)
+        .hasMessageContaining("(or shorter, down to 1)");
+    Unroll zero = shorter.toBuilder().setUnrollLength(0).build();
+    assertThatThrownBy(() -> episodes.validate(zero)).isInstanceOf(InvalidUnrollException.class);
+  }
+
+  @Test
   void rejectsAWeightVersionTheLearnerNeverPublished() {
     rejected(b -> b.setWeightVersion(8), "weight_version");
     rejected(b -> b.setWeightVersion(-1), "weight_version");

@@ -36,6 +36,24 @@ class ExperimentConfigsTest {
   }
 
   @Test
+  void withTheCurriculumAndADefaultUnrollActorsEndEachUnrollWithItsEpisode() {
+    ExperimentConfig curriculum = task("memory/tmaze:length=100").toBuilder().setLengthSampling("curriculum")
+        .setMemoryLength(100).build();
+    ExperimentConfig c = ExperimentConfigs.resolve(curriculum, 101, true);
+    assertThat(c.getUnrollLength()).isEqualTo(102);
+    assertThat(c.getEpisodeUnrolls()).isTrue();
+    // not with an explicit unroll, fixed or uniform lengths, or episodes too long for one unroll
+    assertThat(ExperimentConfigs.resolve(curriculum.toBuilder().setUnrollLength(30).build(), 101, true)
+        .getEpisodeUnrolls()).isFalse();
+    assertThat(ExperimentConfigs.resolve(curriculum.toBuilder().setLengthSampling("fixed").build(), 101, true)
+        .getEpisodeUnrolls()).isFalse();
+    assertThat(ExperimentConfigs.resolve(curriculum.toBuilder().setLengthSampling("uniform").build(), 101, true)
+        .getEpisodeUnrolls()).isFalse();
+    assertThat(ExperimentConfigs.resolve(curriculum, 5000, true).getEpisodeUnrolls()).isFalse();
+    assertThat(ExperimentConfigs.resolve(task("minigrid/memory:size=7"), 245, false).getEpisodeUnrolls()).isFalse();
+  }
+
+  @Test
   void anUnrollShorterThanAnEpisodeIsWarnedAbout() {
     assertThat(ExperimentConfigs.unrollWarning(10, 31, "memory/tmaze:length=30", true)).hasValueSatisfying(w ->
         assertThat(w).contains("T=10").contains("31 steps").contains("T=32"));
