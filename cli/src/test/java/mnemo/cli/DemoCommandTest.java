@@ -40,7 +40,7 @@ class DemoCommandTest {
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0).getFileName().toString()).matches("demo-\\d{8}-\\d{6}");
     Path gif = runs.get(0).resolve("rollout.gif");
-    assertThat(out).contains("random agent on " + "memory/tmaze:length=8")
+    assertThat(out).contains("random agent on " + "memory/tmaze:hint=0,length=8")
         .contains("episode 1  step 0  action -").contains("episode 1  step 2").doesNotContain("episode 1  step 3  action")
         .contains("3 episodes (3 finished)").contains(gif.toAbsolutePath().toString());
     try (ImageInputStream in = ImageIO.createImageInputStream(gif.toFile())) {

@@ -119,13 +119,13 @@ class EnvsCommandsTest {
       System.setOut(oldOut);
     }
     String md = Files.readString(dir.resolve("envs.md"));
-    assertThat(md).contains("| `memory/tmaze` | `length=10,mode=passive,obs=ni,penalty=auto` | 11 |");
-    assertThat(md).contains("|  | `length=100,mode=active,obs=ni,penalty=auto` | 103 |");
+    assertThat(md).contains("| `memory/tmaze` | `hint=0,length=10,mode=passive,obs=ni,penalty=auto` | 11 |");
+    assertThat(md).contains("|  | `hint=0,length=100,mode=active,obs=ni,penalty=auto` | 103 |");
     assertThat(md).contains("| `memory/cue-recall` | `bits=1,length=10` | 11 |");
-    assertThat(md).contains("| `later/task` | `length=3,mode=passive,obs=ni,penalty=auto` | 4 |");
+    assertThat(md).contains("| `later/task` | `hint=0,length=3,mode=passive,obs=ni,penalty=auto` | 4 |");
     // the oracle always wins the T-maze and cue recall
-    assertThat(md).containsPattern("`length=10,mode=passive,obs=ni,penalty=auto` \\| 11 \\| [−0-9.]+ \\| \\d+ % \\| 1\\.000 \\| 100 % \\|");
-    assertThat(md).contains("![oracle episode of memory/tmaze:length=10,mode=passive,obs=ni,penalty=auto](img/memory-tmaze.gif)");
+    assertThat(md).containsPattern("`hint=0,length=10,mode=passive,obs=ni,penalty=auto` \\| 11 \\| [−0-9.]+ \\| \\d+ % \\| 1\\.000 \\| 100 % \\|");
+    assertThat(md).contains("![oracle episode of memory/tmaze:hint=0,length=10,mode=passive,obs=ni,penalty=auto](img/memory-tmaze.gif)");
     assertThat(md).contains("## Memory tasks\n\nNotes here.");
     assertThat(gifFrames(dir.resolve("img/memory-tmaze.gif"))).isEqualTo(12);
     assertThat(gifFrames(dir.resolve("img/later-task.gif"))).isEqualTo(5);

@@ -214,12 +214,19 @@ public final class ExperimentOptions {
     return c;
   }
 
-  /** The exploring starts a built-in task asks for (0 for a task the registry does not know). */
+  /**
+   * The exploring starts a built-in task asks for (0 for a task the registry does not know, such as one an
+   * environment server serves under its own name).
+   */
   static double taskExploringStarts(String taskId) {
-    TaskId id = TaskId.parse(taskId);
+    int colon = taskId.indexOf(':');
+    String family = colon < 0 ? taskId : taskId.substring(0, colon);
     TaskRegistry registry = BuiltinTasks.registry();
-    return registry.families().stream().anyMatch(f -> f.name().equals(id.family()))
-        ? registry.family(id.family()).exploringStarts(id) : 0;
+    if (registry.families().stream().noneMatch(f -> f.name().equals(family))) {
+      return 0;
+    }
+    TaskId id = TaskId.parse(taskId);
+    return registry.family(id.family()).exploringStarts(id);
   }
 
   /**
