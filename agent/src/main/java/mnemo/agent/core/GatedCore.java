@@ -379,8 +379,8 @@ abstract class GatedCore implements RecurrentCore {
     }
   }
 
-  /** Moves arrays (nulls skipped) out of the current scope into {@code m}. */
-  private static void own(NDManager m, NDArray... arrays) {
+  /** Moves arrays (nulls skipped) out of the current scope into {@code m} (also for {@link JavaUnroll}). */
+  static void own(NDManager m, NDArray... arrays) {
     for (NDArray a : arrays) {
       if (a != null) {
         a.attach(m);

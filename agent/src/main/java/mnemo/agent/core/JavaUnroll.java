@@ -183,8 +183,8 @@ final class JavaUnroll {
       for (int k = 0; k < state.size(); k++) {
         stateRefs[k] = state.get(k).reshape(-1);
       }
-      own(tape, inputsRef);
-      own(tape, stateRefs);
+      GatedCore.own(tape, inputsRef);
+      GatedCore.own(tape, stateRefs);
       JavaCell.Forward f;
       Prepared p;
       NDArray x;
@@ -194,7 +194,7 @@ final class JavaUnroll {
         try (NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
           x = inputs.reshape(n, core.inputSize);
-          own(tape, x);
+          GatedCore.own(tape, x);
           p = Prepared.of(core, cell, x, t);
           f = cell.forward(p.xp, p.weights, state.get(0).toFloatArray(), cell.lstm() ? state.get(1).toFloatArray() : null,
               keeps(resets), t, b, true);
@@ -204,8 +204,8 @@ final class JavaUnroll {
         if (f.c() != null) {
           finalLeaves.add(tape.create(f.c(), new Shape((long) b * h)));
         }
-        own(tape, outputsLeaf);
-        own(tape, finalLeaves.toArray(new NDArray[0]));
+        GatedCore.own(tape, outputsLeaf);
+        GatedCore.own(tape, finalLeaves.toArray(new NDArray[0]));
       }
       outputsLeaf.setRequiresGradient(true);
       NDArray outputs = outputsLeaf.reshape(t, b, h);
@@ -227,13 +227,6 @@ final class JavaUnroll {
     }
   }
 
-  /** Moves arrays out of the current scope into {@code m}. */
-  private static void own(NDManager m, NDArray... arrays) {
-    for (NDArray a : arrays) {
-      a.attach(m);
-      NDScope.unregister(a);
-    }
-  }
 
   /** The backward of one training unroll (see the class comment); {@code manager} owns what it keeps. */
   private static final class Completion implements Autograd.Completion {
