@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +11,7 @@ import mnemo.agent.Autograd;
 
 /**
  * The hand-derived backward through time of a {@link GatedCore} unroll: what the forward kept (the
- * tape), the per-step loop, and the pass that hands the weights' and inputs' gradients to autograd.
+ * tape) and the per-step loop; {@link HandBackCompletion} hands the gradients to autograd.
  *
  * <p>Why: at small H an unroll's cost is libtorch's per-operation overhead, and autograd pays it twice
  * per forward op (a node, then its backward, often several ops). Here the forward runs without autograd
@@ -42,7 +41,7 @@ import mnemo.agent.Autograd;
  * scaled rows, folded biases); one more backward of Σ W'⊙∂L/∂W' + Σ X⊙∂L/∂X (+ the initial state's)
  * with W' rebuilt under autograd takes them to the parameters and into whatever produced X.
  */
-final class GatedBackward implements Autograd.Completion {
+final class GatedBackward extends HandBackCompletion {
 
   /**
    * What the backward needs from a cell family, over all N rows (see the class comment).
@@ -72,9 +71,6 @@ final class GatedBackward implements Autograd.Completion {
    */
   record Sequence(NDArray x, NDArray xp, NDArray projection, NDArray hPrev, NDArray cPrev, NDArray c) {}
 
-  private final GatedCore core;
-  private final NDManager manager;
-  private final int t;
   private final long b;
   private final Sequence seq;
   /** [B, 1] per step, or null: 1 − reset. */
@@ -83,68 +79,16 @@ final class GatedBackward implements Autograd.Completion {
   /** Leaves: outputs [T·B·H] and each final state array [B·H]. */
   private final NDArray outputsLeaf;
   private final NDList finalLeaves;
-  /** Views of the inputs [N, I] and initial state arrays [B·H], made with autograd on (carrying their graphs, if any). */
-  private final NDArray inputsRef;
-  private final NDArray[] stateRefs;
-  private boolean done;
 
   GatedBackward(GatedCore core, NDManager manager, int t, long b, Sequence seq, NDList keeps, boolean[] reset,
       NDArray outputsLeaf, NDList finalLeaves, NDArray inputsRef, NDArray[] stateRefs) {
-    this.core = core;
-    this.manager = manager;
-    this.t = t;
+    super(core, manager, t, inputsRef, stateRefs);
     this.b = b;
     this.seq = seq;
     this.keeps = keeps;
     this.reset = reset;
     this.outputsLeaf = outputsLeaf;
     this.finalLeaves = finalLeaves;
-    this.inputsRef = inputsRef;
-    this.stateRefs = stateRefs;
-  }
-
-  @Override
-  public void complete() {
-    if (done) {
-      throw new IllegalStateException("completion ran twice");
-    }
-    done = true;
-    try {
-      handBack(core, t, this::run, inputsRef, stateRefs);
-    } finally {
-      manager.close();
-    }
-  }
-
-  /**
-   * Runs {@code pass} without autograd, then one backward of Σ W' ⊙ ∂L/∂W' + Σ X ⊙ ∂L/∂X + Σ s₀ ⊙ ∂L/∂s₀ (W'
-   * rebuilt under autograd) hands its gradients to the parameters and into whatever produced X and s₀. Every
-   * intermediate (some land in the weights' manager, as results of their first operand) dies with a scope.
-   * Shared with {@link JavaUnroll}.
-   */
-  static void handBack(GatedCore core, int t, java.util.function.Supplier<Gradients> pass, NDArray inputsRef,
-      NDArray[] stateRefs) {
-    try (NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      NDArray injection = null;
-      try (Autograd.Paused noGraph = Autograd.pause()) {
-        Gradients g = pass.get();
-        if (g != null) {
-          try (Autograd.Paused graph = Autograd.resume()) {
-            injection = g.injection(core, t, inputsRef, stateRefs);
-          }
-        }
-      }
-      if (injection != null) {
-        Autograd.backwardFrom(injection);
-      }
-    }
-  }
-
-  @Override
-  public void discard() {
-    done = true;
-    manager.close();
   }
 
   /**
@@ -188,7 +132,8 @@ final class GatedBackward implements Autograd.Completion {
   }
 
   /** The loop and the GEMMs; null when no backward reached the outputs. */
-  private Gradients run() {
+  @Override
+  Gradients pass() {
     NDArray dOut = Autograd.gradientOrNull(outputsLeaf);
     NDArray[] dFinal = new NDArray[finalLeaves.size()];
     boolean any = dOut != null;

@@ -16,7 +16,7 @@ import mnemo.agent.Autograd;
  * <p>Training: the outputs and final state enter the graph as leaves (as with {@code backward=manual}); after
  * the loss's backward, {@link Autograd#backward} runs this unroll's completion: {@link JavaCell#backward}
  * through time from the leaves' gradients, then ∂L/∂W_ih', ∂L/∂W_hh', ∂L/∂X as one libtorch GEMM each, handed
- * to autograd by {@link GatedBackward#handBack}, so the torso, the parameters and the initial state get their
+ * to autograd by {@link HandBackCompletion}, so the torso, the parameters and the initial state get their
  * gradients.
  */
 final class JavaUnroll {
@@ -229,11 +229,8 @@ final class JavaUnroll {
 
 
   /** The backward of one training unroll (see the class comment); {@code manager} owns what it keeps. */
-  private static final class Completion implements Autograd.Completion {
-    private final GatedCore core;
+  private static final class Completion extends HandBackCompletion {
     private final JavaCell cell;
-    private final NDManager manager;
-    private final int t;
     private final int b;
     private final JavaCell.Tape tape;
     private final JavaCell.Weights weights;
@@ -242,49 +239,23 @@ final class JavaUnroll {
     /** Leaves: outputs [T·B·H] and each final state array [B·H]. */
     private final NDArray outputsLeaf;
     private final NDList finalLeaves;
-    /** Views of the inputs [N, I] and initial state arrays [B·H], made with autograd on. */
-    private final NDArray inputsRef;
-    private final NDArray[] stateRefs;
-    private boolean done;
 
     Completion(GatedCore core, JavaCell cell, NDManager manager, int t, int b, JavaCell.Tape tape,
         JavaCell.Weights weights, NDArray x, NDArray outputsLeaf, NDList finalLeaves, NDArray inputsRef,
         NDArray[] stateRefs) {
-      this.core = core;
+      super(core, manager, t, inputsRef, stateRefs);
       this.cell = cell;
-      this.manager = manager;
-      this.t = t;
       this.b = b;
       this.tape = tape;
       this.weights = weights;
       this.x = x;
       this.outputsLeaf = outputsLeaf;
       this.finalLeaves = finalLeaves;
-      this.inputsRef = inputsRef;
-      this.stateRefs = stateRefs;
-    }
-
-    @Override
-    public void complete() {
-      if (done) {
-        throw new IllegalStateException("completion ran twice");
-      }
-      done = true;
-      try {
-        GatedBackward.handBack(core, t, this::run, inputsRef, stateRefs);
-      } finally {
-        manager.close();
-      }
-    }
-
-    @Override
-    public void discard() {
-      done = true;
-      manager.close();
     }
 
     /** The Java backward through time, then the GEMMs; null when no backward reached the leaves. */
-    private GatedBackward.Gradients run() {
+    @Override
+    GatedBackward.Gradients pass() {
       float[] dOut = gradient(outputsLeaf);
       float[] dh = gradient(finalLeaves.get(0));
       float[] dc = finalLeaves.size() > 1 ? gradient(finalLeaves.get(1)) : null;
