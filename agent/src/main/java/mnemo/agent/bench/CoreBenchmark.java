@@ -97,54 +97,13 @@ public final class CoreBenchmark {
   public record BackwardTiming(String core, int t, int b, int i, int h, double manualMs, double autogradMs,
       double fusedMs, double manualCpuMs, double autogradCpuMs, double fusedCpuMs) {}
 
-  /** See {@link BackwardTiming}. */
+  /** See {@link BackwardTiming}: {@link #compare} of the two backward passes (impl=torch: libtorch's two). */
   public static BackwardTiming backwards(String coreSpec, int t, int b, int in, int h, int warmup, int iters) {
-    CoreSpec spec = CoreSpec.parse(coreSpec).withHidden(h);
-    try (NDManager m = NDManager.newBaseManager()) {
-      // impl=torch: these are libtorch's two backward passes
-      RecurrentCore manual = RecurrentCores.create(spec.withBackward(CoreSpec.Backward.MANUAL).withImpl(CoreSpec.Impl.TORCH),
-          in, m, 1);
-      RecurrentCore autograd = RecurrentCores.withBackward(manual, CoreSpec.Backward.AUTOGRAD);
-      LSTM fused = LSTM.builder().setStateSize(h).setNumLayers(1).optReturnState(false).optBatchFirst(false).build();
-      fused.setInitializer(new XavierInitializer(), ai.djl.nn.Parameter.Type.WEIGHT);
-      fused.initialize(m, DataType.FLOAT32, new Shape(t, b, in));
-      ParameterStore ps = new ParameterStore(m, false);
-      List<List<Double>> ms = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-      List<List<Double>> cpu = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-      java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
-      for (int k = 0; k < warmup + iters; k++) {
-        boolean record = k >= warmup;
-        int kk = k;
-        for (int which = 0; which < 3; which++) {
-          // rotate the order so that none always runs first
-          int w = (which + kk) % 3;
-          RecurrentCore core = w == 0 ? manual : autograd;
-          long cpu0 = bean.getCurrentThreadCpuTime();
-          time(() -> {
-            try (NDManager sm = m.newSubManager()) {
-              NDArray x = sm.randomNormal(new Shape(t, b, in));
-              try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray out = w == 2 ? fused.forward(ps, new NDList(x), true).head()
-                    : core.unroll(x, null, core.initialState(sm, b)).outputs();
-                Autograd.backward(gc, out.sum());
-              }
-            }
-            if (w == 2) {
-              fused.getParameters().values().forEach(p -> Autograd.zeroGradient(p.getArray()));
-            } else {
-              Autograd.zeroGradients(core.parameters());
-            }
-          }, v -> {
-            if (record) {
-              ms.get(w).add(v);
-              cpu.get(w).add((bean.getCurrentThreadCpuTime() - cpu0) / 1e6);
-            }
-          });
-        }
-      }
-      return new BackwardTiming(spec.name(), t, b, in, h, median(ms.get(0)), median(ms.get(1)), median(ms.get(2)),
-          median(cpu.get(0)), median(cpu.get(1)), median(cpu.get(2)));
-    }
+    CoreSpec spec = CoreSpec.parse(coreSpec).withHidden(h).withImpl(CoreSpec.Impl.TORCH);
+    Comparison c = compare(List.of(spec.withBackward(CoreSpec.Backward.MANUAL), spec.withBackward(CoreSpec.Backward.AUTOGRAD)),
+        List.of("backward=manual", "backward=autograd"), t, b, in, warmup, iters);
+    return new BackwardTiming(spec.name(), t, b, in, h, c.ms()[0], c.ms()[1], c.fusedMs(), c.cpuMs()[0], c.cpuMs()[1],
+        c.fusedCpuMs());
   }
 
   /**
@@ -159,13 +118,20 @@ public final class CoreBenchmark {
 
   /** See {@link Comparison}; each variant is parsed and given hidden size {@code h}. */
   public static Comparison compare(List<String> variants, int t, int b, int in, int h, int warmup, int iters) {
+    return compare(variants.stream().map(v -> CoreSpec.parse(v).withHidden(h)).toList(), variants, t, b, in, warmup,
+        iters);
+  }
+
+  /** See {@link Comparison}: {@code specs} (one core's, of one hidden size) labelled {@code labels}. */
+  private static Comparison compare(List<CoreSpec> specs, List<String> labels, int t, int b, int in, int warmup,
+      int iters) {
+    int h = specs.get(0).hidden();
     try (NDManager m = NDManager.newBaseManager()) {
       List<RecurrentCore> cores = new ArrayList<>();
-      RecurrentCore first = RecurrentCores.create(CoreSpec.parse(variants.get(0)).withHidden(h), in, m, 1);
-      for (String v : variants) {
-        CoreSpec spec = CoreSpec.parse(v).withHidden(h);
+      RecurrentCore first = RecurrentCores.create(specs.get(0), in, m, 1);
+      for (CoreSpec spec : specs) {
         if (!spec.name().equals(first.spec().name())) {
-          throw new IllegalArgumentException("variants of one core expected, got " + variants);
+          throw new IllegalArgumentException("variants of one core expected, got " + labels);
         }
         cores.add(RecurrentCores.withSpec(first, spec));
       }
@@ -215,7 +181,7 @@ public final class CoreBenchmark {
         wall[k] = median(ms.get(k));
         cpus[k] = median(cpu.get(k));
       }
-      return new Comparison(variants, t, b, in, h, wall, cpus, median(ms.get(n - 1)), median(cpu.get(n - 1)));
+      return new Comparison(labels, t, b, in, h, wall, cpus, median(ms.get(n - 1)), median(cpu.get(n - 1)));
     }
   }
 
