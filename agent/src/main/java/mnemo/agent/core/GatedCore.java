@@ -359,19 +359,11 @@ abstract class GatedCore implements RecurrentCore {
           own(tape, keeps.toArray(new NDArray[0]));
         }
       }
-      outputsLeaf.setRequiresGradient(true);
-      NDArray outputs = outputsLeaf.reshape(t, b, hidden);
-      NDList fin = new NDList(finalLeaves.size());
-      for (NDArray leaf : finalLeaves) {
-        leaf.setRequiresGradient(true);
-        fin.add(leaf.reshape(b, hidden));
-      }
-      outputs.attach(out);
-      fin.attach(out);
+      CoreOutput result = HandBackCompletion.outputsOf(outputsLeaf, finalLeaves, t, b, hidden, out);
       Autograd.addCompletion(new GatedBackward(this, tape, t, b, seq, keeps, anyReset, outputsLeaf, finalLeaves,
           inputsRef, stateRefs));
       registered = true;
-      return new CoreOutput(outputs, fin);
+      return result;
     } finally {
       if (!registered) {
         tape.close();

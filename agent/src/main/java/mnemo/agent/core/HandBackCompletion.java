@@ -1,6 +1,7 @@
 package mnemo.agent.core;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import mnemo.agent.Autograd;
@@ -27,6 +28,24 @@ abstract class HandBackCompletion implements Autograd.Completion {
     this.t = t;
     this.inputsRef = inputsRef;
     this.stateRefs = stateRefs;
+  }
+
+  /**
+   * The unroll's outputs made from the leaves the completion will read the gradients of: {@code outputsLeaf}
+   * [T·B·H] and {@code finalLeaves} (each [B·H]) are marked as requiring a gradient, viewed as [T, B, H] and
+   * [B, H], and the views attached to the caller's manager {@code out}.
+   */
+  static CoreOutput outputsOf(NDArray outputsLeaf, NDList finalLeaves, int t, long b, long h, NDManager out) {
+    outputsLeaf.setRequiresGradient(true);
+    NDArray outputs = outputsLeaf.reshape(t, b, h);
+    NDList fin = new NDList(finalLeaves.size());
+    for (NDArray leaf : finalLeaves) {
+      leaf.setRequiresGradient(true);
+      fin.add(leaf.reshape(b, h));
+    }
+    outputs.attach(out);
+    fin.attach(out);
+    return new CoreOutput(outputs, fin);
   }
 
   /**

@@ -207,19 +207,11 @@ final class JavaUnroll {
         GatedCore.own(tape, outputsLeaf);
         GatedCore.own(tape, finalLeaves.toArray(new NDArray[0]));
       }
-      outputsLeaf.setRequiresGradient(true);
-      NDArray outputs = outputsLeaf.reshape(t, b, h);
-      NDList fin = new NDList(finalLeaves.size());
-      for (NDArray leaf : finalLeaves) {
-        leaf.setRequiresGradient(true);
-        fin.add(leaf.reshape(b, h));
-      }
-      outputs.attach(out);
-      fin.attach(out);
+      CoreOutput result = HandBackCompletion.outputsOf(outputsLeaf, finalLeaves, t, b, h, out);
       Autograd.addCompletion(new Completion(core, cell, tape, t, b, f.tape(), p.weights, x, outputsLeaf, finalLeaves,
           inputsRef, stateRefs));
       registered = true;
-      return new CoreOutput(outputs, fin);
+      return result;
     } finally {
       if (!registered) {
         tape.close();
