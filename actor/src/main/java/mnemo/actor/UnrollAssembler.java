@@ -163,7 +163,7 @@ public final class UnrollAssembler {
         .setNumEnvs(numEnvs)
         .setObservations(obsFloats != null
             ? TensorCodec.floats(head(obsFloats, n * obsSize), obsShape)
-            : TensorCodec.bytes(full() ? obsBytes : Arrays.copyOf(obsBytes, n * obsSize), obsShape))
+            : TensorCodec.bytes(head(obsBytes, n * obsSize), obsShape))
         .setRewards(TensorCodec.floats(head(rewards, n), tp1, numEnvs))
         .setDiscounts(TensorCodec.floats(head(discounts, n), tp1, numEnvs))
         .setStepTypes(TensorCodec.ints(head(stepTypes, n), tp1, numEnvs))
@@ -183,6 +183,10 @@ public final class UnrollAssembler {
   }
 
   private static int[] head(int[] a, int n) {
+    return a.length == n ? a : Arrays.copyOf(a, n);
+  }
+
+  private static byte[] head(byte[] a, int n) {
     return a.length == n ? a : Arrays.copyOf(a, n);
   }
 
