@@ -230,18 +230,27 @@ public final class ExperimentOptions {
   }
 
   /**
-   * The start-up line naming the training aids in-process training applies to {@code config}'s task
-   * (the active T-maze's hint), or empty when there are none or its episodes are played at L as given.
+   * The start-up line naming what in-process training changes in {@code config}'s task on the way to L:
+   * the training aids (the active T-maze's hint) and the values held at L at shorter lengths (the
+   * T-maze's lag penalty), or empty when there are none or its episodes are played at L as given.
    */
   public static Optional<String> trainingAidsNote(ExperimentConfig config) {
     if (config.getLengthSampling().isEmpty() || config.getLengthSampling().equals("fixed")) {
       return Optional.empty();
     }
     Map<String, String> aids = VariableLength.trainingAids(BuiltinTasks.registry(), config.getTaskId());
-    if (aids.isEmpty()) {
+    Map<String, String> held = VariableLength.heldAtTarget(BuiltinTasks.registry(), config.getTaskId());
+    if (aids.isEmpty() && held.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of("training aids: training episodes play " + config.getTaskId() + " with " + aids
-        + " (the task's own aids; evaluation plays the task as given; set them in the task id to change them)");
+    StringBuilder note = new StringBuilder("training episodes play ").append(config.getTaskId());
+    if (!aids.isEmpty()) {
+      note.append(" with the training aids ").append(aids);
+    }
+    if (!held.isEmpty()) {
+      note.append(aids.isEmpty() ? " with " : " and ").append(held).append(" at every shorter length (its value at L)");
+    }
+    return Optional.of(note.append("; evaluation plays the task as given; set them in the task id to change them")
+        .toString());
   }
 }

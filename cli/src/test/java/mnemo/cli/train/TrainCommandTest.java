@@ -81,12 +81,14 @@ class TrainCommandTest {
     var c = options("--env", "memory/tmaze:length=50,mode=active").toConfig(53, 50);
     assertThat(c.getEpisodeUnrolls()).isTrue();
     assertThat(ExperimentOptions.trainingAidsNote(c)).hasValueSatisfying(n -> assertThat(n).contains("{hint=0.5}")
-        .contains("evaluation plays the task as given"));
+        .contains("{penalty=-0.02} at every shorter length").contains("evaluation plays the task as given"));
     // an explicit unroll keeps unrolls of T; an explicit hint is the user's task; fixed lengths play it as given
     assertThat(options("--env", "memory/tmaze:length=50", "--unroll", "60").toConfig(51, 50).getEpisodeUnrolls())
         .isFalse();
     assertThat(ExperimentOptions.trainingAidsNote(
-        options("--env", "memory/tmaze:length=50,mode=active,hint=0").toConfig(53, 50))).isEmpty();
+        options("--env", "memory/tmaze:length=50,mode=active,hint=0,penalty=-0.1").toConfig(53, 50))).isEmpty();
+    assertThat(ExperimentOptions.trainingAidsNote(options("--env", "memory/tmaze:length=50,mode=active,hint=0")
+        .toConfig(53, 50))).hasValueSatisfying(n -> assertThat(n).doesNotContain("training aids").contains("with {penalty=-0.02}"));
     assertThat(ExperimentOptions.trainingAidsNote(options("--env", "memory/tmaze:length=50,mode=active",
         "--length-sampling", "fixed").toConfig(53, 50))).isEmpty();
     assertThat(ExperimentOptions.trainingAidsNote(options("--env", "memory/cue-recall:length=50").toConfig(51, 50)))

@@ -22,6 +22,10 @@ import mnemo.envs.registry.TaskRegistry;
  * LengthSampling#CURRICULUM}, read from a supplier at each reset, clamped to 1..L). Each episode is the
  * task's own at length ℓ, with the family's training aids ({@link TaskFamily#trainingAids}) where the task
  * id leaves them unset; an episode an aid made easier reports no ℓ, so the curriculum does not count it.
+ * Parameters whose default scales with the length keep their value at L where the family says so ({@link
+ * TaskFamily#heldAtTarget}): the T-maze at ℓ = 2 on the way to L = 1000 costs −1/1000 per lagging step,
+ * not −1/2, so "walk right" is not learned, from the penalty alone, long before the turn at the junction
+ * (the first stage failed in 8 of 15 runs at L = 1000 with −1/ℓ; docs/results-rl.md).
  *
  * <p>Why: a policy-gradient agent on a long T-maze learns "right" along the corridor from the lag
  * penalty long before it first reaches the junction, and then never turns there (docs/results-rl.md);
@@ -62,12 +66,14 @@ public final class VariableLength implements Environment, Oracle {
   }
 
   /**
-   * The task training episodes play: {@code task} with the family's training aids for the parameters it
-   * leaves unset ({@link TaskFamily#trainingAids}).
+   * The task training episodes play: {@code task} with the family's training aids and the values held
+   * at the target for the parameters it leaves unset ({@link TaskFamily#trainingAids}, {@link
+   * TaskFamily#heldAtTarget}).
    */
   public static TaskId trainingTask(TaskFamily family, TaskId task) {
     Map<String, String> params = new LinkedHashMap<>(task.params());
     family.trainingAids().forEach(params::putIfAbsent);
+    family.heldAtTarget(task).forEach(params::putIfAbsent);
     return params.equals(task.params()) ? task : new TaskId(task.family(), params);
   }
 
@@ -84,6 +90,17 @@ public final class VariableLength implements Environment, Oracle {
     Map<String, String> aids = new LinkedHashMap<>(f.trainingAids());
     aids.keySet().removeAll(id.params().keySet());
     return aids;
+  }
+
+  /**
+   * The parameter values training with a varying memory length keeps at their value for {@code taskId}
+   * at every shorter length (empty when none, or when its family has no memory parameter), for the
+   * start-up print.
+   */
+  public static Map<String, String> heldAtTarget(TaskRegistry registry, String taskId) {
+    TaskId id = TaskId.parse(taskId);
+    TaskFamily f = registry.family(id.family());
+    return f.memoryParam() == null ? Map.of() : f.heldAtTarget(id);
   }
 
   /**

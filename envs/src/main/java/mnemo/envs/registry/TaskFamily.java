@@ -22,9 +22,13 @@ import mnemo.envs.Environment;
  * @param exploringStarts the share of training episodes whose first action the actors should draw at
  *     random (the trainer's {@code --exploring-starts} default), by the task's parameters: 0 for most
  *     tasks; the active T-maze asks for some, since its detour to the cue is never found otherwise.
+ * @param heldAtTarget parameter values that training with a varying memory length keeps at their value
+ *     for the target task (the L its id gives) at every shorter ℓ, where the task id leaves them unset,
+ *     by the target task's parameters: the T-maze's lag penalty stays −1/L instead of growing to −1/ℓ.
  */
 public record TaskFamily(String name, String description, List<Param> params, Function<Params, Environment> factory,
-    String memoryParam, Map<String, String> trainingAids, ToDoubleFunction<Params> exploringStarts) {
+    String memoryParam, Map<String, String> trainingAids, ToDoubleFunction<Params> exploringStarts,
+    Function<Params, Map<String, String>> heldAtTarget) {
 
   public TaskFamily {
     params = List.copyOf(params);
@@ -41,24 +45,47 @@ public record TaskFamily(String name, String description, List<Param> params, Fu
 
   /** A family without a memory-length parameter. */
   public TaskFamily(String name, String description, List<Param> params, Function<Params, Environment> factory) {
-    this(name, description, params, factory, null, Map.of(), p -> 0);
+    this(name, description, params, factory, null, Map.of(), p -> 0, p -> Map.of());
   }
 
   /** This family with {@code param} as its memory-length parameter. */
   public TaskFamily withMemoryParam(String param) {
-    return new TaskFamily(name, description, params, factory, param, trainingAids, exploringStarts);
+    return new TaskFamily(name, description, params, factory, param, trainingAids, exploringStarts, heldAtTarget);
   }
 
   /** This family with training episodes played at {@code param} = {@code value} unless the task id sets it. */
   public TaskFamily withTrainingAid(String param, String value) {
     Map<String, String> aids = new LinkedHashMap<>(trainingAids);
     aids.put(param, value);
-    return new TaskFamily(name, description, params, factory, memoryParam, aids, exploringStarts);
+    return new TaskFamily(name, description, params, factory, memoryParam, aids, exploringStarts, heldAtTarget);
   }
 
   /** This family asking for exploring starts at the share {@code share} gives for a task's parameters. */
   public TaskFamily withExploringStarts(ToDoubleFunction<Params> share) {
-    return new TaskFamily(name, description, params, factory, memoryParam, trainingAids, share);
+    return new TaskFamily(name, description, params, factory, memoryParam, trainingAids, share, heldAtTarget);
+  }
+
+  /**
+   * This family with the parameter values {@code held} gives for a target task kept at every memory
+   * length training plays on the way to it.
+   */
+  public TaskFamily withHeldAtTarget(Function<Params, Map<String, String>> held) {
+    return new TaskFamily(name, description, params, factory, memoryParam, trainingAids, exploringStarts, held);
+  }
+
+  /**
+   * The parameter values every memory length ℓ plays at when training towards {@code target}: {@link
+   * #heldAtTarget} for the parameters the id leaves unset.
+   */
+  public Map<String, String> heldAtTarget(TaskId target) {
+    Map<String, String> held = new LinkedHashMap<>(heldAtTarget.apply(resolve(target)));
+    for (String p : held.keySet()) {
+      if (p.equals(memoryParam) || params.stream().noneMatch(q -> q.name().equals(p))) {
+        throw new IllegalStateException(name + ": '" + p + "' cannot be held at the target (not a parameter, or the memory length)");
+      }
+    }
+    held.keySet().removeAll(target.params().keySet());
+    return held;
   }
 
   /** The exploring starts {@code id} asks for, in [0, 1]. */

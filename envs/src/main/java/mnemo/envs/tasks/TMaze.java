@@ -43,6 +43,10 @@ import mnemo.envs.registry.TaskFamily;
  * actions) a penalty (default -1/L) when the agent lags the optimal schedule: {@code x < t - o}. So the
  * optimal return is 1, and a policy that never moves collects about -1.
  *
+ * <p>Training with the length curriculum plays shorter corridors ℓ &lt; L at L's penalty −1/L ({@code
+ * TaskFamily.heldAtTarget}): at −1/ℓ, ℓ = 2 costs −0.5 per lagging step and "walk right" was learned from
+ * the penalty before the junction's reward was found, so the policy never turned there.
+ *
  * <p>Hint (active mode, a training aid): with probability {@code hint} an episode's first observation
  * shows the cue too (as passive mode's does); everything else is the active episode, and its LAST step
  * reports {@code aided}. Why: a policy-gradient agent on the active T-maze learns "never step back"
@@ -64,6 +68,9 @@ public final class TMaze implements Environment, Oracle {
               + "(training uses 0.5 unless set: a training aid; evaluation plays the task as given)"),
           new Param("penalty", "auto", "reward each step the agent lags the optimal schedule; auto = -1/L")),
       TMaze::new).withMemoryParam("length").withTrainingAid("hint", "0.5")
+      // a curriculum's shorter corridors keep the lag penalty of L: -1/L, not -1/ℓ
+      .withHeldAtTarget(p -> p.getString("penalty").equals("auto")
+          ? Map.of("penalty", Float.toString(-1f / p.getInt("length", 1, 1_000_000))) : Map.of())
       .withExploringStarts(p -> p.getChoice("mode", "passive", "active").equals("active") ? 0.25 : 0);
 
   public static final int RIGHT = 0;

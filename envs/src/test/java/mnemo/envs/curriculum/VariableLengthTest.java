@@ -53,8 +53,8 @@ class VariableLengthTest {
         if (oracle) {
           counts[l]++;
         }
-        // step for step the plain task at length l: observations, rewards, discounts, kinds
-        List<TimeStep> want = play(REGISTRY.make("memory/tmaze:length=" + l), seed, oracle);
+        // step for step the plain task at length l with L's lag penalty: observations, rewards, discounts, kinds
+        List<TimeStep> want = play(REGISTRY.make("memory/tmaze:length=" + l + ",penalty=" + (-1f / max)), seed, oracle);
         assertThat(got).hasSameSizeAs(want);
         for (int i = 0; i < want.size(); i++) {
           assertThat(got.get(i).type()).isEqualTo(want.get(i).type());
@@ -167,6 +167,43 @@ class VariableLengthTest {
       assertThat(steps.get(steps.size() - 1).info(TimeStep.AIDED)).isNaN();
     }
     assertThatThrownBy(() -> TMaze.FAMILY.withTrainingAid("nonsense", "1")).hasMessageContaining("not a parameter");
+  }
+
+  @Test
+  void shorterTMazeCorridorsKeepTheLagPenaltyOfLUnlessTheIdSetsIt() {
+    assertThat(VariableLength.heldAtTarget(REGISTRY, "memory/tmaze:length=1000")).containsExactly(
+        Map.entry("penalty", "-0.001"));
+    assertThat(VariableLength.heldAtTarget(REGISTRY, "memory/tmaze:length=1000,penalty=-0.5")).isEmpty();
+    assertThat(VariableLength.heldAtTarget(REGISTRY, "memory/cue-recall:length=1000")).isEmpty();
+    // ℓ = 2 on the way to L = 1000, the rule "up at every third step, else right" (play): up at t = 0 leaves
+    // the agent at x = 0 after one action, lagging the schedule x = t: −1/1000, not the plain task's −1/2;
+    // right at t = 1 reaches x = 1 < 2 = t, lagging again; the last step (t = 3) is the terminal reward
+    Environment env = VariableLength.open(REGISTRY, "memory/tmaze:length=1000", LengthSampling.CURRICULUM, () -> 2);
+    List<TimeStep> steps = play(env, 5, false);
+    assertThat(steps).hasSize(4);
+    assertThat(steps.get(1).reward()).isEqualTo(-0.001f);
+    assertThat(steps.get(2).reward()).isEqualTo(-0.001f);
+    assertThat(play(REGISTRY.make("memory/tmaze:length=2"), 5, false).get(1).reward()).isEqualTo(-0.5f);
+    // an explicit penalty is the user's task at every length
+    Environment own = VariableLength.open(REGISTRY, "memory/tmaze:length=1000,penalty=-0.25", LengthSampling.CURRICULUM,
+        () -> 2);
+    assertThat(play(own, 5, false).get(1).reward()).isEqualTo(-0.25f);
+    // the held value and the task at L agree: its own auto penalty is −1/L too
+    Environment atL = VariableLength.open(REGISTRY, "memory/tmaze:length=1000", LengthSampling.CURRICULUM, () -> 1000);
+    assertThat(play(atL, 5, false).get(1).reward()).isEqualTo(-1f / 1000);
+  }
+
+  @Test
+  void aFamilyCannotHoldItsMemoryLengthOrAParameterItDoesNotHave() {
+    TaskFamily base = new TaskFamily("test/held", "", List.of(new Param("length", "3", "L"), new Param("cost", "1", "c")),
+        p -> null).withMemoryParam("length");
+    var id = mnemo.envs.registry.TaskId.parse("test/held:length=8");
+    assertThat(base.withHeldAtTarget(p -> Map.of("cost", "" + p.getInt("length", 1, 99))).heldAtTarget(id))
+        .containsExactly(Map.entry("cost", "8"));
+    assertThatThrownBy(() -> base.withHeldAtTarget(p -> Map.of("length", "8")).heldAtTarget(id))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'length'");
+    assertThatThrownBy(() -> base.withHeldAtTarget(p -> Map.of("colour", "red")).heldAtTarget(id))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'colour'");
   }
 
   @Test
