@@ -50,6 +50,7 @@ final class EpisodeTracker {
             .setSuccess(ts.info(TimeStep.SUCCESS))
             .setTruncated(ts.isTruncated())
             .setMemoryLength(exploring[i] ? 0 : memoryLength(ts))
+            .setUntested(ts.info(TimeStep.TESTED) == 0f) // absent (NaN): the task tests every episode
             .build());
       }
     }

@@ -18,6 +18,14 @@ public record TimeStep(StepType type, float reward, float discount, Tensor obser
    * hint}; see {@code TaskFamily#trainingAids}); absent otherwise.
    */
   public static final String AIDED = "aided";
+  /**
+   * On the LAST step of a task whose episodes can end before its memory is put to the test: 1 when it
+   * was (the T-maze's agent reached the junction, so its turn answered the cue), 0 when it was not (it
+   * lagged in the corridor and never got there); absent when every episode tests it. A memory-length
+   * curriculum counts only tested episodes, so the sampled policy's slips in a long corridor do not hold
+   * back a length whose memory works (docs/results-rl.md).
+   */
+  public static final String TESTED = "tested";
 
   public static TimeStep first(Tensor observation) {
     return new TimeStep(StepType.FIRST, 0f, 1f, observation, Map.of());

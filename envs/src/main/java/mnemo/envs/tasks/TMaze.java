@@ -41,7 +41,9 @@ import mnemo.envs.registry.TaskFamily;
  * corridor), a finite horizon, so the last step is terminal. Reward at the last step: +1 if the agent
  * is on the arm {@code y = goal_y}, else 0 ({@code success} 1 or 0). At every earlier step t (after t
  * actions) a penalty (default -1/L) when the agent lags the optimal schedule: {@code x < t - o}. So the
- * optimal return is 1, and a policy that never moves collects about -1.
+ * optimal return is 1, and a policy that never moves collects about -1. The last step also reports
+ * {@code tested}: 1 when the agent stands at the junction or on an arm (its memory was put to the
+ * test), 0 when it lagged and never got there.
  *
  * <p>Training with the length curriculum plays shorter corridors ℓ &lt; L at L's penalty −1/L ({@code
  * TaskFamily.heldAtTarget}): at −1/ℓ, ℓ = 2 costs −0.5 per lagging step and "walk right" was learned from
@@ -115,7 +117,7 @@ public final class TMaze implements Environment, Oracle {
         ? new TensorSpec("obs", new int[] {3}, DType.FLOAT32, 0, 1)
         : new TensorSpec("obs", new int[] {2}, DType.FLOAT32, -1, 1);
     this.spec = new EnvSpec(p.canonicalId(), obs, 4, List.of("right", "up", "left", "down"), episodeLength,
-        List.of(TimeStep.SUCCESS));
+        List.of(TimeStep.SUCCESS, TimeStep.TESTED));
   }
 
   @Override
@@ -154,9 +156,10 @@ public final class TMaze implements Environment, Oracle {
     if (t >= episodeLength) {
       done = true;
       boolean success = y == goalY;
+      float tested = x == junction() ? 1f : 0f; // at the junction: the turn (or none) answered the cue
       return TimeStep.terminal(success ? 1f : 0f, obs, hinted
-          ? Map.of(TimeStep.SUCCESS, success ? 1f : 0f, TimeStep.AIDED, 1f)
-          : Map.of(TimeStep.SUCCESS, success ? 1f : 0f));
+          ? Map.of(TimeStep.SUCCESS, success ? 1f : 0f, TimeStep.TESTED, tested, TimeStep.AIDED, 1f)
+          : Map.of(TimeStep.SUCCESS, success ? 1f : 0f, TimeStep.TESTED, tested));
     }
     // The lag penalty: behind the optimal schedule x = t - o.
     return TimeStep.mid(x < t - oracleLength ? penalty : 0f, obs);

@@ -151,6 +151,7 @@ class TMazeTest {
     TimeStep last = still.get(length + 1);
     assertThat(last.reward()).isZero();
     assertThat(last.info(TimeStep.SUCCESS)).isZero();
+    assertThat(last.info(TimeStep.TESTED)).isZero(); // it never reached the junction: the memory was not tested
     assertThat(sum(still)).isCloseTo(-1.0, within(1e-5));
     // one wasted step early: lag at every later step before the last
     List<TimeStep> late = episode(env, 1, t -> t == 0 ? UP : RIGHT);
@@ -170,6 +171,10 @@ class TMazeTest {
       TimeStep last = wrong.get(wrong.size() - 1);
       assertThat(last.reward()).isZero();
       assertThat(last.info(TimeStep.SUCCESS)).isZero();
+      assertThat(last.info(TimeStep.TESTED)).isEqualTo(1f); // at the junction, it answered wrongly
+      // no turn at the junction is a wrong answer too, not an untested episode
+      assertThat(probe.get(probe.size() - 1).info(TimeStep.TESTED)).isEqualTo(1f);
+      assertThat(probe.get(probe.size() - 1).info(TimeStep.SUCCESS)).isZero();
       assertThat(last.observation().floats()).containsExactly(1f, -goal);
     }
     List<TimeStep> still = episode(env, 0, t -> LEFT);
@@ -219,6 +224,7 @@ class TMazeTest {
         List<TimeStep> steps = episode(env, seed, t -> env.oracleAction());
         assertThat(sum(steps)).as(params).isCloseTo(1.0, within(1e-6));
         assertThat(steps.get(steps.size() - 1).info(TimeStep.SUCCESS)).isEqualTo(1f);
+        assertThat(steps.get(steps.size() - 1).info(TimeStep.TESTED)).isEqualTo(1f);
       }
     }
     TMaze env = make("length=10");

@@ -13,6 +13,11 @@ import mnemo.proto.learner.v1.EpisodeStats;
  * ℓ steps back, ℓ ← max(ℓ₀, ⌊ℓ/2⌋), one window at a time, until a length is found where the memory still
  * works or is quickly learned again, and climbs from there.
  *
+ * <p>Only episodes that put the memory to the test count ({@code EpisodeStats.untested} false): a
+ * T-maze episode whose sampled policy slipped in the corridor and never reached the junction says
+ * nothing about the memory, and at ℓ = 512 such slips alone held the success below 90 % while every
+ * episode that reached the junction turned to the cue's side (docs/results-rl.md).
+ *
  * <p>The learner publishes ℓ with its weights; actors play it from their next episode on, and each
  * episode reports the ℓ it was played at, so episodes still running at the old length do not count.
  * Why doubling works: a core that keeps the cue over ℓ steps of an unchanging corridor mostly keeps it
@@ -65,11 +70,11 @@ public final class LengthCurriculum {
   }
 
   /**
-   * Counts a finished training episode (only those played at ℓ that report success count); returns
-   * true when it moved ℓ (on, or back).
+   * Counts a finished training episode (only those played at ℓ that report success and tested the
+   * memory count); returns true when it moved ℓ (on, or back).
    */
   public synchronized boolean observe(EpisodeStats e) {
-    if (e.getMemoryLength() != length || Float.isNaN(e.getSuccess())) {
+    if (e.getMemoryLength() != length || Float.isNaN(e.getSuccess()) || e.getUntested()) {
       return false;
     }
     recent.addLast(e.getSuccess());

@@ -110,6 +110,32 @@ class LengthCurriculumTest {
   }
 
   @Test
+  void episodesThatNeverTestedTheMemoryDoNotCount() {
+    LengthCurriculum c = new LengthCurriculum(1000);
+    EpisodeStats slipped = at(2, 0f).toBuilder().setUntested(true).build(); // lagged, never reached the junction
+    // 90 of every 100 tested episodes succeed, with 300 corridor slips among them: ℓ moves on at the 100th tested
+    boolean moved = false;
+    for (int i = 0; i < 100; i++) {
+      assertThat(moved).isFalse();
+      for (int k = 0; k < 3; k++) {
+        assertThat(c.observe(slipped)).isFalse();
+      }
+      moved = c.observe(at(2, i < 90 ? 1f : 0f));
+    }
+    assertThat(moved).isTrue();
+    assertThat(c.length()).isEqualTo(4);
+    // at a mastered length, slips alone do not step ℓ back; wrong answers do
+    feed(c, 4, 100, 100);
+    feed(c, 8, 100, 100);
+    c.restore(8, 8);
+    for (int i = 0; i < 500; i++) {
+      assertThat(c.observe(at(8, 0f).toBuilder().setUntested(true).build())).isFalse();
+    }
+    assertThat(feed(c, 8, 100, 60)).isTrue();
+    assertThat(c.length()).isEqualTo(4);
+  }
+
+  @Test
   void shortTasksStartAtLAndRestoreClamps() {
     LengthCurriculum one = new LengthCurriculum(1);
     assertThat(one.length()).isEqualTo(1);
