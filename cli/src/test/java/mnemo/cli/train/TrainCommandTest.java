@@ -91,6 +91,10 @@ class TrainCommandTest {
         .toConfig(53, 50))).hasValueSatisfying(n -> assertThat(n).doesNotContain("training aids").contains("with {penalty=-0.02}"));
     assertThat(ExperimentOptions.trainingAidsNote(options("--env", "memory/tmaze:length=50,mode=active",
         "--length-sampling", "fixed").toConfig(53, 50))).isEmpty();
+    assertThat(ExperimentOptions.trainingAidsNote(options("--env", "memory/tmaze:length=1000").toConfig(1001, 1000)))
+        .hasValueSatisfying(n -> assertThat(n).isEqualTo("training episodes play memory/tmaze:length=1000 with "
+            + "{penalty=-0.001} at every shorter length (its value at L); evaluation plays the task as given; set them "
+            + "in the task id to change them"));
     assertThat(ExperimentOptions.trainingAidsNote(options("--env", "memory/cue-recall:length=50").toConfig(51, 50)))
         .isEmpty();
     // exploring starts: the active T-maze asks for a quarter, other tasks for none; the flag wins

@@ -72,7 +72,7 @@ public final class VariableLength implements Environment, Oracle {
    */
   public static TaskId trainingTask(TaskFamily family, TaskId task) {
     Map<String, String> params = new LinkedHashMap<>(task.params());
-    family.trainingAids().forEach(params::putIfAbsent);
+    family.trainingAids(task).forEach(params::putIfAbsent);
     family.heldAtTarget(task).forEach(params::putIfAbsent);
     return params.equals(task.params()) ? task : new TaskId(task.family(), params);
   }
@@ -87,9 +87,7 @@ public final class VariableLength implements Environment, Oracle {
     if (f.memoryParam() == null) {
       return Map.of();
     }
-    Map<String, String> aids = new LinkedHashMap<>(f.trainingAids());
-    aids.keySet().removeAll(id.params().keySet());
-    return aids;
+    return f.trainingAids(id);
   }
 
   /**

@@ -1,6 +1,5 @@
 package mnemo.envs.registry;
 
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +14,9 @@ import mnemo.envs.Environment;
  *     cue recall's {@code length}), or null when the family has none; training may sample it per episode
  *     (the curriculum package's VariableLength). Changing it must not change the observation or
  *     action spec.
- * @param trainingAids parameter values that make training episodes easier to learn from, which
- *     training with a varying memory length applies where the task id leaves the parameter unset, and
- *     evaluation never does (the active T-maze's {@code hint}). An episode an aid made easier reports
+ * @param trainingAids parameter values that make training episodes easier to learn from, by the task's
+ *     parameters, which training with a varying memory length applies where the task id leaves the
+ *     parameter unset, and evaluation never does (the active T-maze's {@code hint}). An episode an aid made easier reports
  *     {@code TimeStep.AIDED} on its LAST step and does not count towards the curriculum.
  * @param exploringStarts the share of training episodes whose first action the actors should draw at
  *     random (the trainer's {@code --exploring-starts} default), by the task's parameters: 0 for most
@@ -27,25 +26,19 @@ import mnemo.envs.Environment;
  *     by the target task's parameters: the T-maze's lag penalty stays −1/L instead of growing to −1/ℓ.
  */
 public record TaskFamily(String name, String description, List<Param> params, Function<Params, Environment> factory,
-    String memoryParam, Map<String, String> trainingAids, ToDoubleFunction<Params> exploringStarts,
+    String memoryParam, Function<Params, Map<String, String>> trainingAids, ToDoubleFunction<Params> exploringStarts,
     Function<Params, Map<String, String>> heldAtTarget) {
 
   public TaskFamily {
     params = List.copyOf(params);
-    trainingAids = Collections.unmodifiableMap(new LinkedHashMap<>(trainingAids));
     if (memoryParam != null && params.stream().noneMatch(p -> p.name().equals(memoryParam))) {
       throw new IllegalArgumentException(name + ": memory parameter '" + memoryParam + "' is not a parameter");
-    }
-    for (String aid : trainingAids.keySet()) {
-      if (params.stream().noneMatch(p -> p.name().equals(aid))) {
-        throw new IllegalArgumentException(name + ": training aid '" + aid + "' is not a parameter");
-      }
     }
   }
 
   /** A family without a memory-length parameter. */
   public TaskFamily(String name, String description, List<Param> params, Function<Params, Environment> factory) {
-    this(name, description, params, factory, null, Map.of(), p -> 0, p -> Map.of());
+    this(name, description, params, factory, null, p -> Map.of(), p -> 0, p -> Map.of());
   }
 
   /** This family with {@code param} as its memory-length parameter. */
@@ -55,9 +48,32 @@ public record TaskFamily(String name, String description, List<Param> params, Fu
 
   /** This family with training episodes played at {@code param} = {@code value} unless the task id sets it. */
   public TaskFamily withTrainingAid(String param, String value) {
-    Map<String, String> aids = new LinkedHashMap<>(trainingAids);
-    aids.put(param, value);
+    if (params.stream().noneMatch(p -> p.name().equals(param))) {
+      throw new IllegalArgumentException(name + ": training aid '" + param + "' is not a parameter");
+    }
+    Function<Params, Map<String, String>> before = trainingAids;
+    return withTrainingAids(p -> {
+      Map<String, String> aids = new LinkedHashMap<>(before.apply(p));
+      aids.put(param, value);
+      return aids;
+    });
+  }
+
+  /** This family with the training aids {@code aids} gives for a task's parameters (only some modes need one). */
+  public TaskFamily withTrainingAids(Function<Params, Map<String, String>> aids) {
     return new TaskFamily(name, description, params, factory, memoryParam, aids, exploringStarts, heldAtTarget);
+  }
+
+  /** The training aids {@code id} gets: {@link #trainingAids} for the parameters it leaves unset. */
+  public Map<String, String> trainingAids(TaskId id) {
+    Map<String, String> aids = new LinkedHashMap<>(trainingAids.apply(resolve(id)));
+    for (String p : aids.keySet()) {
+      if (params.stream().noneMatch(q -> q.name().equals(p))) {
+        throw new IllegalStateException(name + ": training aid '" + p + "' is not a parameter");
+      }
+    }
+    aids.keySet().removeAll(id.params().keySet());
+    return aids;
   }
 
   /** This family asking for exploring starts at the share {@code share} gives for a task's parameters. */

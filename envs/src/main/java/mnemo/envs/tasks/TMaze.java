@@ -69,7 +69,8 @@ public final class TMaze implements Environment, Oracle {
           new Param("hint", "0", "active mode: the share of episodes whose first observation also shows the cue "
               + "(training uses 0.5 unless set: a training aid; evaluation plays the task as given)"),
           new Param("penalty", "auto", "reward each step the agent lags the optimal schedule; auto = -1/L")),
-      TMaze::new).withMemoryParam("length").withTrainingAid("hint", "0.5")
+      TMaze::new).withMemoryParam("length")
+      .withTrainingAids(p -> p.getChoice("mode", "passive", "active").equals("active") ? Map.of("hint", "0.5") : Map.of())
       // a curriculum's shorter corridors keep the lag penalty of L: -1/L, not -1/ℓ
       .withHeldAtTarget(p -> p.getString("penalty").equals("auto")
           ? Map.of("penalty", Float.toString(-1f / p.getInt("length", 1, 1_000_000))) : Map.of())

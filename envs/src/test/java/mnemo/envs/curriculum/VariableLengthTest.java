@@ -140,6 +140,7 @@ class VariableLengthTest {
   void trainingPlaysTheActiveTMazeWithItsHintAndAidedEpisodesReportNoLength() {
     assertThat(VariableLength.trainingAids(REGISTRY, "memory/tmaze:length=6,mode=active")).containsEntry("hint", "0.5");
     assertThat(VariableLength.trainingAids(REGISTRY, "memory/tmaze:length=6,mode=active,hint=0")).isEmpty();
+    assertThat(VariableLength.trainingAids(REGISTRY, "memory/tmaze:length=6")).isEmpty(); // the passive cue shows anyway
     assertThat(VariableLength.trainingAids(REGISTRY, "memory/cue-recall:length=6")).isEmpty();
     VariableLength env = (VariableLength) VariableLength.open(REGISTRY, "memory/tmaze:length=6,mode=active",
         LengthSampling.CURRICULUM, () -> 4);
