@@ -18,8 +18,8 @@ import mnemo.proto.config.v1.ExperimentConfig;
 
 /**
  * A {@link Policy} running an {@link AgentModel} one step at a time without autograd. When the model has a
- * Java step ({@link AgentModel#javaStep()}: the core's impl resolves to Java on the CPU) every step runs
- * there, on weights it copies at each {@link #loadWeights}; otherwise every step's arrays live in a
+ * Java step ({@link AgentModel#javaStep()}: the core's impl resolves to Java on the CPU) that takes the batch,
+ * steps run there, on weights it copies at each {@link #loadWeights}; otherwise every step's arrays live in a
  * sub-manager closed at the end of the step. The core state is carried on the heap ({@link CoreState}),
  * so native memory stays flat however long the actor runs.
  */
@@ -87,7 +87,7 @@ public final class AgentPolicy implements Policy {
       rewards[i] = steps[i].reward();
       resets[i] = steps[i].isFirst() ? 1f : 0f;
     }
-    if (javaStep != null) {
+    if (javaStep != null && javaStep.takes(n)) {
       AgentStep.Result r = javaStep.step(obs, prevActions, rewards, resets, state.arrays().toArray(new float[0][]), n);
       return new PolicyStep(r.logits(), new CoreState(List.of(r.state()), state.shapes()));
     }

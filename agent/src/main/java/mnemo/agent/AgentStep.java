@@ -6,7 +6,7 @@ package mnemo.agent;
  * It reads the model's weights at {@link #refresh()}, not on every step.
  *
  * <pre>{@code
- * AgentStep s = model.javaStep().orElseThrow();
+ * AgentStep s = model.javaStep().orElseThrow();     // if s.takes(b)
  * AgentStep.Result r = s.step(obs, prevActions, rewards, resets, state, b);   // logits [B·A], next state
  * model.loadWeightsFromNpz(npz); s.refresh();                                 // after new weights
  * }</pre>
@@ -28,6 +28,13 @@ public interface AgentStep {
    * @param state the core state before the step, {@code [B·H]} each (not modified)
    */
   Result step(float[] observations, int[] prevActions, float[] rewards, float[] resets, float[][] state, int b);
+
+  /**
+   * Whether this step is the faster way to run a batch of {@code batch} (the core's {@code impl=java}: always;
+   * {@code auto}: where it measured faster than {@link AgentModel#unroll}); when not, callers use {@code unroll}
+   * (the state's layout is the same).
+   */
+  boolean takes(int batch);
 
   /** The number of core state arrays (2 for LSTMs: h, c; 1 for GRUs), each {@code [B, H]}. */
   int numStates();

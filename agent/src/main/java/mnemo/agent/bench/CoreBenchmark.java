@@ -290,8 +290,8 @@ public final class CoreBenchmark {
   /**
    * Single-step latency of the whole agent network (T = 1, no autograd) as actors run it, for each spec (the
    * same weights: each spec's model is built from the same seed) interleaved call by call: median µs of wall
-   * time and of the calling thread's CPU time. A spec whose model has a {@link AgentModel#javaStep()} is timed
-   * on it (weights copied once, as at an actor's weight refresh), any other on {@link AgentModel#unroll}.
+   * time and of the calling thread's CPU time. A spec whose model has a {@link AgentModel#javaStep()} that takes the batch is
+   * timed on it (weights copied once, as at an actor's weight refresh), any other on {@link AgentModel#unroll}.
    */
   public record AgentStepTiming(String what, int batch, double[] micros, double[] cpuMicros) {}
 
@@ -333,7 +333,7 @@ public final class CoreBenchmark {
             double micros;
             double cpuMicros;
             // as the earlier agentStep timed the libtorch path: inputs and state made before the clock starts
-            if (js != null) {
+            if (js != null && js.takes(b)) {
               float[][] state = new float[js.numStates()][b * js.hidden()];
               c0 = bean.getCurrentThreadCpuTime();
               t0 = System.nanoTime();

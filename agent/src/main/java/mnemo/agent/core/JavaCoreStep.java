@@ -82,6 +82,11 @@ public final class JavaCoreStep {
     return cell.h;
   }
 
+  /** G, the number of gate blocks. */
+  public int numBlocks() {
+    return core.spec.numBlocks();
+  }
+
   /** The number of state arrays: 2 (h, c) for LSTMs, 1 (h) for GRUs. */
   public int numStates() {
     return cell.lstm() ? 2 : 1;

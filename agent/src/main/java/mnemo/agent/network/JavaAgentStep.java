@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 import mnemo.agent.AgentStep;
 import mnemo.agent.Autograd;
+import mnemo.agent.core.CoreSpec;
 import mnemo.agent.core.JavaCoreStep;
 import mnemo.agent.core.RowGemm;
 
@@ -53,6 +54,18 @@ final class JavaAgentStep implements AgentStep {
   private float[][] cols2;
   private float[][] y2;
 
+  /**
+   * {@code impl=auto}'s bound on a step's multiply-adds, B times {@link #macsPerRow}: side by side on the 2-core
+   * machine (docs/benchmarks/cores.md, CPU time of the calling thread) the Java step took less CPU than libtorch's
+   * at 7–19 M (image torso at B = 16, vector torsos up to B = 64 at H = 32) and more at 39–74 M (B = 64 at
+   * H = 256 or with the image torso), where libtorch's GEMMs outrun C2's vectorised loops.
+   */
+  static final long AUTO_MAX_STEP_MACS = 24_000_000L;
+
+  /** Multiply-adds of one row's step: the torso's products, the core's two, the heads. */
+  private final long macsPerRow;
+  private final boolean always;
+
   JavaAgentStep(AgentNetwork net, JavaCoreStep core) {
     this.net = net;
     this.core = core;
@@ -67,7 +80,24 @@ final class JavaAgentStep implements AgentStep {
       outH[1] = net.out(outH[0], 1);
       outW[1] = net.out(outW[0], 1);
     }
+    long macs = 0;
+    if (net.spec().image()) {
+      for (int l = 0; l < 2; l++) {
+        macs += (long) outH[l] * outW[l] * channels[l + 1] * channels[l] * net.kernel[l] * net.kernel[l];
+      }
+    }
+    macs += net.fc1W.size();
+    macs += net.fc2W == null ? 0 : net.fc2W.size();
+    macs += (long) core.numBlocks() * core.hidden() * (core.inputSize() + core.hidden());
+    macs += (long) (numActions + 1) * core.hidden();
+    this.macsPerRow = macs;
+    this.always = net.core().spec().impl() == CoreSpec.Impl.JAVA;
     refresh();
+  }
+
+  @Override
+  public boolean takes(int batch) {
+    return always || batch * macsPerRow <= AUTO_MAX_STEP_MACS;
   }
 
   @Override
