@@ -57,7 +57,7 @@ final class JavaAgentStep implements AgentStep {
   /**
    * {@code impl=auto}'s bound on a step's multiply-adds, B times {@link #macsPerRow}: side by side on the 2-core
    * machine (docs/benchmarks/cores.md, CPU time of the calling thread) the Java step took less CPU than libtorch's
-   * at 7–19 M (image torso at B = 16, vector torsos up to B = 64 at H = 32) and more at 39–74 M (B = 64 at
+   * up to 19 M (image torso at B = 16, vector torsos up to B = 64 at H = 32) and more at 39–76 M (B = 64 at
    * H = 256 or with the image torso), where libtorch's GEMMs outrun C2's vectorised loops.
    */
   static final long AUTO_MAX_STEP_MACS = 24_000_000L;
