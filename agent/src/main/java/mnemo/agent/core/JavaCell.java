@@ -86,8 +86,9 @@ final class JavaCell {
   /**
    * The weights as the unroll uses them (row-scaled, biases folded).
    *
-   * <p>Matrices are arrays of rows: a loop {@code y[c] += a * w[c]} over two row arrays is vectorised by C2,
-   * the same loop over one flat array at two offsets is not (it cannot rule out overlap; measured 5x slower).
+   * <p>Matrices are arrays of rows, as {@link RowGemm} multiplies them: a loop {@code y[c] += a * w[c]} over two
+   * row arrays is vectorised by C2, the same loop over one flat array at two offsets is not (it cannot rule out
+   * overlap; measured 5x slower).
    *
    * @param whh {@code [GH][H]} W_hh' (the backward's layout; null for inference)
    * @param whhT {@code [H][GH]} its transpose (the forward's)
