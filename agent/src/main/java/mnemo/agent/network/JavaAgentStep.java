@@ -55,12 +55,14 @@ final class JavaAgentStep implements AgentStep {
   private float[][] y2;
 
   /**
-   * {@code impl=auto}'s bound on a step's multiply-adds, B times {@link #macsPerRow}: side by side on the 2-core
-   * machine (docs/benchmarks/cores.md, CPU time of the calling thread) the Java step took less CPU than libtorch's
-   * up to 19 M (image torso at B = 16, vector torsos up to B = 64 at H = 32) and more at 39–76 M (B = 64 at
-   * H = 256 or with the image torso), where libtorch's GEMMs outrun C2's vectorised loops.
+   * {@code impl=auto}'s bound on a step's multiply-adds, B times {@link #macsPerRow}. Side by side on the 2-core
+   * machine (docs/benchmarks/cores.md) with one libtorch thread, as {@code mnemo train}'s actors run, the Java step
+   * was faster up to 5.9 M (image torso at H = 64, B = 8), about even at 3.6–5 M with the vector torso, and slower
+   * from 7.1 M (vector torso at H = 32, B = 64) and at 9.7–19 M (B = 16 at H = 256 or with the image torso), where
+   * libtorch's per-op overhead no longer hides that its GEMMs outrun C2's vectorised loops. (With libtorch's two
+   * default threads on a loaded machine Java won up to 19 M.)
    */
-  static final long AUTO_MAX_STEP_MACS = 24_000_000L;
+  static final long AUTO_MAX_STEP_MACS = 6_000_000L;
 
   /** Multiply-adds of one row's step: the torso's products, the core's two, the heads. */
   private final long macsPerRow;
