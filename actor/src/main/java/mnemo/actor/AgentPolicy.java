@@ -10,24 +10,30 @@ import mnemo.agent.AgentInput;
 import mnemo.agent.AgentModel;
 import mnemo.agent.AgentOutput;
 import mnemo.agent.AgentSpec;
+import mnemo.agent.AgentStep;
 import mnemo.agent.Autograd;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.TimeStep;
 import mnemo.proto.config.v1.ExperimentConfig;
 
 /**
- * A {@link Policy} running an {@link AgentModel} one step at a time without autograd. Every step's
- * arrays live in a sub-manager closed at the end of the step, and the core state is carried on the
- * heap ({@link CoreState}), so native memory stays flat however long the actor runs.
+ * A {@link Policy} running an {@link AgentModel} one step at a time without autograd. When the model has a
+ * Java step ({@link AgentModel#javaStep()}: the core's impl resolves to Java on the CPU) that takes the batch,
+ * steps run there, on weights it copies at each {@link #loadWeights}; otherwise every step's arrays live in a
+ * sub-manager closed at the end of the step. The core state is carried on the heap ({@link CoreState}),
+ * so native memory stays flat however long the actor runs.
  */
 public final class AgentPolicy implements Policy {
   private final AgentModel model;
   private final int[] obsShape;
   private final int obsSize;
+  /** The Java step, or null: then {@link AgentModel#unroll} at T = 1. */
+  private final AgentStep javaStep;
   private Thread gradOffThread;
 
   public AgentPolicy(AgentModel model) {
     this.model = model;
+    this.javaStep = model.javaStep().orElse(null);
     this.obsShape = model.spec().observationShape();
     int n = 1;
     for (int d : obsShape) {
@@ -53,6 +59,15 @@ public final class AgentPolicy implements Policy {
 
   @Override
   public CoreState initialState(int n) {
+    if (javaStep != null) {
+      List<float[]> arrays = new ArrayList<>();
+      List<int[]> shapes = new ArrayList<>();
+      for (int k = 0; k < javaStep.numStates(); k++) {
+        arrays.add(new float[n * javaStep.hidden()]);
+        shapes.add(new int[] {n, javaStep.hidden()});
+      }
+      return new CoreState(arrays, shapes);
+    }
     gradOff();
     try (NDManager m = model.manager().newSubManager()) {
       return toHeap(model.initialState(m, n));
@@ -61,7 +76,6 @@ public final class AgentPolicy implements Policy {
 
   @Override
   public PolicyStep step(TimeStep[] steps, int[] prevActions, CoreState state) {
-    gradOff();
     int n = steps.length;
     float[] obs = new float[n * obsSize];
     long[] prev = new long[n];
@@ -73,6 +87,11 @@ public final class AgentPolicy implements Policy {
       rewards[i] = steps[i].reward();
       resets[i] = steps[i].isFirst() ? 1f : 0f;
     }
+    if (javaStep != null && javaStep.takes(n)) {
+      AgentStep.Result r = javaStep.step(obs, prevActions, rewards, resets, state.arrays().toArray(new float[0][]), n);
+      return new PolicyStep(r.logits(), new CoreState(List.of(r.state()), state.shapes()));
+    }
+    gradOff();
     long[] obsDims = new long[2 + obsShape.length];
     obsDims[0] = 1;
     obsDims[1] = n;
@@ -97,6 +116,9 @@ public final class AgentPolicy implements Policy {
   @Override
   public void loadWeights(byte[] npz) {
     model.loadWeightsFromNpz(npz);
+    if (javaStep != null) {
+      javaStep.refresh();
+    }
   }
 
   @Override

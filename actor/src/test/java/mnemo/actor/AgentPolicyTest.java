@@ -16,24 +16,42 @@ import mnemo.envs.Environment;
 import mnemo.envs.TimeStep;
 import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.proto.config.v1.ExperimentConfig;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The actor's step-by-step inference (core state carried on the heap between steps, a fresh
- * sub-manager per step) equals the network's own multi-step unroll over the same inputs, including an
- * episode start in the middle; and it leaves no arrays behind.
+ * The actor's step-by-step inference (core state carried on the heap between steps; a fresh sub-manager per
+ * step, or the Java step) equals libtorch's multi-step unroll over the same inputs with the same weights
+ * (loaded through {@link AgentPolicy#loadWeights}), including an episode start in the middle; and it leaves
+ * no arrays behind.
  */
 class AgentPolicyTest {
-  private static final ExperimentConfig CONFIG = ExperimentConfig.newBuilder()
-      .setTaskId("memory/cue-recall:length=2").setCoreSpec("ur-lstm:hidden=8").setTorsoHidden(16).setSeed(3).build();
+  private static ExperimentConfig config(String core) {
+    return ExperimentConfig.newBuilder()
+        .setTaskId("memory/cue-recall:length=2").setCoreSpec(core).setTorsoHidden(16).setSeed(3).build();
+  }
 
-  @Test
-  void stepwiseInferenceMatchesTheFullUnrollAndLeavesNoArrays() {
-    Environment e0 = BuiltinTasks.registry().make(CONFIG.getTaskId());
+  /**
+   * The reference is a model with {@code impl=torch} and the policy's weights (libtorch's unroll over all steps);
+   * the policy runs {@code impl=torch} (libtorch, one step at a time) or {@code impl=java} (the Java step).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"ur-lstm:hidden=8,impl=torch", "ur-lstm:hidden=8,impl=java", "gru:hidden=8,impl=java"})
+  void stepwiseInferenceMatchesTheFullUnrollAndLeavesNoArrays(String core) {
+    ExperimentConfig config = config(core);
+    Environment e0 = BuiltinTasks.registry().make(config.getTaskId());
     Environment e1 = BuiltinTasks.registry().make("memory/cue-recall:length=5");
     int d = e0.spec().observation().size();
-    AgentModel model = AgentNetworks.create(AgentPolicy.specFor(e0.spec(), CONFIG), Device.cpu());
-    try (AgentPolicy policy = new AgentPolicy(model)) {
+    AgentModel model = AgentNetworks.create(AgentPolicy.specFor(e0.spec(), config), Device.cpu());
+    String torchCore = core.replace("impl=java", "impl=torch");
+    try (AgentPolicy policy = new AgentPolicy(model);
+        AgentModel reference = AgentNetworks.create(AgentPolicy.specFor(e0.spec(), config(torchCore)), Device.cpu())) {
+      // fresh weights through loadWeights, as an actor's refresh brings them
+      try (AgentModel other = AgentNetworks.create(AgentPolicy.specFor(e0.spec(), config(torchCore).toBuilder().setSeed(9)
+          .build()), Device.cpu())) {
+        policy.loadWeights(other.weightsToNpz());
+        reference.loadWeightsFromNpz(other.weightsToNpz());
+      }
       // Two environments, 5 steps; env 0's episode (3 actions) ends at t=3 and a new one starts at t=4.
       TimeStep[][] steps = new TimeStep[5][2];
       int[][] prev = new int[5][2];
@@ -61,7 +79,7 @@ class AgentPolicyTest {
       assertThat(((BaseNDManager) model.manager()).getManagedArrays()).hasSize(arraysBefore);
 
       // The reference: one call over all 5 steps.
-      try (NDManager m = model.manager().newSubManager()) {
+      try (NDManager m = reference.manager().newSubManager()) {
         float[] obs = new float[5 * 2 * d];
         long[] pa = new long[10];
         float[] rew = new float[10];
@@ -76,8 +94,8 @@ class AgentPolicyTest {
         }
         AgentInput in = new AgentInput(m.create(obs, new Shape(5, 2, d)), m.create(pa, new Shape(5, 2)),
             m.create(rew, new Shape(5, 2)), m.create(res, new Shape(5, 2)));
-        NDList s0 = model.initialState(m, 2);
-        AgentOutput ref = model.unroll(in, s0, false);
+        NDList s0 = reference.initialState(m, 2);
+        AgentOutput ref = reference.unroll(in, s0, false);
         float[] all = ref.policyLogits().toFloatArray();
         for (int t = 0; t < 5; t++) {
           for (int k = 0; k < 4; k++) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The agent network: torso (MLP for vectors, conv net for images; previous action one-hot and reward
@@ -24,6 +25,15 @@ public interface AgentModel extends AutoCloseable {
    * training} true the computation is recorded for backpropagation by the caller's GradientCollector.
    */
   AgentOutput unroll(AgentInput input, NDList state, boolean training);
+
+  /**
+   * The single step as Java loops on weights copied to float arrays ({@link AgentStep}), when the core's impl
+   * resolves to Java for inference on the CPU; empty otherwise (then {@link #unroll} is the way). Each call
+   * returns a new step holding its own copy of the weights.
+   */
+  default Optional<AgentStep> javaStep() {
+    return Optional.empty();
+  }
 
   /** The trainable parameters, in a fixed order (the order of {@link #parameterNames()}). */
   List<NDArray> parameters();

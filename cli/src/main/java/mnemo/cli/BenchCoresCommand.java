@@ -131,18 +131,39 @@ final class BenchCoresCommand implements Callable<Integer> {
           }
         }
       }
-      md.append("\n| what | batch | µs |\n| --- | --- | --- |\n");
-      List<CoreBenchmark.StepTiming> steps = new ArrayList<>();
-      for (String core : List.of("ur-lstm:hidden=256", "ur-lstm:hidden=32")) {
-        for (String c : variants(core, is)) {
-          steps.addAll(CoreBenchmark.agentStep(new AgentSpec(new int[] {7, 7, 3}, true, 5, c, 256, 1),
-              new int[] {1, 16, 64}, iters * 10));
-        }
+      md.append("\nThe whole agent network's step (256-unit torso, 5 actions; `ur-lstm` at H = 256 and 32): each impl on ")
+          .append("the same weights, interleaved call by call; a core whose impl resolves to Java runs the agent's Java step ")
+          .append("(`AgentStep`, weights copied at refresh), `impl=torch` `AgentModel.unroll` at T = 1. Median µs, wall and ")
+          .append("the calling thread's CPU.\n\n");
+      StringBuilder ahead = new StringBuilder("| agent | obs | batch |");
+      StringBuilder arule = new StringBuilder("| --- | --- | --- |");
+      for (String i : is) {
+        ahead.append(' ').append(i).append(" µs |");
+        arule.append(" --- |");
       }
-      for (CoreBenchmark.StepTiming s : steps) {
-        String row = String.format(Locale.ROOT, "| %s | %d | %.0f |%n", s.what(), s.batch(), s.micros());
-        System.out.print(row);
-        md.append(row);
+      ahead.append(" CPU µs: ").append(String.join(" / ", is)).append(" |");
+      arule.append(" --- |");
+      md.append(ahead).append('\n').append(arule).append('\n');
+      for (String core : List.of("ur-lstm:hidden=256", "ur-lstm:hidden=32")) {
+        for (int[] obs : List.of(new int[] {7, 7, 3}, new int[] {32})) {
+          List<AgentSpec> specs = new ArrayList<>();
+          for (String c : variants(core, is)) {
+            specs.add(new AgentSpec(obs, obs.length == 3, 5, c, 256, 1));
+          }
+          for (CoreBenchmark.AgentStepTiming s : CoreBenchmark.agentSteps(specs, new int[] {1, 16, 64}, iters * 10)) {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| `%s` | %s | %d |", core, s.what(), s.batch()));
+            for (double v : s.micros()) {
+              row.append(String.format(Locale.ROOT, " %.0f |", v));
+            }
+            row.append(' ');
+            for (int k = 0; k < s.cpuMicros().length; k++) {
+              row.append(String.format(Locale.ROOT, k == 0 ? "%.0f" : " / %.0f", s.cpuMicros()[k]));
+            }
+            row.append(" |");
+            System.out.println(row);
+            md.append(row).append('\n');
+          }
+        }
       }
     }
     BenchReport.write(out, md);

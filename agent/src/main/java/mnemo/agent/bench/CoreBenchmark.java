@@ -18,6 +18,7 @@ import java.util.function.DoubleConsumer;
 import mnemo.agent.AgentInput;
 import mnemo.agent.AgentModel;
 import mnemo.agent.AgentSpec;
+import mnemo.agent.AgentStep;
 import mnemo.agent.Autograd;
 import mnemo.agent.core.CoreSpec;
 import mnemo.agent.core.RecurrentCore;
@@ -286,29 +287,83 @@ public final class CoreBenchmark {
     return out;
   }
 
-  /** Single-step latency of the whole agent network (T = 1, no autograd), as actors run it. */
-  public static List<StepTiming> agentStep(AgentSpec spec, int[] batches, int iters) {
-    List<StepTiming> out = new ArrayList<>();
-    try (AgentModel net = AgentNetworks.create(spec, Device.cpu()); NDManager m = NDManager.newBaseManager()) {
+  /**
+   * Single-step latency of the whole agent network (T = 1, no autograd) as actors run it, for each spec (the
+   * same weights: each spec's model is built from the same seed) interleaved call by call: median µs of wall
+   * time and of the calling thread's CPU time. A spec whose model has a {@link AgentModel#javaStep()} that takes the batch is
+   * timed on it (weights copied once, as at an actor's weight refresh), any other on {@link AgentModel#unroll}.
+   */
+  public record AgentStepTiming(String what, int batch, double[] micros, double[] cpuMicros) {}
+
+  /** See {@link AgentStepTiming}; {@code what} names the specs' observation shape. */
+  public static List<AgentStepTiming> agentSteps(List<AgentSpec> specs, int[] batches, int iters) {
+    Engine.getEngine("PyTorch");
+    List<AgentStepTiming> out = new ArrayList<>();
+    List<AgentModel> nets = new ArrayList<>();
+    try (NDManager m = NDManager.newBaseManager(); Autograd.Paused noGraph = Autograd.pause()) {
+      for (AgentSpec spec : specs) {
+        nets.add(AgentNetworks.create(spec, Device.cpu()));
+      }
+      List<AgentStep> javaSteps = nets.stream().map(n -> n.javaStep().orElse(null)).toList();
+      java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
       for (int b : batches) {
-        List<Double> us = new ArrayList<>();
-        NDList state = net.initialState(m, b);
+        int n = specs.size();
+        List<List<Double>> us = new ArrayList<>();
+        List<List<Double>> cpu = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+          us.add(new ArrayList<>());
+          cpu.add(new ArrayList<>());
+        }
+        AgentSpec first = specs.get(0);
+        int obsSize = Arrays.stream(first.observationShape()).reduce(1, (x, y) -> x * y);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
         for (int k = 0; k < iters + 20; k++) {
-          boolean record = k >= 20;
-          try (NDManager sm = m.newSubManager()) {
-            Shape os = new Shape(1, b).addAll(new Shape(Arrays.stream(spec.observationShape()).asLongStream().toArray()));
-            AgentInput in = new AgentInput(sm.randomUniform(0, 255, os), sm.zeros(new Shape(1, b), DataType.INT64),
-                sm.zeros(new Shape(1, b)), sm.zeros(new Shape(1, b)));
-            long t0 = System.nanoTime();
-            net.unroll(in, state, false);
-            if (record) {
-              us.add((System.nanoTime() - t0) / 1e3);
+          float[] obs = new float[b * obsSize];
+          for (int i = 0; i < obs.length; i++) {
+            obs[i] = first.image() ? rng.nextInt(256) : (float) rng.nextDouble();
+          }
+          int[] prev = new int[b];
+          float[] zeros = new float[b];
+          for (int v = 0; v < n; v++) {
+            int w = (v + k) % n;
+            AgentModel net = nets.get(w);
+            AgentStep js = javaSteps.get(w);
+            long c0;
+            long t0;
+            double micros;
+            double cpuMicros;
+            // as the earlier agentStep timed the libtorch path: inputs and state made before the clock starts
+            if (js != null && js.takes(b)) {
+              float[][] state = new float[js.numStates()][b * js.hidden()];
+              c0 = bean.getCurrentThreadCpuTime();
+              t0 = System.nanoTime();
+              js.step(obs, prev, zeros, zeros, state, b);
+              micros = (System.nanoTime() - t0) / 1e3;
+              cpuMicros = (bean.getCurrentThreadCpuTime() - c0) / 1e3;
+            } else {
+              try (NDManager sm = m.newSubManager()) {
+                Shape os = new Shape(1, b).addAll(new Shape(Arrays.stream(first.observationShape()).asLongStream().toArray()));
+                AgentInput in = new AgentInput(sm.create(obs, os), sm.zeros(new Shape(1, b), DataType.INT64),
+                    sm.zeros(new Shape(1, b)), sm.zeros(new Shape(1, b)));
+                NDList state = net.initialState(sm, b);
+                c0 = bean.getCurrentThreadCpuTime();
+                t0 = System.nanoTime();
+                net.unroll(in, state, false);
+                micros = (System.nanoTime() - t0) / 1e3;
+                cpuMicros = (bean.getCurrentThreadCpuTime() - c0) / 1e3;
+              }
+            }
+            if (k >= 20) {
+              us.get(w).add(micros);
+              cpu.get(w).add(cpuMicros);
             }
           }
         }
-        String obs = Arrays.toString(spec.observationShape());
-        out.add(new StepTiming("agent network step (" + spec.coreSpec() + ", obs " + obs + ")", b, median(us)));
+        out.add(new AgentStepTiming("obs " + Arrays.toString(first.observationShape()), b,
+            us.stream().mapToDouble(CoreBenchmark::median).toArray(), cpu.stream().mapToDouble(CoreBenchmark::median).toArray()));
       }
+    } finally {
+      nets.forEach(AgentModel::close);
     }
     return out;
   }

@@ -38,10 +38,11 @@ import java.util.Map;
  *     as plain Java loops on float arrays ({@code JavaCell}; CPU and float32 only, the input projection and
  *     the weight gradients stay one libtorch GEMM each; {@code backward} is then ignored), {@code auto} picks
  *     Java on CPU where it measured faster (small H and batch, {@link Impl#AUTO}) and libtorch otherwise and
- *     on GPU, or with {@code backward=manual} (which names libtorch's hand-derived backward). The default is
- *     {@code torch} ({@link #DEFAULT_IMPL}) for now: {@code auto} measured faster (at the RL experiments' sizes
- *     the Java cell trained 5–17x faster than the libtorch cell and took less CPU per actor step) but, as the
- *     default, made a native-memory test flaky (docs/benchmarks/cores.md). The other cells always run libtorch.
+ *     on GPU, or with {@code backward=manual} (which names libtorch's hand-derived backward); an actor's single
+ *     step runs the whole agent in Java ({@code AgentModel.javaStep}) with {@code java}, and with {@code auto}
+ *     where that measured faster. The default is {@code auto} ({@link #DEFAULT_IMPL}): at the RL experiments'
+ *     sizes the Java cell trained 5–17x faster than the libtorch cell, and {@code mnemo train} ran faster with it
+ *     (docs/benchmarks/cores.md). The other cells always run libtorch.
  */
 public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double forgetBias, double tmax,
     boolean refineOffset, int chunk, Backward backward, Impl impl) {
@@ -51,7 +52,7 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
   /** Default T_max of the chrono initialization. */
   public static final double DEFAULT_TMAX = 1000;
   /** The impl a spec without {@code impl=} gets. */
-  public static final Impl DEFAULT_IMPL = Impl.TORCH;
+  public static final Impl DEFAULT_IMPL = Impl.AUTO;
   /** Default chunk length L of the min cores' scan. */
   public static final int DEFAULT_CHUNK = 8;
 

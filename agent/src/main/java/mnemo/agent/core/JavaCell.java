@@ -86,8 +86,9 @@ final class JavaCell {
   /**
    * The weights as the unroll uses them (row-scaled, biases folded).
    *
-   * <p>Matrices are arrays of rows: a loop {@code y[c] += a * w[c]} over two row arrays is vectorised by C2,
-   * the same loop over one flat array at two offsets is not (it cannot rule out overlap; measured 5x slower).
+   * <p>Matrices are arrays of rows, as {@link RowGemm} multiplies them: a loop {@code y[c] += a * w[c]} over two
+   * row arrays is vectorised by C2, the same loop over one flat array at two offsets is not (it cannot rule out
+   * overlap; measured 5x slower).
    *
    * @param whh {@code [GH][H]} W_hh' (the backward's layout; null for inference)
    * @param whhT {@code [H][GH]} its transpose (the forward's)
@@ -177,7 +178,7 @@ final class JavaCell {
       for (int r = 0; r < b; r++) {
         System.arraycopy(isLstm ? xp : w.biasHh, isLstm ? (i * b + r) * gh : 0, proj[r], 0, gh);
       }
-      matMulAdd(hs, w.whhT, proj, b, h);
+      RowGemm.addProduct(hs, 0, w.whhT, proj, b, h);
       for (int r = 0; r < b; r++) {
         int row = i * b + r;
         int actOff = keepTape ? row * gh : r * gh;
@@ -202,49 +203,6 @@ final class JavaCell {
       }
     }
     return new Forward(outputs, hs, cs, tape);
-  }
-
-  /**
-   * y[r] += Σ_j x[r, j] w[j] for x [rows, k] flat from {@code xo}, w k rows, y {@code rows} rows of w's width;
-   * four rows of y share each load of w.
-   */
-  static void matMulAdd(float[] x, int xo, float[][] w, float[][] y, int rows, int k) {
-    int r = 0;
-    for (; r + 4 <= rows; r += 4) {
-      float[] y0 = y[r];
-      float[] y1 = y[r + 1];
-      float[] y2 = y[r + 2];
-      float[] y3 = y[r + 3];
-      int x0 = xo + r * k;
-      for (int j = 0; j < k; j++) {
-        float a0 = x[x0 + j];
-        float a1 = x[x0 + k + j];
-        float a2 = x[x0 + 2 * k + j];
-        float a3 = x[x0 + 3 * k + j];
-        float[] wj = w[j];
-        for (int c = 0; c < wj.length; c++) {
-          float v = wj[c];
-          y0[c] += a0 * v;
-          y1[c] += a1 * v;
-          y2[c] += a2 * v;
-          y3[c] += a3 * v;
-        }
-      }
-    }
-    for (; r < rows; r++) {
-      float[] yr = y[r];
-      for (int j = 0; j < k; j++) {
-        float a = x[xo + r * k + j];
-        float[] wj = w[j];
-        for (int c = 0; c < wj.length; c++) {
-          yr[c] += a * wj[c];
-        }
-      }
-    }
-  }
-
-  private static void matMulAdd(float[] x, float[][] w, float[][] y, int rows, int k) {
-    matMulAdd(x, 0, w, y, rows, k);
   }
 
   /**
@@ -456,7 +414,7 @@ final class JavaCell {
       if (isLstm) {
         System.arraycopy(direct, 0, dC, 0, b * h);
       }
-      matMulAdd(dPh, i * b * gh, w.whh, acc, b, gh);
+      RowGemm.addProduct(dPh, i * b * gh, w.whh, acc, b, gh);
       for (int r = 0; r < b; r++) {
         System.arraycopy(acc[r], 0, dHPrev, r * h, h);
       }

@@ -107,7 +107,7 @@ final class JavaUnroll {
       for (int r = 0; r < n; r++) {
         rows[r] = bias.clone();
       }
-      JavaCell.matMulAdd(xs, 0, wihT, rows, n, in);
+      RowGemm.addProduct(xs, 0, wihT, rows, n, in);
       float[] xp = new float[n * gh];
       for (int r = 0; r < n; r++) {
         System.arraycopy(rows[r], 0, xp, r * gh, gh);

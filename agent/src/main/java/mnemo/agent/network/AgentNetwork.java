@@ -14,15 +14,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import mnemo.agent.AgentInput;
 import mnemo.agent.AgentModel;
 import mnemo.agent.AgentOutput;
 import mnemo.agent.AgentSpec;
+import mnemo.agent.AgentStep;
 import mnemo.agent.Autograd;
 import mnemo.agent.ShapeCheck;
 import mnemo.agent.core.CoreOutput;
 import mnemo.agent.core.CoreSpec;
+import mnemo.agent.core.JavaCoreStep;
 import mnemo.agent.core.RecurrentCore;
 import mnemo.agent.core.RecurrentCores;
 import mnemo.agent.weights.NpzWeights;
@@ -40,7 +43,8 @@ import mnemo.agent.weights.NpzWeights;
  * </pre>
  *
  * Parameters are created once in {@link #manager()} with gradients attached; {@link
- * #loadWeightsFromNpz} copies into them in place.
+ * #loadWeightsFromNpz} copies into them in place. Actors whose core runs in Java take {@link #javaStep()}
+ * instead of {@link #unroll} for their single steps: the same equations as Java loops ({@link JavaAgentStep}).
  */
 public final class AgentNetwork implements AgentModel {
 
@@ -53,21 +57,22 @@ public final class AgentNetwork implements AgentModel {
   private final int numActions;
   private final int torsoHidden;
   /** Conv geometry for image torsos: kernel, stride, padding per layer. */
-  private final int[] kernel;
-  private final int[] stride;
-  private final int[] padding;
-  private final NDArray conv1W;
-  private final NDArray conv1B;
-  private final NDArray conv2W;
-  private final NDArray conv2B;
-  private final NDArray fc1W;
-  private final NDArray fc1B;
-  private final NDArray fc2W;
-  private final NDArray fc2B;
-  private final NDArray policyW;
-  private final NDArray policyB;
-  private final NDArray valueW;
-  private final NDArray valueB;
+  final int[] kernel;
+  final int[] stride;
+  final int[] padding;
+  // the parameters by role (also read by JavaAgentStep)
+  final NDArray conv1W;
+  final NDArray conv1B;
+  final NDArray conv2W;
+  final NDArray conv2B;
+  final NDArray fc1W;
+  final NDArray fc1B;
+  final NDArray fc2W;
+  final NDArray fc2B;
+  final NDArray policyW;
+  final NDArray policyB;
+  final NDArray valueW;
+  final NDArray valueB;
 
   static final int CONV1_CHANNELS = 16;
   static final int CONV2_CHANNELS = 32;
@@ -137,7 +142,8 @@ public final class AgentNetwork implements AgentModel {
     valueB = zeros("value.bias", 1);
   }
 
-  private int out(int n, int layer) {
+  /** A conv layer's output size along a side of n. */
+  int out(int n, int layer) {
     return (n + 2 * padding[layer] - kernel[layer]) / stride[layer] + 1;
   }
 
@@ -176,6 +182,12 @@ public final class AgentNetwork implements AgentModel {
   @Override
   public NDList initialState(NDManager m, int batchSize) {
     return core.initialState(m, batchSize);
+  }
+
+  /** {@link JavaAgentStep} when the core has a Java step ({@link JavaCoreStep#of}). */
+  @Override
+  public Optional<AgentStep> javaStep() {
+    return JavaCoreStep.of(core).map(c -> new JavaAgentStep(this, c));
   }
 
   @Override
