@@ -117,15 +117,8 @@ final class BenchCoresCommand implements Callable<Integer> {
           int[] s = dims(size, 2);
           for (int b : new int[] {1, 16, 64}) {
             CoreBenchmark.StepComparison us = CoreBenchmark.compareSteps(variants(c, is), s[0], s[1], b, iters * 10);
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| `%s` | %d | %d | %d |", c, s[0], s[1], b));
-            for (double v : us.micros()) {
-              row.append(String.format(Locale.ROOT, " %.0f |", v));
-            }
-            row.append(' ');
-            for (int k = 0; k < us.cpuMicros().length; k++) {
-              row.append(String.format(Locale.ROOT, k == 0 ? "%.0f" : " / %.0f", us.cpuMicros()[k]));
-            }
-            row.append(" |");
+            String row = String.format(Locale.ROOT, "| `%s` | %d | %d | %d |", c, s[0], s[1], b)
+                + timingCells(us.micros(), us.cpuMicros());
             System.out.println(row);
             md.append(row).append('\n');
           }
@@ -151,15 +144,8 @@ final class BenchCoresCommand implements Callable<Integer> {
             specs.add(new AgentSpec(obs, obs.length == 3, 5, c, 256, 1));
           }
           for (CoreBenchmark.AgentStepTiming s : CoreBenchmark.agentSteps(specs, new int[] {1, 16, 64}, iters * 10)) {
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| `%s` | %s | %d |", core, s.what(), s.batch()));
-            for (double v : s.micros()) {
-              row.append(String.format(Locale.ROOT, " %.0f |", v));
-            }
-            row.append(' ');
-            for (int k = 0; k < s.cpuMicros().length; k++) {
-              row.append(String.format(Locale.ROOT, k == 0 ? "%.0f" : " / %.0f", s.cpuMicros()[k]));
-            }
-            row.append(" |");
+            String row = String.format(Locale.ROOT, "| `%s` | %s | %d |", core, s.what(), s.batch())
+                + timingCells(s.micros(), s.cpuMicros());
             System.out.println(row);
             md.append(row).append('\n');
           }
@@ -171,6 +157,19 @@ final class BenchCoresCommand implements Callable<Integer> {
   }
 
   /** The core's spec with each impl appended as an option. */
+  /** A row's timing cells: one median wall µs per impl, then their CPU µs in one cell, " a / b |". */
+  private static String timingCells(double[] micros, double[] cpuMicros) {
+    StringBuilder cells = new StringBuilder();
+    for (double v : micros) {
+      cells.append(String.format(Locale.ROOT, " %.0f |", v));
+    }
+    cells.append(' ');
+    for (int k = 0; k < cpuMicros.length; k++) {
+      cells.append(String.format(Locale.ROOT, k == 0 ? "%.0f" : " / %.0f", cpuMicros[k]));
+    }
+    return cells.append(" |").toString();
+  }
+
   private static List<String> variants(String core, List<String> impls) {
     List<String> v = new ArrayList<>();
     for (String i : impls) {
