@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.Optional;
 import mnemo.envs.curriculum.VariableLength;
 import mnemo.envs.registry.TaskId;
-import mnemo.envs.registry.TaskRegistry;
 import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.config.ExperimentConfigs;
 import mnemo.proto.config.v1.ExperimentConfig;
@@ -221,12 +220,7 @@ public final class ExperimentOptions {
   static double taskExploringStarts(String taskId) {
     int colon = taskId.indexOf(':');
     String family = colon < 0 ? taskId : taskId.substring(0, colon);
-    TaskRegistry registry = BuiltinTasks.registry();
-    if (registry.families().stream().noneMatch(f -> f.name().equals(family))) {
-      return 0;
-    }
-    TaskId id = TaskId.parse(taskId);
-    return registry.family(id.family()).exploringStarts(id);
+    return BuiltinTasks.registry().find(family).map(f -> f.exploringStarts(TaskId.parse(taskId))).orElse(0.0);
   }
 
   /**

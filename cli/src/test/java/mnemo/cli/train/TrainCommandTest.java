@@ -105,6 +105,9 @@ class TrainCommandTest {
         .getExploringStarts()).isZero();
     assertThatThrownBy(() -> options("--env", "memory/tmaze:length=50", "--exploring-starts", "2").toConfig(51, 50))
         .hasMessageContaining("exploring_starts");
+    // a task the built-in registry does not know (an environment server's own) asks for none
+    assertThat(ExperimentOptions.taskExploringStarts("server/own-task:mode=active")).isZero();
+    assertThat(ExperimentOptions.taskExploringStarts("memory/tmaze:mode=active")).isEqualTo(0.25);
   }
 
   private static ExperimentOptions options(String... args) {

@@ -3,6 +3,7 @@ package mnemo.envs.registry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import mnemo.envs.Environment;
 
@@ -24,6 +25,12 @@ public final class TaskRegistry {
     return new ArrayList<>(families.values());
   }
 
+  /** The family called {@code name}, or empty (for names the caller may not own, as an environment server's). */
+  public synchronized Optional<TaskFamily> find(String name) {
+    return Optional.ofNullable(families.get(name));
+  }
+
+  /** The family called {@code name}; UnknownTaskException naming the known ones when there is none. */
   public synchronized TaskFamily family(String name) {
     TaskFamily f = families.get(name);
     if (f == null) {

@@ -59,6 +59,9 @@ class TaskRegistryTest {
         .isInstanceOf(UnknownTaskException.class)
         .hasMessageContaining("unknown task 'memory/nope'")
         .hasMessageContaining("memory/cue-recall");
+    // find: the same lookup without the exception, for names the caller may not own
+    assertThat(r.find("memory/nope")).isEmpty();
+    assertThat(r.find("memory/tmaze")).containsSame(r.family("memory/tmaze"));
   }
 
   @Test
