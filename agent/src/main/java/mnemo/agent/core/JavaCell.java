@@ -112,6 +112,56 @@ final class JavaCell {
   }
 
   /**
+   * A core's weights for an inference forward, copied to float arrays: W' = W with each gate block's rows
+   * scaled by {@code scales} (null: unscaled; see {@link GatedCore#blockScales()}), laid out as the loops
+   * read them.
+   *
+   * @param wihT {@code [I][GH]} W_ih'ᵀ, for xp = x W_ih'ᵀ + b'
+   * @param bias {@code [GH]} b' = the folded input bias ({@link GatedCore#inputBias()}), scaled
+   * @param recurrent W_hh'ᵀ as rows {@code [H][GH]} (no untransposed copy), b_hh for GRUs
+   */
+  record Folded(float[][] wihT, float[] bias, Weights recurrent) {
+    /** Transposed here: cheaper than a libtorch op at these sizes. */
+    static Folded of(GatedCore core, JavaCell cell, double[] scales) {
+      int in = core.inputSize;
+      int gh = cell.gh;
+      int h = cell.h;
+      float[] wih = core.weightIh.toFloatArray();
+      float[] whh = core.weightHh.toFloatArray();
+      float[] bias = core.inputBias().toFloatArray();
+      float[][] wihT = new float[in][gh];
+      float[][] whhT = new float[h][gh];
+      for (int j = 0; j < gh; j++) {
+        float sc = scales == null ? 1f : (float) scales[j / h];
+        for (int i = 0; i < in; i++) {
+          wihT[i][j] = wih[j * in + i] * sc;
+        }
+        for (int k = 0; k < h; k++) {
+          whhT[k][j] = whh[j * h + k] * sc;
+        }
+        bias[j] *= sc;
+      }
+      float[] bhh = cell.lstm() ? null : core.biasHh.toFloatArray();
+      return new Folded(wihT, bias, new Weights(null, whhT, bhh, scales != null));
+    }
+
+    /** xp = x W_ih'ᵀ + b' for {@code n} rows of x {@code [N·I]}, flat {@code [N·GH]}. */
+    float[] project(float[] x, int n) {
+      int gh = bias.length;
+      float[][] rows = new float[n][];
+      for (int r = 0; r < n; r++) {
+        rows[r] = bias.clone();
+      }
+      RowGemm.addProduct(x, 0, wihT, rows, n, wihT.length);
+      float[] xp = new float[n * gh];
+      for (int r = 0; r < n; r++) {
+        System.arraycopy(rows[r], 0, xp, r * gh, gh);
+      }
+      return xp;
+    }
+  }
+
+  /**
    * What the forward keeps for the backward, all [T, B, ·] flattened.
    *
    * @param act {@code [T·B·GH]} each block's activation: σ, tanh or r̃; a cumax block's softmax

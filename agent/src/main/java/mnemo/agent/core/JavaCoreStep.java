@@ -19,9 +19,7 @@ public final class JavaCoreStep {
 
   private final GatedCore core;
   private final JavaCell cell;
-  private float[][] wihT;
-  private float[] bias;
-  private JavaCell.Weights weights;
+  private JavaCell.Folded weights;
 
   private JavaCoreStep(GatedCore core) {
     this.core = core;
@@ -44,31 +42,9 @@ public final class JavaCoreStep {
 
   /** Copies the core's current weights (W'ᵀ as rows [I][G·H] and [H][G·H], the folded bias). */
   public void refresh() {
-    int in = core.inputSize;
-    int gh = cell.gh;
-    int h = cell.h;
     try (Autograd.Paused noGraph = Autograd.pause(); NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      float[] wih = core.weightIh.toFloatArray();
-      float[] whh = core.weightHh.toFloatArray();
-      float[] b = core.inputBias().toFloatArray();
-      double[] scales = core.blockScales();
-      float[][] wt = new float[in][gh];
-      float[][] ht = new float[h][gh];
-      for (int j = 0; j < gh; j++) {
-        float sc = scales == null ? 1f : (float) scales[j / h];
-        for (int i = 0; i < in; i++) {
-          wt[i][j] = wih[j * in + i] * sc;
-        }
-        for (int k = 0; k < h; k++) {
-          ht[k][j] = whh[j * h + k] * sc;
-        }
-        b[j] *= sc;
-      }
-      float[] bhh = cell.lstm() ? null : core.biasHh.toFloatArray();
-      wihT = wt;
-      bias = b;
-      weights = new JavaCell.Weights(null, ht, bhh, scales != null);
+      weights = JavaCell.Folded.of(core, cell, core.blockScales());
     }
   }
 
@@ -101,17 +77,8 @@ public final class JavaCoreStep {
    * @return the next state, h (then c), {@code [B·H]} each
    */
   public float[][] step(float[] x, float[][] state, float[] keep, int b) {
-    int gh = cell.gh;
-    float[][] rows = new float[b][];
-    for (int r = 0; r < b; r++) {
-      rows[r] = bias.clone();
-    }
-    RowGemm.addProduct(x, 0, wihT, rows, b, core.inputSize);
-    float[] xp = new float[b * gh];
-    for (int r = 0; r < b; r++) {
-      System.arraycopy(rows[r], 0, xp, r * gh, gh);
-    }
-    JavaCell.Forward f = cell.forward(xp, weights, state[0], cell.lstm() ? state[1] : null, keep, 1, b, false);
+    float[] xp = weights.project(x, b);
+    JavaCell.Forward f = cell.forward(xp, weights.recurrent(), state[0], cell.lstm() ? state[1] : null, keep, 1, b, false);
     return cell.lstm() ? new float[][] {f.h(), f.c()} : new float[][] {f.h()};
   }
 }

@@ -81,39 +81,9 @@ final class JavaUnroll {
      * {@link GatedCore#inputBias()}) done on float arrays, and xp = x W_ih'ᵀ + b in Java (x [N, I]).
      */
     static Prepared read(GatedCore core, JavaCell cell, NDArray x, int t) {
-      int in = core.inputSize;
-      int gh = cell.gh;
-      int h = cell.h;
-      float[] wih = core.weightIh.toFloatArray();
-      float[] whh = core.weightHh.toFloatArray();
-      float[] bias = core.inputBias().toFloatArray();
-      double[] scales = t >= GatedCore.MIN_STEPS_TO_SCALE ? core.blockScales() : null;
-      // W'ᵀ as rows [I][GH] and [H][GH] (transposed here: cheaper than a libtorch op at these sizes)
-      float[][] wihT = new float[in][gh];
-      float[][] whhT = new float[h][gh];
-      for (int j = 0; j < gh; j++) {
-        float sc = scales == null ? 1f : (float) scales[j / h];
-        for (int i = 0; i < in; i++) {
-          wihT[i][j] = wih[j * in + i] * sc;
-        }
-        for (int k = 0; k < h; k++) {
-          whhT[k][j] = whh[j * h + k] * sc;
-        }
-        bias[j] *= sc;
-      }
+      JavaCell.Folded w = JavaCell.Folded.of(core, cell, t >= GatedCore.MIN_STEPS_TO_SCALE ? core.blockScales() : null);
       float[] xs = x.toFloatArray();
-      int n = xs.length / in;
-      float[][] rows = new float[n][];
-      for (int r = 0; r < n; r++) {
-        rows[r] = bias.clone();
-      }
-      RowGemm.addProduct(xs, 0, wihT, rows, n, in);
-      float[] xp = new float[n * gh];
-      for (int r = 0; r < n; r++) {
-        System.arraycopy(rows[r], 0, xp, r * gh, gh);
-      }
-      float[] bhh = cell.lstm() ? null : core.biasHh.toFloatArray();
-      return new Prepared(new JavaCell.Weights(null, whhT, bhh, scales != null), xp);
+      return new Prepared(w.recurrent(), w.project(xs, xs.length / core.inputSize));
     }
   }
 
