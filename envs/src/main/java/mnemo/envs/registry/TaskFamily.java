@@ -48,7 +48,7 @@ public record TaskFamily(String name, String description, List<Param> params, Fu
 
   /** This family with training episodes played at {@code param} = {@code value} unless the task id sets it. */
   public TaskFamily withTrainingAid(String param, String value) {
-    if (params.stream().noneMatch(p -> p.name().equals(param))) {
+    if (!hasParam(param)) {
       throw new IllegalArgumentException(name + ": training aid '" + param + "' is not a parameter");
     }
     Function<Params, Map<String, String>> before = trainingAids;
@@ -66,14 +66,7 @@ public record TaskFamily(String name, String description, List<Param> params, Fu
 
   /** The training aids {@code id} gets: {@link #trainingAids} for the parameters it leaves unset. */
   public Map<String, String> trainingAids(TaskId id) {
-    Map<String, String> aids = new LinkedHashMap<>(trainingAids.apply(resolve(id)));
-    for (String p : aids.keySet()) {
-      if (params.stream().noneMatch(q -> q.name().equals(p))) {
-        throw new IllegalStateException(name + ": training aid '" + p + "' is not a parameter");
-      }
-    }
-    aids.keySet().removeAll(id.params().keySet());
-    return aids;
+    return leftUnset(id, trainingAids, p -> hasParam(p) ? null : "training aid '" + p + "' is not a parameter");
   }
 
   /** This family asking for exploring starts at the share {@code share} gives for a task's parameters. */
@@ -94,14 +87,29 @@ public record TaskFamily(String name, String description, List<Param> params, Fu
    * #heldAtTarget} for the parameters the id leaves unset.
    */
   public Map<String, String> heldAtTarget(TaskId target) {
-    Map<String, String> held = new LinkedHashMap<>(heldAtTarget.apply(resolve(target)));
-    for (String p : held.keySet()) {
-      if (p.equals(memoryParam) || params.stream().noneMatch(q -> q.name().equals(p))) {
-        throw new IllegalStateException(name + ": '" + p + "' cannot be held at the target (not a parameter, or the memory length)");
+    return leftUnset(target, heldAtTarget, p -> hasParam(p) && !p.equals(memoryParam) ? null
+        : "'" + p + "' cannot be held at the target (not a parameter, or the memory length)");
+  }
+
+  /**
+   * The values {@code values} gives for {@code id}'s parameters, without those {@code id} sets; a name
+   * {@code refusal} finds fault with (a non-null reason) is a bug in the family's declaration.
+   */
+  private Map<String, String> leftUnset(TaskId id, Function<Params, Map<String, String>> values,
+      Function<String, String> refusal) {
+    Map<String, String> kept = new LinkedHashMap<>(values.apply(resolve(id)));
+    for (String p : kept.keySet()) {
+      String why = refusal.apply(p);
+      if (why != null) {
+        throw new IllegalStateException(name + ": " + why);
       }
     }
-    held.keySet().removeAll(target.params().keySet());
-    return held;
+    kept.keySet().removeAll(id.params().keySet());
+    return kept;
+  }
+
+  private boolean hasParam(String param) {
+    return params.stream().anyMatch(p -> p.name().equals(param));
   }
 
   /** The exploring starts {@code id} asks for, in [0, 1]. */
