@@ -59,21 +59,12 @@ final class BenchCoresCommand implements Callable<Integer> {
           .append("shapes (T time steps, B batch, I input, H hidden); the loss is the sum of all outputs. Median of ")
           .append(iters).append(" iterations, wall ms (the ratios are to the fused LSTM) and the calling thread's CPU ms ")
           .append("(libtorch's second intra-op thread not counted).\n\n");
-      StringBuilder head = new StringBuilder("| core | T | B | I | H |");
-      StringBuilder rule = new StringBuilder("| --- | --- | --- | --- | --- |");
-      for (String i : is) {
-        head.append(' ').append(i).append(" ms |");
-        rule.append(" --- |");
-      }
-      head.append(" fused LSTM ms |");
-      rule.append(" --- |");
-      for (String i : is) {
-        head.append(' ').append(i).append(" / fused |");
-        rule.append(" --- |");
-      }
-      head.append(" CPU ms: ").append(String.join(" / ", is)).append(" / fused |");
-      rule.append(" --- |");
-      md.append(head).append('\n').append(rule).append('\n');
+      List<String> heads = new ArrayList<>(List.of("core", "T", "B", "I", "H"));
+      is.forEach(i -> heads.add(i + " ms"));
+      heads.add("fused LSTM ms");
+      is.forEach(i -> heads.add(i + " / fused"));
+      heads.add("CPU ms: " + String.join(" / ", is) + " / fused");
+      md.append(tableHead(heads));
       for (String c : SynthCommand.split(cores)) {
         for (String shape : SynthCommand.split(shapes)) {
           int[] s = dims(shape, 4);
@@ -103,15 +94,7 @@ final class BenchCoresCommand implements Callable<Integer> {
         .append("by call, the state carried), and the whole agent network at T = 1 (7×7×3 image torso, 256 units). ")
         .append("Median µs.\n\n");
     if (!part.equals("unroll")) {
-      StringBuilder head = new StringBuilder("| core | I | H | batch |");
-      StringBuilder rule = new StringBuilder("| --- | --- | --- | --- |");
-      for (String i : is) {
-        head.append(' ').append(i).append(" µs |");
-        rule.append(" --- |");
-      }
-      head.append(" CPU µs: ").append(String.join(" / ", is)).append(" |");
-      rule.append(" --- |");
-      md.append(head).append('\n').append(rule).append('\n');
+      md.append(tableHead(microsHeads(List.of("core", "I", "H", "batch"), is)));
       for (String c : SynthCommand.split(cores)) {
         for (String size : SynthCommand.split(stepSizes)) {
           int[] s = dims(size, 2);
@@ -128,15 +111,7 @@ final class BenchCoresCommand implements Callable<Integer> {
           .append("the same weights, interleaved call by call; a core whose impl resolves to Java runs the agent's Java step ")
           .append("(`AgentStep`, weights copied at refresh), `impl=torch` `AgentModel.unroll` at T = 1. Median µs, wall and ")
           .append("the calling thread's CPU.\n\n");
-      StringBuilder ahead = new StringBuilder("| agent | obs | batch |");
-      StringBuilder arule = new StringBuilder("| --- | --- | --- |");
-      for (String i : is) {
-        ahead.append(' ').append(i).append(" µs |");
-        arule.append(" --- |");
-      }
-      ahead.append(" CPU µs: ").append(String.join(" / ", is)).append(" |");
-      arule.append(" --- |");
-      md.append(ahead).append('\n').append(arule).append('\n');
+      md.append(tableHead(microsHeads(List.of("agent", "obs", "batch"), is)));
       for (String core : List.of("ur-lstm:hidden=256", "ur-lstm:hidden=32")) {
         for (int[] obs : List.of(new int[] {7, 7, 3}, new int[] {32})) {
           List<AgentSpec> specs = new ArrayList<>();
@@ -157,6 +132,19 @@ final class BenchCoresCommand implements Callable<Integer> {
   }
 
   /** The core's spec with each impl appended as an option. */
+  /** A Markdown table's header and rule rows, one column per heading. */
+  private static String tableHead(List<String> headings) {
+    return "| " + String.join(" | ", headings) + " |\n|" + " --- |".repeat(headings.size()) + "\n";
+  }
+
+  /** The headings of a latency table: {@code keys}, one µs column per impl, then their CPU µs in one column. */
+  private static List<String> microsHeads(List<String> keys, List<String> impls) {
+    List<String> heads = new ArrayList<>(keys);
+    impls.forEach(i -> heads.add(i + " µs"));
+    heads.add("CPU µs: " + String.join(" / ", impls));
+    return heads;
+  }
+
   /** A row's timing cells: one median wall µs per impl, then their CPU µs in one cell, " a / b |". */
   private static String timingCells(double[] micros, double[] cpuMicros) {
     StringBuilder cells = new StringBuilder();
