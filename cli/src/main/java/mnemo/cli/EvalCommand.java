@@ -64,6 +64,12 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Play the run's task on this environment server (as `train --env-server` trained it).")
   String envServer;
 
+  @Option(names = "--env", paramLabel = "ID",
+      description = "Play this task instead of the run's: the run's task at another length (e.g. "
+          + "memory/tmaze:length=500 for a run trained at 100) or with other parameters. It must have the run's "
+          + "observations and actions.")
+  String env;
+
   @Mixin TransportOptions transport;
 
   private Evaluation result;
@@ -89,17 +95,21 @@ public final class EvalCommand implements Callable<Integer> {
           + "observations, not pictures");
     }
     TaskRegistry registry = BuiltinTasks.registry();
+    String taskId = env == null ? config.getTaskId() : env;
     int n = Math.min(envs, episodes);
     List<Environment> played = new ArrayList<>(n);
     try (AutoCloseable closeAll = () -> played.forEach(Environment::close)) {
       for (int i = 0; i < n; i++) {
-        played.add(envServer == null ? registry.make(config.getTaskId())
-            : RemoteEnvironment.connect(envServer, transport.security(), config.getTaskId()));
+        played.add(envServer == null ? registry.make(taskId)
+            : RemoteEnvironment.connect(envServer, transport.security(), taskId));
+      }
+      if (env != null && envServer == null) {
+        checkSameInterface(registry, config.getTaskId(), played.get(0).spec());
       }
       try (AgentPolicy policy = new AgentPolicy(Agents.create(AgentPolicy.specFor(played.get(0).spec(), config)));
           GifWriter writer = gif == null ? null : new GifWriter(gif, gifDelay)) {
         policy.loadWeights(latest.weightsNpz());
-        System.out.printf("evaluating %s (%s) from %s: %s weights, version %d, %d frames trained%n", config.getTaskId(),
+        System.out.printf("evaluating %s (%s) from %s: %s weights, version %d, %d frames trained%n", taskId,
             config.getCoreSpec(), run.checkpoint(), greedy ? "greedy" : "sampled", latest.weightVersion(),
             latest.frames());
         // the first episode, recorded with captions when --gif is given
@@ -123,5 +133,21 @@ public final class EvalCommand implements Callable<Integer> {
       throw new IllegalStateException("no GIF was written to " + gif);
     }
     return 0;
+  }
+
+  private static String describe(mnemo.envs.EnvSpec s) {
+    return s.observation().dtype() + java.util.Arrays.toString(s.observation().shape()) + " with " + s.numActions()
+        + " actions";
+  }
+
+  /** --env must give the policy what the run's task gave it: the same observations and actions. */
+  private static void checkSameInterface(TaskRegistry registry, String trained, mnemo.envs.EnvSpec played) {
+    try (Environment own = registry.make(trained)) {
+      mnemo.envs.EnvSpec spec = own.spec();
+      if (!spec.observation().equals(played.observation()) || spec.numActions() != played.numActions()) {
+        throw new IllegalArgumentException("--env " + played.taskId() + " does not fit the run: it observes "
+            + describe(played) + ", the run's task " + trained + " observes " + describe(spec));
+      }
+    }
   }
 }

@@ -38,7 +38,21 @@ public final class Main implements Runnable {
 
   public static CommandLine commandLine() {
     // descriptions are written as lines of up to ~110 characters: help is laid out 120 wide
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).setUsageHelpWidth(120);
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).setUsageHelpWidth(120)
+        .setExecutionExceptionHandler(Main::reportBadInput);
+  }
+
+  /**
+   * Bad input (an IllegalArgumentException: an unknown task, a wrong parameter, a run that does not fit) is
+   * reported as one line naming the command, exit code 2 as for a wrong option; anything else keeps its
+   * stack trace.
+   */
+  private static int reportBadInput(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
+    if (e instanceof IllegalArgumentException) {
+      cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+      return 2;
+    }
+    throw e;
   }
 
   @Override

@@ -49,5 +49,19 @@ class MemoryLearningTest {
     Evaluation e = ((EvalCommand) cl.getSubcommands().get("eval").getCommand()).result();
     assertThat(e.successRate()).as("sampled success after %d frames: %s; metrics:%n%s", FRAMES, e,
         Files.readString(run.resolve("metrics.csv"))).isGreaterThanOrEqualTo(0.9);
+    // cue recall episodes take L + 1 actions
+    assertThat(e.meanLength()).isEqualTo(LENGTH + 1);
+
+    // eval --env: the run's task at another length (episodes of 10 + 1 actions); a task the policy cannot
+    // play (other observations) is refused with both tasks' interfaces named
+    assertThat(cl.execute("eval", "--run-dir=" + run, "--episodes=50", "--env=memory/cue-recall:length=10")).isZero();
+    Evaluation shorter = ((EvalCommand) cl.getSubcommands().get("eval").getCommand()).result();
+    assertThat(shorter.episodes()).isEqualTo(50);
+    assertThat(shorter.meanLength()).isEqualTo(11);
+    java.io.StringWriter err = new java.io.StringWriter();
+    CommandLine refused = Main.commandLine().setErr(new java.io.PrintWriter(err));
+    assertThat(refused.execute("eval", "--run-dir=" + run, "--env=minigrid/memory")).isEqualTo(2);
+    assertThat(err.toString()).contains("--env minigrid/memory").contains("does not fit the run")
+        .contains("UINT8[7, 7, 3]").contains("observes FLOAT32").doesNotContain("Exception");
   }
 }
