@@ -105,6 +105,12 @@ public final class ExperimentOptions {
           + (ExperimentConfigs.NORMALIZE_ADVANTAGES ? "on" : "off") + ").")
   Boolean normalizeAdvantages;
 
+  @Option(names = "--bootstrap-truncation", negatable = true,
+      description = "At a time limit (an episode truncated, not terminated) bootstrap the return from V of the last "
+          + "observation; off: every episode end ends the return, as IMPALA's and TorchBeast's actors do (default: "
+          + (ExperimentConfigs.BOOTSTRAP_TRUNCATION ? "on" : "off") + ").")
+  Boolean bootstrapTruncation;
+
   @Option(names = "--lambda", paramLabel = "LAMBDA",
       description = "V-trace's λ, the trace decay of the targets and advantages (default: "
           + ExperimentConfigs.LAMBDA + ").")
@@ -192,6 +198,9 @@ public final class ExperimentOptions {
     }
     if (normalizeAdvantages != null) {
       b.setNormalizeAdvantages(normalizeAdvantages);
+    }
+    if (bootstrapTruncation != null) {
+      b.setBootstrapTruncation(bootstrapTruncation);
     }
     if (lambda != null) {
       b.setLambda(lambda);

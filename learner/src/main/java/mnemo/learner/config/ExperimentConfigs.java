@@ -48,6 +48,8 @@ public final class ExperimentConfigs {
   public static final double IMPALA_LEARNING_RATE = 6e-4;
   public static final boolean LR_LINEAR_DECAY = true;
   public static final boolean NORMALIZE_ADVANTAGES = false;
+  /** IMPALA's and TorchBeast's: every episode end, a time limit too, ends the return. */
+  public static final boolean BOOTSTRAP_TRUNCATION = false;
   public static final double RMSPROP_DECAY = 0.99;
   public static final double RMSPROP_EPSILON = 0.1;
   public static final double ADAM_BETA1 = 0.9;
@@ -214,6 +216,9 @@ public final class ExperimentConfigs {
     if (b.getRewardClipping().isEmpty()) {
       b.setRewardClipping(REWARD_CLIPPING);
     }
+    if (!b.hasBootstrapTruncation()) {
+      b.setBootstrapTruncation(BOOTSTRAP_TRUNCATION);
+    }
     if (!b.hasExplorationEpsilon()) {
       b.setExplorationEpsilon(EXPLORATION_EPSILON);
     }
@@ -286,7 +291,7 @@ public final class ExperimentConfigs {
   public static LossConfig lossConfig(ExperimentConfig c) {
     return new LossConfig(c.getDiscount(), c.getBaselineCost(), c.getEntropyCost(),
         new VTraceParams(c.getClipRhoThreshold(), c.getClipPgRhoThreshold(), c.getClipCThreshold(), c.getLambda()),
-        RewardClipping.parse(c.getRewardClipping()), c.getNormalizeAdvantages());
+        RewardClipping.parse(c.getRewardClipping()), c.getNormalizeAdvantages(), c.getBootstrapTruncation());
   }
 
   /**

@@ -21,8 +21,13 @@ import mnemo.learner.vtrace.VTraceReturns;
  * <p>Step t of the unroll holds x_t, the action a_t sampled there and the behaviour logits; the
  * transition t → t+1 has reward {@code rewards[t+1]} and discount {@code discounts[t+1]}, and is no
  * transition when step t is LAST (the next step is an automatic reset): such steps are masked out of
- * every term. The value at step T is the bootstrap. Termination (discount 0) stops the return;
- * truncation (LAST with discount 1) bootstraps from V of that LAST step's observation.
+ * every term. The value at step T is the bootstrap. Termination (discount 0) stops the return; so does
+ * truncation (LAST with discount 1: a time limit), unless {@link LossConfig#bootstrapTruncation}, which
+ * bootstraps from V of that LAST step's observation. Why not by default: LAST steps are masked out of the
+ * value loss, so V there is never fitted, only carried over from the states before it; on the visual match
+ * (a 15-step reward room that times out) the agent learned to let the time run out, a bootstrap worth more
+ * than a one-in-three guess (docs/results-rl.md). IMPALA's and TorchBeast's actors end the return at every
+ * episode end, time limits included.
  */
 public final class ImpalaLoss {
   private ImpalaLoss() {}
@@ -61,7 +66,9 @@ public final class ImpalaLoss {
     NDArray bootstrap = values.get("-1"); // V(x_T)
     NDArray a = actions.get(":-1");
     NDArray r = config.rewardClipping().apply(rewards.get("1:")); // r_t = rewards[t+1]
-    NDArray gammas = discounts.get("1:").mul((float) config.discount()); // γ_t = γ · discounts[t+1]
+    // γ_t = γ · discounts[t+1], and 0 into any LAST step unless truncations bootstrap
+    NDArray ends = config.bootstrapTruncation() ? discounts.get("1:") : discounts.get("1:").mul(lastSteps.get("1:").neg().add(1f));
+    NDArray gammas = ends.mul((float) config.discount());
     NDArray masks = lastSteps.get(":-1").neg().add(1f); // 0 where step t is LAST
 
     VTraceReturns vt = VTrace.fromLogits(

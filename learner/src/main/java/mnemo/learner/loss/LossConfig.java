@@ -12,15 +12,24 @@ import mnemo.learner.vtrace.VTraceParams;
  * @param rewardClipping applied to rewards before V-trace
  * @param normalizeAdvantages whether the policy-gradient advantages are standardised over the batch's
  *     transitions, (A − mean) / std, before they weight log π (as PPO implementations do)
+ * @param bootstrapTruncation whether a truncated episode (LAST with discount 1: a time limit) bootstraps
+ *     from V of its last observation; when false every LAST step ends the return, as IMPALA's and
+ *     TorchBeast's actors have it (discount = γ · (1 − done))
  */
 public record LossConfig(
     double discount, double baselineCost, double entropyCost, VTraceParams vtrace, RewardClipping rewardClipping,
-    boolean normalizeAdvantages) {
+    boolean normalizeAdvantages, boolean bootstrapTruncation) {
 
-  /** IMPALA's loss: advantages as V-trace gives them. */
+  /** IMPALA's loss: advantages as V-trace gives them, every episode end ends the return. */
   public LossConfig(double discount, double baselineCost, double entropyCost, VTraceParams vtrace,
       RewardClipping rewardClipping) {
-    this(discount, baselineCost, entropyCost, vtrace, rewardClipping, false);
+    this(discount, baselineCost, entropyCost, vtrace, rewardClipping, false, false);
+  }
+
+  /** With or without standardised advantages; every episode end ends the return. */
+  public LossConfig(double discount, double baselineCost, double entropyCost, VTraceParams vtrace,
+      RewardClipping rewardClipping, boolean normalizeAdvantages) {
+    this(discount, baselineCost, entropyCost, vtrace, rewardClipping, normalizeAdvantages, false);
   }
 
   public LossConfig {
@@ -34,6 +43,6 @@ public record LossConfig(
 
   /** The same loss with another entropy weight (for a schedule). */
   public LossConfig withEntropyCost(double e) {
-    return new LossConfig(discount, baselineCost, e, vtrace, rewardClipping, normalizeAdvantages);
+    return new LossConfig(discount, baselineCost, e, vtrace, rewardClipping, normalizeAdvantages, bootstrapTruncation);
   }
 }

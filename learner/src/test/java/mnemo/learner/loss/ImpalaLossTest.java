@@ -140,7 +140,8 @@ class ImpalaLossTest {
       for (int t = 0; t < T; t++) {
         int a = (int) c.actions[t][b];
         logRhos[t][b] = logSoftmax(c.logits[t][b])[a] - logSoftmax(c.behaviour[t][b])[a];
-        gammas[t][b] = cfg.discount() * c.discounts[t + 1][b];
+        // into a LAST step: its discount when truncations bootstrap, else 0
+        gammas[t][b] = cfg.discount() * c.discounts[t + 1][b] * (cfg.bootstrapTruncation() || c.last[t + 1][b] == 0 ? 1 : 0);
         r[t][b] = cfg.rewardClipping().apply(c.rewards[t + 1][b]);
         v[t][b] = c.values[t][b];
         masks[t][b] = 1 - c.last[t][b];
@@ -186,13 +187,14 @@ class ImpalaLossTest {
   void matchesTheDoubleOracleOnRandomBatchesWithEveryClipping() {
     Random rng = new Random(11);
     for (RewardClipping clipping : RewardClipping.values()) {
-      for (int trial = 0; trial < 5; trial++) {
+      for (int trial = 0; trial < 6; trial++) {
         Case c = new Case(rng, 2 + rng.nextInt(12), 1 + rng.nextInt(4), 2 + rng.nextInt(4));
+        boolean bootstrap = trial % 2 == 1;
         LossConfig cfg = new LossConfig(0.9 + 0.1 * rng.nextDouble(), 0.5, 0.01,
-            new VTraceParams(1, 1, 1, rng.nextDouble()), clipping);
+            new VTraceParams(1, 1, 1, rng.nextDouble()), clipping, false, bootstrap);
         double[] want = oracle(c, cfg);
         LossTerms got = compute(c, cfg, c.tba(c.logits), c.tb(c.values));
-        String what = clipping + " trial " + trial;
+        String what = clipping + " trial " + trial + (bootstrap ? " bootstrapping truncations" : "");
         assertThat((double) got.policy().getFloat()).as("policy " + what)
             .isCloseTo(want[0], within(1e-4 * (1 + Math.abs(want[0]))));
         assertThat((double) got.baseline().getFloat()).as("baseline " + what)
@@ -245,6 +247,38 @@ class ImpalaLossTest {
       assertThat((double) got.baseline().getFloat()).isCloseTo(plain[1], within(1e-4 * (1 + plain[1])));
       assertThat((double) got.entropy().getFloat()).isCloseTo(plain[2], within(1e-4 * (1 + plain[2])));
     }
+  }
+
+  /**
+   * Hand-worked: one column, steps x_0 (FIRST), x_1, x_2 (LAST, truncated: discount 1) and x_3 (the next
+   * episode's FIRST), values 0, 0, 5, 0, reward 1 on arriving at x_2, γ = 0.5, on-policy, λ = 1. Ending the
+   * return at x_2: v_1 = 1, v_0 = 0.5 · 1 = 0.5, baseline ½ (0.5² + 1²) = 0.625. Bootstrapping: v_1 = 1 + 0.5 · 5
+   * = 3.5, v_0 = 1.75, baseline ½ (1.75² + 3.5²) = 7.65625. A termination (discount 0) ends it either way.
+   */
+  @Test
+  void aTruncationEndsTheReturnUnlessAskedToBootstrap() {
+    Case c = new Case(new Random(5), 4, 1, 2);
+    for (int t = 0; t < 4; t++) {
+      c.logits[t][0] = new double[] {0.3, -0.2};
+      c.behaviour[t][0] = c.logits[t][0].clone(); // on-policy: ρ = c = 1
+      c.actions[t][0] = 0;
+      c.rewards[t][0] = t == 2 ? 1 : 0;
+      c.discounts[t][0] = 1;
+      c.last[t][0] = t == 2 ? 1 : 0;
+    }
+    c.values[0][0] = 0;
+    c.values[1][0] = 0;
+    c.values[2][0] = 5;
+    c.values[3][0] = 0;
+    VTraceParams onPolicy = new VTraceParams(1, 1, 1, 1);
+    LossConfig ends = new LossConfig(0.5, 1, 0, onPolicy, RewardClipping.NONE, false, false);
+    LossConfig bootstraps = new LossConfig(0.5, 1, 0, onPolicy, RewardClipping.NONE, false, true);
+    assertThat((double) compute(c, ends, c.tba(c.logits), c.tb(c.values)).baseline().getFloat()).isCloseTo(0.625, within(1e-6));
+    assertThat((double) compute(c, bootstraps, c.tba(c.logits), c.tb(c.values)).baseline().getFloat())
+        .isCloseTo(7.65625, within(1e-5));
+    c.discounts[2][0] = 0; // terminated
+    assertThat((double) compute(c, bootstraps, c.tba(c.logits), c.tb(c.values)).baseline().getFloat())
+        .isCloseTo(0.625, within(1e-6));
   }
 
   @Test
