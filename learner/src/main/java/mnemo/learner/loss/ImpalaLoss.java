@@ -25,8 +25,8 @@ import mnemo.learner.vtrace.VTraceReturns;
  * truncation (LAST with discount 1: a time limit), unless {@link LossConfig#bootstrapTruncation}, which
  * bootstraps from V of that LAST step's observation. Why not by default: LAST steps are masked out of the
  * value loss, so V there is never fitted, only carried over from the states before it; on the visual match
- * (a 15-step reward room that times out) the agent learned to let the time run out, a bootstrap worth more
- * than a one-in-three guess (docs/results-rl.md). IMPALA's and TorchBeast's actors end the return at every
+ * (a 15-step reward room that times out) one agent learned to let the time run out, a bootstrap worth more
+ * than a one-in-three guess (docs/learner.md). IMPALA's and TorchBeast's actors end the return at every
  * episode end, time limits included.
  */
 public final class ImpalaLoss {
