@@ -26,6 +26,7 @@ import mnemo.envs.curriculum.VariableLength;
 import mnemo.envs.curriculum.LengthSampling;
 import mnemo.envs.remote.RemoteBatchedEnvironment;
 import mnemo.envs.tasks.BuiltinTasks;
+import mnemo.learner.Devices;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.learner.config.ExperimentConfigs;
@@ -110,16 +111,25 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  /** Makes the agent network for a spec: the learner's and every in-process actor's. */
-  private final Function<AgentSpec, AgentModel> models;
+  @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu[:N]",
+      description = "Where the learner trains: auto = the first GPU DJL's engine reports, else the CPU "
+          + "(default: ${DEFAULT-VALUE}). Actors always infer on the CPU.")
+  String device;
 
-  /** The command as {@code mnemo train} runs it: networks on the CPU. */
+  /** Makes the agent network for a spec on a device: the learner's, and every in-process actor's on the CPU. */
+  private final java.util.function.BiFunction<AgentSpec, Device, AgentModel> models;
+
+  /** The command as {@code mnemo train} runs it: the learner's network on {@code --device}, the actors' on the CPU. */
   public TrainCommand() {
-    this(agentSpec -> AgentNetworks.create(agentSpec, Device.cpu()));
+    this(AgentNetworks::create);
   }
 
-  /** The command with another network factory (a smaller model in a test, say). */
+  /** The command with another network factory (a smaller model in a test, say), on the CPU throughout. */
   public TrainCommand(Function<AgentSpec, AgentModel> models) {
+    this((agentSpec, device) -> models.apply(agentSpec));
+  }
+
+  private TrainCommand(java.util.function.BiFunction<AgentSpec, Device, AgentModel> models) {
     this.models = models;
   }
 
@@ -132,6 +142,7 @@ public final class TrainCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("train: " + e.getMessage());
       return 2;
     }
+    Device learnerDevice = Devices.parse(device); // a missing GPU fails before anything is written
     Duration checkpointInterval = LearnerProcess.checkpointInterval(checkpointEvery);
     ExperimentConfig config;
     Checkpoint checkpoint = null;
@@ -173,7 +184,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     TransportSecurity security = transport.security();
     EnvSpec envSpec = probe(config.getTaskId(), security);
-    LearnerProcess process = LearnerProcess.start(config, checkpoint, envSpec, models,
+    Function<AgentSpec, AgentModel> onCpu = agentSpec -> models.apply(agentSpec, Device.cpu());
+    LearnerProcess process = LearnerProcess.start(config, checkpoint, envSpec,
+        agentSpec -> models.apply(agentSpec, learnerDevice),
         new LearnerProcess.Settings(runDir, checkpointInterval, 0, 0, security, port,
             metricsOptions.start(security.bind())));
     Learner learner = process.learner();
@@ -181,7 +194,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     ActorSetup.EnvironmentOpener opener = envServer == null ? ActorSetup.local()
         : (c, n, curriculum) -> RemoteBatchedEnvironment.connect(envServer, security, c.getTaskId(), n);
-    Actors actors = local ? new LocalActors(config, learner, process.registry(), opener, models)
+    Actors actors = local ? new LocalActors(config, learner, process.registry(), opener, onCpu)
         : new ProcessActors(new ActorProcesses(config.getNumActors(), process.target(), config.getEnvsPerActor(),
             Arrays.asList(actorJvmOptions.trim().split("\\s+")),
             envServer == null ? List.of() : List.of("--env-server=" + envServer), security.token(), run.logs(),

@@ -24,6 +24,19 @@ class TrainCommandTest {
   }
 
   @Test
+  void aMissingGpuIsRefusedBeforeAnythingIsWritten() {
+    // this machine's DJL engine reports no GPU (the CPU libtorch)
+    org.junit.jupiter.api.Assumptions.assumeTrue(ai.djl.engine.Engine.getInstance().getGpuCount() == 0);
+    String[] r = run("train", "--run-dir", dir.resolve("gpu").toString(), "--device", "gpu", "--frames", "100");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[1]).contains("--device gpu: no GPU").contains("PYTORCH_FLAVOR=cu128").doesNotContain("Exception");
+    assertThat(dir.resolve("gpu")).doesNotExist();
+    r = run("train", "--run-dir", dir.resolve("tpu").toString(), "--device", "tpu");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[1]).contains("bad device 'tpu': expected auto, cpu, gpu or gpu:N");
+  }
+
+  @Test
   void resumeOfTheRunDirWithoutACheckpointIsRefused() {
     String[] r = run("train", "--resume", "--run-dir", dir.toString());
     assertThat(r[0]).isNotEqualTo("0");
