@@ -115,7 +115,19 @@ class KilledProcessesTest {
       // (one batch = 20 frames; updates may land between reading the two meters, either way round)
       // (a whole number of frames: rounded, so the gauge's float rounding cannot move it off a bound it sits on)
       double lrFrames = Math.rint(budget * (1 - lr / 1e-3));
-      assertThat(lrFrames).isBetween(last.frames() + framesHere - 60, last.frames() + framesHere + 60);
+      // A scrape reads the meters one after another while this tiny learner updates every few milliseconds;
+      // on a loaded machine more than 3 updates (60 frames) landed between the two in one run. The relation is
+      // checked on the first of up to 5 scrapes in which it holds: a learner whose rate ignored the
+      // checkpoint's frames would be off by last.frames() (thousands) in every one.
+      List<String> tries = new ArrayList<>();
+      for (int k = 0; k < 5 && Math.abs(lrFrames - (last.frames() + framesHere)) > 60; k++) {
+        tries.add(String.format("lr frames %.0f against %d + %.0f", lrFrames, last.frames(), framesHere));
+        String again = FaultToleranceTest.scrape("http://127.0.0.1:" + learnerMetrics + "/metrics");
+        framesHere = metric(again, "mnemo_learner_frames_total");
+        lrFrames = Math.rint(budget * (1 - metric(again, "mnemo_learner_learning_rate") / 1e-3));
+      }
+      assertThat(lrFrames).as("earlier scrapes: %s", tries)
+          .isBetween(last.frames() + framesHere - 60, last.frames() + framesHere + 60);
 
       // 4. SIGTERM: the final checkpoint holds at least what the process had trained, then exit code 143
       learner2.destroy();
