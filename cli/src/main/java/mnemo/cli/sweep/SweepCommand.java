@@ -100,6 +100,11 @@ public final class SweepCommand implements Callable<Integer> {
       description = "Run only runs i, i+n, i+2n, ... of the list (default: ${DEFAULT-VALUE}).")
   String shard;
 
+  @Option(names = "--beyond", paramLabel = "K",
+      description = "Also play every finished run greedily at K times the length it was trained at (`mnemo eval "
+          + "--env`), to show how far its memory carries; a table in the section (default: off).")
+  Integer beyond;
+
   @Option(names = "--report-only", description = "Only rebuild the section and plots from the finished runs (and "
       + "evaluate greedily those evaluated before greedy evaluations were recorded).")
   boolean reportOnly;
@@ -161,6 +166,14 @@ public final class SweepCommand implements Callable<Integer> {
     if (seeds < 1 || evalEpisodes < 1) {
       throw new IllegalArgumentException("--seeds and --eval-episodes must be positive");
     }
+    if (beyond != null) {
+      if (beyond < 2) {
+        throw new IllegalArgumentException("--beyond must be at least 2, got " + beyond);
+      }
+      for (int l : lengths) {
+        BuiltinTasks.registry().canonical(taskId(beyond * l)); // the longer task must exist too
+      }
+    }
     if (!reportOnly) {
       String[] sh = shard.split("/");
       int i = Integer.parseInt(sh[0]);
@@ -181,6 +194,7 @@ public final class SweepCommand implements Callable<Integer> {
         }
       }
       addMissingGreedy(shardRuns);
+      addMissingBeyond(shardRuns);
       long total = mine.stream().mapToLong(Run::frames).sum();
       System.out.printf(Locale.ROOT, "sweep: %d runs to do of %d (shard %s), %,d frames; run folders in %s%n",
           mine.size(), all.size(), shard, total, dir);
@@ -196,11 +210,13 @@ public final class SweepCommand implements Callable<Integer> {
           System.out.printf(Locale.ROOT, "%nL=%d %s seed %d: success %.3f (greedy %.3f), mean return %.3f over %d "
               + "episodes%n", r.length(), r.core(), r.seed(), e.success(), e.greedySuccess(), e.meanReturn(),
               e.episodes());
+          addMissingBeyond(List.of(r));
         }
       }
     }
     if (reportOnly) {
       addMissingGreedy(all);
+      addMissingBeyond(all);
     }
     Path written = new SweepResults(this, all).write();
     System.out.println("wrote " + written);
@@ -218,6 +234,22 @@ public final class SweepCommand implements Callable<Integer> {
       if (old != null && Double.isNaN(old.greedySuccess()) && Files.isRegularFile(d.resolve("checkpoint.zip"))) {
         SweepResults.Eval e = SweepResults.addGreedy(d, old);
         System.out.printf(Locale.ROOT, "%s: greedy success %.3f%n", d, e.greedySuccess());
+      }
+    }
+  }
+
+  /** With --beyond: evaluated runs not yet played at K·L are. */
+  private void addMissingBeyond(List<Run> rs) throws IOException {
+    if (beyond == null) {
+      return;
+    }
+    for (Run r : rs) {
+      Path d = runDir(r);
+      int far = beyond * r.length();
+      if (SweepResults.readEval(d) != null && Double.isNaN(SweepResults.readBeyond(d, far))
+          && Files.isRegularFile(d.resolve("checkpoint.zip"))) {
+        double b = SweepResults.evaluateBeyond(d, taskId(far), far, evalEpisodes);
+        System.out.printf(Locale.ROOT, "%s: greedy success %.3f at %s = %d%n", d, b, param, far);
       }
     }
   }

@@ -71,6 +71,10 @@ final class SweepResults {
   }
 
   private static Evaluation runEval(Path runDir, int episodes, boolean greedy) {
+    return runEval(runDir, episodes, greedy, null, runDir.resolve(greedy ? "eval-greedy.log" : "eval.log"));
+  }
+
+  private static Evaluation runEval(Path runDir, int episodes, boolean greedy, String env, Path log) {
     EvalCommand eval = new EvalCommand();
     PrintStream out = System.out;
     int code;
@@ -78,7 +82,9 @@ final class SweepResults {
     if (greedy) {
       args.add("--greedy");
     }
-    Path log = runDir.resolve(greedy ? "eval-greedy.log" : "eval.log");
+    if (env != null) {
+      args.addAll(List.of("--env", env));
+    }
     try (PrintStream quiet = new PrintStream(Files.newOutputStream(log))) {
       System.setOut(quiet);
       code = new CommandLine(eval).execute(args.toArray(new String[0]));
@@ -99,8 +105,70 @@ final class SweepResults {
         e.meanReturn(), e.episodes(), json(e.greedySuccess())));
   }
 
+  /** How far each run's memory carries: greedy success at K·L of the runs trained at L (sweep --beyond K). */
+  private void appendBeyond(StringBuilder md) throws IOException {
+    int k = sweep.beyond;
+    md.append(String.format(Locale.ROOT, "%nBeyond the training length: greedy success of each run on the task at %d "
+        + "times the length it was trained at (`mnemo eval --env`, %d episodes; seeds 1..%d; *holds*: ≥ %.0f %%):%n%n",
+        k, sweep.evalEpisodes, sweep.seeds, 100 * sweep.solved));
+    md.append("| trained at | played at | ");
+    for (String core : sweep.cores) {
+      md.append('`').append(core).append("` | ");
+    }
+    md.append("\n| --- | --- | ").append("--- | ".repeat(sweep.cores.size())).append('\n');
+    for (int l : sweep.lengths) {
+      md.append("| ").append(l).append(" | ").append(k * l).append(" | ");
+      for (String core : sweep.cores) {
+        List<String> cells = new ArrayList<>();
+        int holds = 0;
+        int done = 0;
+        for (SweepCommand.Run r : runs) {
+          if (r.core().equals(core) && r.length() == l) {
+            double b = readBeyond(sweep.runDir(r), k * l);
+            if (Double.isNaN(b)) {
+              cells.add("…");
+              continue;
+            }
+            done++;
+            holds += b >= sweep.solved ? 1 : 0;
+            cells.add(String.format(Locale.ROOT, "%.2f", b));
+          }
+        }
+        md.append(done == 0 ? "" : String.format(Locale.ROOT, "**%d/%d**: ", holds, done)).append(String.join(", ", cells))
+            .append(" | ");
+      }
+      md.append('\n');
+    }
+  }
+
   private static String json(double v) {
     return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.6f", v);
+  }
+
+  /** Where a run's evaluation beyond its length is recorded. */
+  static Path beyondFile(Path runDir) {
+    return runDir.resolve("beyond.json");
+  }
+
+  /**
+   * Evaluates a trained run greedily on {@code taskId} (its task at a longer length) with {@code mnemo eval
+   * --env}, and records the length and the success in beyond.json.
+   */
+  static double evaluateBeyond(Path runDir, String taskId, int length, int episodes) throws IOException {
+    double success = runEval(runDir, episodes, true, taskId, runDir.resolve("eval-beyond.log")).successRate();
+    Files.writeString(beyondFile(runDir), String.format(Locale.ROOT, "{\"length\": %d, \"greedy_success\": %s}%n",
+        length, json(success)));
+    return success;
+  }
+
+  /** A run's greedy success at {@code length} beyond its own, or NaN while it has none (or one at another length). */
+  static double readBeyond(Path runDir, int length) throws IOException {
+    Path f = beyondFile(runDir);
+    if (!Files.isRegularFile(f)) {
+      return Double.NaN;
+    }
+    String s = Files.readString(f);
+    return (int) number(s, "length") == length ? number(s, "greedy_success") : Double.NaN;
   }
 
   /** A run's evaluation, or null while it has none. */
@@ -265,6 +333,7 @@ final class SweepResults {
         .append(" --cores ").append(String.join(",", sweep.cores))
         .append(sweep.hidden == null ? "" : " --hidden " + sweep.hidden).append(" --seeds ").append(sweep.seeds)
         .append(sweep.trainArgs.isBlank() ? "" : " --train-args '" + sweep.trainArgs + "'")
+        .append(sweep.beyond == null ? "" : " --beyond " + sweep.beyond)
         .append(" --dir ").append(sweep.dir).append("\n```\n\n");
     md.append(String.format(Locale.ROOT, "Every run: `mnemo train` with default flags%s, then %d evaluation episodes "
         + "with sampled actions (as trained) and %2$d with greedy (arg-max) actions, which leave out the policy's own "
@@ -361,6 +430,9 @@ final class SweepResults {
         Path png = img.resolve("rl-" + slug + "-" + l + ".png");
         plot(png, name + ", " + sweep.param + " = " + l + ": training success at L (mean over finished seeds)", curves);
       }
+    }
+    if (sweep.beyond != null) {
+      appendBeyond(md);
     }
     md.append('\n');
     for (int l : sweep.lengths) {

@@ -119,6 +119,33 @@ class SweepCommandTest {
     assertThat(page).contains("| `lstm` | none | 16 | 16 | 16 | 2/2 |");
   }
 
+  @Test
+  void beyondTabulatesGreedySuccessAtKTimesTheTrainedLength(@TempDir Path dir) throws Exception {
+    Path runs = dir.resolve("runs");
+    Path doc = dir.resolve("results-rl.md");
+    fakeRun(runs.resolve("L10/lstm-s1"), 1.0);
+    fakeRun(runs.resolve("L10/lstm-s2"), 1.0);
+    fakeRun(runs.resolve("L10/ur-gru-s1"), 1.0);
+    fakeRun(runs.resolve("L10/ur-gru-s2"), 1.0);
+    Files.writeString(SweepResults.beyondFile(runs.resolve("L10/lstm-s1")), "{\"length\": 20, \"greedy_success\": 0.5}\n");
+    Files.writeString(SweepResults.beyondFile(runs.resolve("L10/lstm-s2")), "{\"length\": 20, \"greedy_success\": 1.0}\n");
+    Files.writeString(SweepResults.beyondFile(runs.resolve("L10/ur-gru-s1")), "{\"length\": 20, \"greedy_success\": 0.97}\n");
+    // played at another length (an earlier --beyond 3): not this table's
+    Files.writeString(SweepResults.beyondFile(runs.resolve("L10/ur-gru-s2")), "{\"length\": 30, \"greedy_success\": 1.0}\n");
+    assertThat(SweepResults.readBeyond(runs.resolve("L10/ur-gru-s2"), 20)).isNaN();
+    assertThat(Main.commandLine().execute("sweep", "--env", "memory/tmaze", "--lengths", "10", "--frames", "3000",
+        "--cores", "lstm,ur-gru", "--seeds", "2", "--dir", runs.toString(), "--doc", doc.toString(), "--beyond", "2",
+        "--report-only")).isZero();
+    String page = Files.readString(doc);
+    assertThat(page).contains("--seeds 2 --beyond 2 --dir").contains("at 2 times the length it was trained at");
+    assertThat(page).contains("| 10 | 20 | **1/2**: 0.50, 1.00 | **1/1**: 0.97, … |");
+
+    java.io.StringWriter err = new java.io.StringWriter();
+    assertThat(Main.commandLine().setErr(new java.io.PrintWriter(err)).execute("sweep", "--env", "memory/tmaze",
+        "--lengths", "10", "--frames", "3000", "--dir", runs.toString(), "--beyond", "1", "--report-only")).isEqualTo(2);
+    assertThat(err.toString()).contains("--beyond must be at least 2, got 1");
+  }
+
   /** A finished run: training success climbs to {@code success} (reaching 0.9 at 2,000 frames when it does). */
   private static void fakeRun(Path d, double success) throws Exception {
     Files.createDirectories(d);
