@@ -334,6 +334,7 @@ final class SweepResults {
         .append(sweep.hidden == null ? "" : " --hidden " + sweep.hidden).append(" --seeds ").append(sweep.seeds)
         .append(sweep.trainArgs.isBlank() ? "" : " --train-args '" + sweep.trainArgs + "'")
         .append(sweep.beyond == null ? "" : " --beyond " + sweep.beyond)
+        .append(sweep.section == null ? "" : " --section " + sweep.section)
         .append(" --dir ").append(sweep.dir).append("\n```\n\n");
     md.append(String.format(Locale.ROOT, "Every run: `mnemo train` with default flags%s, then %d evaluation episodes "
         + "with sampled actions (as trained) and %2$d with greedy (arg-max) actions, which leave out the policy's own "

@@ -135,9 +135,10 @@ class SweepCommandTest {
     assertThat(SweepResults.readBeyond(runs.resolve("L10/ur-gru-s2"), 20)).isNaN();
     assertThat(Main.commandLine().execute("sweep", "--env", "memory/tmaze", "--lengths", "10", "--frames", "3000",
         "--cores", "lstm,ur-gru", "--seeds", "2", "--dir", runs.toString(), "--doc", doc.toString(), "--beyond", "2",
-        "--report-only")).isZero();
+        "--section", "far", "--report-only")).isZero();
     String page = Files.readString(doc);
-    assertThat(page).contains("--seeds 2 --beyond 2 --dir").contains("at 2 times the length it was trained at");
+    // the command that regenerates the section names it
+    assertThat(page).contains("--seeds 2 --beyond 2 --section far --dir").contains("at 2 times the length it was trained at");
     assertThat(page).contains("| 10 | 20 | **1/2**: 0.50, 1.00 | **1/1**: 0.97, … |");
 
     java.io.StringWriter err = new java.io.StringWriter();
