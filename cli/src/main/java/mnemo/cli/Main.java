@@ -45,14 +45,14 @@ public final class Main implements Runnable {
   /**
    * Bad input (an IllegalArgumentException: an unknown task, a wrong parameter, a run that does not fit) is
    * reported as one line naming the command, exit code 2 as for a wrong option; anything else keeps its
-   * stack trace.
+   * stack trace, and so does bad input when the environment variable {@code MNEMO_STACKTRACE} is set.
    */
   private static int reportBadInput(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
-    if (e instanceof IllegalArgumentException) {
+    if (e instanceof IllegalArgumentException && System.getenv("MNEMO_STACKTRACE") == null) {
       cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
       return 2;
     }
-    throw e;
+    throw e; // MNEMO_STACKTRACE set: every error with its stack trace
   }
 
   @Override
