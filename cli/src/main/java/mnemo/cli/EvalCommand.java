@@ -121,8 +121,11 @@ public final class EvalCommand implements Callable<Integer> {
               lastRecorded[0] = step;
             });
         System.out.println(result);
-        System.out.printf("mean_return=%.4f success_rate=%s%n", result.meanReturn(),
-            Double.isNaN(result.successRate()) ? "nan" : String.format("%.4f", result.successRate()));
+        System.out.printf("mean_return=%.4f success_rate=%s%s%n", result.meanReturn(),
+            Double.isNaN(result.successRate()) ? "nan" : String.format("%.4f", result.successRate()),
+            Double.isNaN(result.testedShare()) ? "" : String.format(" tested_share=%.4f success_when_tested=%s",
+                result.testedShare(), Double.isNaN(result.successWhenTested()) ? "nan"
+                    : String.format("%.4f", result.successWhenTested())));
         if (writer != null) {
           System.out.printf("recorded one episode (return %.2f, %d steps) to %s%n", lastRecorded[0].episodeReturn(),
               lastRecorded[0].step(), gif);

@@ -16,7 +16,13 @@ import mnemo.envs.TimeStep;
  * @param successRate mean of the {@code success} flags, NaN when the task reports none
  * @param meanLength mean episode length in actions
  */
-public record Evaluation(int episodes, double meanReturn, double stdReturn, double successRate, double meanLength) {
+public record Evaluation(int episodes, double meanReturn, double stdReturn, double successRate, double meanLength,
+    double testedShare, double successWhenTested) {
+
+  /** Without the {@code tested} statistics (a task that does not report whether an episode tested the memory). */
+  public Evaluation(int episodes, double meanReturn, double stdReturn, double successRate, double meanLength) {
+    this(episodes, meanReturn, stdReturn, successRate, meanLength, Double.NaN, Double.NaN);
+  }
 
   /**
    * Runs {@code episodes} episodes on {@code env} with the policy {@code policyName} ("random", seeded
@@ -56,6 +62,7 @@ public record Evaluation(int episodes, double meanReturn, double stdReturn, doub
     double[] running = new double[n];
     int[] length = new int[n];
     EpisodeOutcome[] stats = new EpisodeOutcome[episodes];
+    double[] tested = new double[episodes]; // the LAST step's tested info, NaN where the task reports none
     for (int i = 0; i < n; i++) {
       steps[i] = envs.get(i).reset(Seeds.derive(seed, i));
       episodeOf[i] = i;
@@ -84,6 +91,7 @@ public record Evaluation(int episodes, double meanReturn, double stdReturn, doub
         }
         stats[episodeOf[i]] = new EpisodeOutcome(running[i], ts.isLast() ? ts.info(TimeStep.SUCCESS) : Double.NaN,
             length[i], ts.isLast());
+        tested[episodeOf[i]] = ts.isLast() ? ts.info(TimeStep.TESTED) : Double.NaN;
         progress.accept(++finished);
         running[i] = 0;
         length[i] = 0;
@@ -95,11 +103,14 @@ public record Evaluation(int episodes, double meanReturn, double stdReturn, doub
         }
       }
     }
-    return of(stats);
+    return of(stats, tested);
   }
 
-  /** The statistics of finished episodes, summed in their order. */
-  private static Evaluation of(EpisodeOutcome[] stats) {
+  /**
+   * The statistics of finished episodes, summed in their order; with {@code tested} (TimeStep.TESTED of each
+   * episode's last step) the share of episodes that put the memory to the test and the success among them.
+   */
+  private static Evaluation of(EpisodeOutcome[] stats, double[] tested) {
     double sum = 0;
     double sumSq = 0;
     double successSum = 0;
@@ -117,13 +128,31 @@ public record Evaluation(int episodes, double meanReturn, double stdReturn, doub
     int episodes = stats.length;
     double mean = sum / episodes;
     double var = Math.max(0, sumSq / episodes - mean * mean);
+    int reported = 0;
+    int testedCount = 0;
+    double successTested = 0;
+    for (int e = 0; e < episodes; e++) {
+      if (!Double.isNaN(tested[e])) {
+        reported++;
+        if (tested[e] == 1) {
+          testedCount++;
+          successTested += Double.isNaN(stats[e].success()) ? 0 : stats[e].success();
+        }
+      }
+    }
     return new Evaluation(episodes, mean, Math.sqrt(var), successCount == 0 ? Double.NaN : successSum / successCount,
-        lengthSum / episodes);
+        lengthSum / episodes, reported == 0 ? Double.NaN : testedCount / (double) reported,
+        testedCount == 0 ? Double.NaN : successTested / testedCount);
   }
 
   @Override
   public String toString() {
-    return String.format("%d episodes: mean return %.3f, success rate %s, mean length %.1f", episodes, meanReturn,
+    String s = String.format("%d episodes: mean return %.3f, success rate %s, mean length %.1f", episodes, meanReturn,
         Double.isNaN(successRate) ? "n/a" : String.format("%.1f%%", 100 * successRate), meanLength);
+    if (Double.isNaN(testedShare)) {
+      return s;
+    }
+    return s + String.format("; %.1f%% tested the memory, success among them %s", 100 * testedShare,
+        Double.isNaN(successWhenTested) ? "n/a" : String.format("%.1f%%", 100 * successWhenTested));
   }
 }

@@ -119,6 +119,27 @@ class RolloutTest {
   }
 
   @Test
+  void evaluationSeparatesEpisodesThatTestedTheMemory() throws Exception {
+    // T-maze L = 3: "right" always reaches the junction (tested) and never turns (fails); "left" never gets
+    // there (untested); the oracle gets there and turns to the cue's side
+    Environment env = REGISTRY.make("memory/tmaze:length=3");
+    Evaluation right = Evaluation.run(List.of(env), BatchPolicy.of(ts -> 0), 20, 1, n -> {}, null);
+    assertThat(right.testedShare()).isEqualTo(1.0);
+    assertThat(right.successWhenTested()).isEqualTo(0.0);
+    Evaluation left = Evaluation.run(List.of(env), BatchPolicy.of(ts -> 2), 20, 1, n -> {}, null);
+    assertThat(left.testedShare()).isEqualTo(0.0);
+    assertThat(left.successWhenTested()).isNaN();
+    Evaluation oracle = Evaluation.run(env, "oracle", 20, 1, n -> {});
+    assertThat(oracle.testedShare()).isEqualTo(1.0);
+    assertThat(oracle.successWhenTested()).isEqualTo(1.0);
+    assertThat(oracle.toString()).endsWith("; 100.0% tested the memory, success among them 100.0%");
+    // a task that does not report it: NaN, and the text leaves it out
+    Evaluation cue = Evaluation.run(REGISTRY.make("memory/cue-recall:length=2"), "oracle", 5, 1, n -> {});
+    assertThat(cue.testedShare()).isNaN();
+    assertThat(cue.toString()).doesNotContain("tested");
+  }
+
+  @Test
   void evaluationErrors() {
     Environment env = REGISTRY.make("memory/cue-recall:length=2");
     assertThatThrownBy(() -> Evaluation.run(List.of(env, env), steps -> new int[2], 1, 0, n -> {}, null))
