@@ -20,12 +20,28 @@ public final class BenchReport {
         + " CPUs" + machine + " with\n\n```\n" + command + "\n```\n\n";
   }
 
-  /** Writes the section to {@code out} (creating its folder) and says so. */
+  static final String BEGIN = "<!-- bench:latest:begin -->";
+  static final String END = "<!-- bench:latest:end -->";
+
+  /**
+   * Writes the section to {@code out} (creating its folder) and says so. The section goes between the
+   * markers {@link #BEGIN} and {@link #END}: a page that has them gets that part replaced, a page without
+   * them (written by hand) gets the section appended, so a rerun never loses the page's own text.
+   */
   public static void write(Path out, CharSequence markdown) throws IOException {
     if (out.toAbsolutePath().getParent() != null) {
       Files.createDirectories(out.toAbsolutePath().getParent());
     }
-    Files.writeString(out, markdown);
+    String section = BEGIN + "\n" + markdown + (markdown.toString().endsWith("\n") ? "" : "\n") + END + "\n";
+    String page = Files.isRegularFile(out) ? Files.readString(out) : "";
+    int b = page.indexOf(BEGIN);
+    int e = page.indexOf(END);
+    if (b >= 0 && e > b) {
+      page = page.substring(0, b) + section + page.substring(e + END.length()).replaceFirst("^\n", "");
+    } else {
+      page = page.isEmpty() ? section : page + (page.endsWith("\n") ? "\n" : "\n\n") + "## Latest run\n\n" + section;
+    }
+    Files.writeString(out, page);
     System.out.println("wrote " + out);
   }
 }
