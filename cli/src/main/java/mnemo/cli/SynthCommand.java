@@ -126,9 +126,10 @@ public final class SynthCommand implements Runnable {
     }
   }
 
+  /** A comma-separated list; a core spec's own options stay with it ({@code CoreSpec.LIST_SEPARATOR}). */
   static List<String> split(String csv) {
     List<String> out = new ArrayList<>();
-    for (String s : csv.split(",")) {
+    for (String s : csv.split(mnemo.agent.core.CoreSpec.LIST_SEPARATOR)) {
       if (!s.isBlank()) {
         out.add(s.trim());
       }

@@ -51,6 +51,13 @@ public record CoreSpec(Cell cell, MainGate main, AuxGate aux, int hidden, double
   public static final int DEFAULT_HIDDEN = 256;
   /** Default T_max of the chrono initialization. */
   public static final double DEFAULT_TMAX = 1000;
+  /**
+   * Separates specs in a list ({@code --cores}): a comma, unless an option of the same spec follows it, so
+   * {@code ur-lstm:hidden=64,impl=torch,lstm} is two specs. A regex, for {@code String.split} and picocli's
+   * {@code split}.
+   */
+  public static final String LIST_SEPARATOR = ",(?![a-z_]+=)";
+
   /** The impl a spec without {@code impl=} gets. */
   public static final Impl DEFAULT_IMPL = Impl.AUTO;
   /** Default chunk length L of the min cores' scan. */

@@ -39,7 +39,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
       description = "Tasks, separated by ';' (default ${DEFAULT-VALUE}).")
   List<String> tasks;
 
-  @Option(names = "--cores", defaultValue = "ur-lstm:hidden=32,lstm:hidden=32", split = ",",
+  @Option(names = "--cores", defaultValue = "ur-lstm:hidden=32,lstm:hidden=32", split = mnemo.agent.core.CoreSpec.LIST_SEPARATOR,
       description = "Cores (default ${DEFAULT-VALUE}).")
   List<String> cores;
 

@@ -48,7 +48,7 @@ public final class SystemBenchCommand implements Callable<Integer> {
       description = "Tasks, ';'-separated (default: ${DEFAULT-VALUE}: a vector task and an image task).")
   List<String> tasks;
 
-  @Option(names = "--cores", defaultValue = "ur-lstm:hidden=64,lstm:hidden=64", split = ",",
+  @Option(names = "--cores", defaultValue = "ur-lstm:hidden=64,lstm:hidden=64", split = mnemo.agent.core.CoreSpec.LIST_SEPARATOR,
       description = "Core specs (default: ${DEFAULT-VALUE}).")
   List<String> cores;
 

@@ -58,7 +58,7 @@ public final class SweepCommand implements Callable<Integer> {
       description = "Frame budget: one for every length, or one per length (same for every core and seed).")
   List<Long> frames;
 
-  @Option(names = "--cores", defaultValue = "lstm,gru,c-lstm,ur-lstm,ur-gru", split = ",", paramLabel = "SPEC,...",
+  @Option(names = "--cores", defaultValue = "lstm,gru,c-lstm,ur-lstm,ur-gru", split = mnemo.agent.core.CoreSpec.LIST_SEPARATOR, paramLabel = "SPEC,...",
       description = "Core specs (default: ${DEFAULT-VALUE}); chrono cores get tmax = the episode length unless set.")
   List<String> cores;
 

@@ -38,6 +38,13 @@ class SweepCommandTest {
   }
 
   @Test
+  void aCoreSpecKeepsItsOwnOptionsInTheList() {
+    SweepCommand s = parse("--env", "memory/tmaze", "--lengths", "10", "--frames", "1000", "--cores",
+        "ur-lstm:hidden=64,impl=torch,lstm,c-lstm:tmax=50,forget_bias=1", "--dir", "x");
+    assertThat(s.cores).containsExactly("ur-lstm:hidden=64,impl=torch", "lstm", "c-lstm:tmax=50,forget_bias=1");
+  }
+
+  @Test
   void chronoCoresGetTheEpisodeLengthAsTmaxAndHiddenIsAddedWhereUnset() {
     SweepCommand s = parse("--env", "memory/cue-recall", "--lengths", "10", "--frames", "1000", "--hidden", "32",
         "--dir", "x");
