@@ -111,6 +111,11 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Option(names = "--queue", defaultValue = "0", paramLabel = "UNROLLS",
+      description = "Unrolls the learner queues before actors are slowed down (default: 2 x batch); a longer queue "
+          + "keeps actors busy, at the cost of older unrolls.")
+  int queue;
+
   @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu[:N]",
       description = "Where the learner trains: auto = the first GPU DJL's engine reports, else the CPU "
           + "(default: ${DEFAULT-VALUE}). Actors always infer on the CPU.")
@@ -143,6 +148,9 @@ public final class TrainCommand implements Callable<Integer> {
       return 2;
     }
     Device learnerDevice = Devices.parse(device); // a missing GPU fails before anything is written
+    if (queue < 0) {
+      throw new IllegalArgumentException("--queue must be >= 0 (0: 2 x batch), got " + queue);
+    }
     Duration checkpointInterval = LearnerProcess.checkpointInterval(checkpointEvery);
     ExperimentConfig config;
     Checkpoint checkpoint = null;
@@ -187,7 +195,7 @@ public final class TrainCommand implements Callable<Integer> {
     Function<AgentSpec, AgentModel> onCpu = agentSpec -> models.apply(agentSpec, Device.cpu());
     LearnerProcess process = LearnerProcess.start(config, checkpoint, envSpec,
         agentSpec -> models.apply(agentSpec, learnerDevice),
-        new LearnerProcess.Settings(runDir, checkpointInterval, 0, 0, security, port,
+        new LearnerProcess.Settings(runDir, checkpointInterval, queue, 0, security, port,
             metricsOptions.start(security.bind())));
     Learner learner = process.learner();
     System.out.println("learner listening on " + process.address());

@@ -24,7 +24,7 @@ class TrainCommandTest {
   }
 
   @Test
-  void aMissingGpuIsRefusedBeforeAnythingIsWritten() {
+  void aMissingGpuOrANegativeQueueIsRefusedBeforeAnythingIsWritten() {
     // this machine's DJL engine reports no GPU (the CPU libtorch)
     org.junit.jupiter.api.Assumptions.assumeTrue(ai.djl.engine.Engine.getInstance().getGpuCount() == 0);
     String[] r = run("train", "--run-dir", dir.resolve("gpu").toString(), "--device", "gpu", "--frames", "100");
@@ -34,6 +34,10 @@ class TrainCommandTest {
     r = run("train", "--run-dir", dir.resolve("tpu").toString(), "--device", "tpu");
     assertThat(r[0]).isEqualTo("2");
     assertThat(r[1]).contains("bad device 'tpu': expected auto, cpu, gpu or gpu:N");
+    r = run("train", "--run-dir", dir.resolve("q").toString(), "--device", "cpu", "--queue", "-1");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[1]).contains("--queue must be >= 0 (0: 2 x batch), got -1");
+    assertThat(dir.resolve("q")).doesNotExist();
   }
 
   @Test
