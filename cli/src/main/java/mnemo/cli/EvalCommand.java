@@ -138,18 +138,12 @@ public final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static String describe(mnemo.envs.EnvSpec s) {
-    return s.observation().dtype() + java.util.Arrays.toString(s.observation().shape()) + " with " + s.numActions()
-        + " actions";
-  }
-
   /** --env must give the policy what the run's task gave it: the same observations and actions. */
   private static void checkSameInterface(TaskRegistry registry, String trained, mnemo.envs.EnvSpec played) {
     try (Environment own = registry.make(trained)) {
-      mnemo.envs.EnvSpec spec = own.spec();
-      if (!spec.observation().equals(played.observation()) || spec.numActions() != played.numActions()) {
+      if (!own.spec().sameInterface(played)) {
         throw new IllegalArgumentException("--env " + played.taskId() + " does not fit the run: it observes "
-            + describe(played) + ", the run's task " + trained + " observes " + describe(spec));
+            + played.describeInterface() + ", the run's task " + trained + " observes " + own.spec().describeInterface());
       }
     }
   }

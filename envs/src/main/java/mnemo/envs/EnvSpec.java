@@ -41,6 +41,16 @@ public record EnvSpec(
     checkAction(action);
   }
 
+  /** Whether a policy made for {@code other} can play this: the same observation spec and number of actions. */
+  public boolean sameInterface(EnvSpec other) {
+    return observation.equals(other.observation) && numActions == other.numActions;
+  }
+
+  /** The interface {@link #sameInterface} compares, for messages: e.g. "UINT8[5, 5, 3] with 4 actions". */
+  public String describeInterface() {
+    return observation.dtype() + java.util.Arrays.toString(observation.shape()) + " with " + numActions + " actions";
+  }
+
   public String actionName(int action) {
     return actionNames.isEmpty() ? Integer.toString(action) : actionNames.get(action);
   }

@@ -149,7 +149,7 @@ public final class VariableLength implements Environment, Oracle {
     Map<String, String> params = new LinkedHashMap<>(task.params());
     params.put(family.memoryParam(), Integer.toString(l));
     Environment e = family.factory().apply(family.resolve(new TaskId(task.family(), params)));
-    if (!e.spec().observation().equals(spec.observation()) || e.spec().numActions() != spec.numActions()) {
+    if (!e.spec().sameInterface(spec)) {
       e.close();
       throw new IllegalStateException(task + ": the observation or actions change with " + family.memoryParam()
           + " = " + l + ", so it cannot vary per episode");
