@@ -116,7 +116,11 @@ public record Evaluation(int episodes, double meanReturn, double stdReturn, doub
     double successSum = 0;
     int successCount = 0;
     double lengthSum = 0;
-    for (EpisodeOutcome s : stats) {
+    int reported = 0; // episodes whose last step says whether the memory was tested
+    int testedCount = 0;
+    double successTested = 0;
+    for (int e = 0; e < stats.length; e++) {
+      EpisodeOutcome s = stats[e];
       sum += s.episodeReturn();
       sumSq += s.episodeReturn() * s.episodeReturn();
       if (!Double.isNaN(s.success())) {
@@ -124,22 +128,17 @@ public record Evaluation(int episodes, double meanReturn, double stdReturn, doub
         successCount++;
       }
       lengthSum += s.length();
-    }
-    int episodes = stats.length;
-    double mean = sum / episodes;
-    double var = Math.max(0, sumSq / episodes - mean * mean);
-    int reported = 0;
-    int testedCount = 0;
-    double successTested = 0;
-    for (int e = 0; e < episodes; e++) {
       if (!Double.isNaN(tested[e])) {
         reported++;
         if (tested[e] == 1) {
           testedCount++;
-          successTested += Double.isNaN(stats[e].success()) ? 0 : stats[e].success();
+          successTested += Double.isNaN(s.success()) ? 0 : s.success();
         }
       }
     }
+    int episodes = stats.length;
+    double mean = sum / episodes;
+    double var = Math.max(0, sumSq / episodes - mean * mean);
     return new Evaluation(episodes, mean, Math.sqrt(var), successCount == 0 ? Double.NaN : successSum / successCount,
         lengthSum / episodes, reported == 0 ? Double.NaN : testedCount / (double) reported,
         testedCount == 0 ? Double.NaN : successTested / testedCount);
