@@ -14,7 +14,6 @@ import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
 import mnemo.envs.curriculum.VariableLength;
 import mnemo.envs.tasks.BuiltinTasks;
-import mnemo.learner.Devices;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.learner.config.ExperimentConfigs;
@@ -69,10 +68,7 @@ public final class LearnerCommand implements Callable<Integer> {
       description = "Address of the metrics endpoint (default: ${DEFAULT-VALUE}).")
   String metricsBind;
 
-  @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu[:N]",
-      description = "Where the learner trains: auto = the first GPU DJL's engine reports, else the CPU "
-          + "(default: ${DEFAULT-VALUE}).")
-  String device;
+  @Mixin LearnerOptions learnerOptions;
 
   @Option(names = "--checkpoint-every", defaultValue = "300", paramLabel = "SECONDS",
       description = "Seconds between periodic checkpoints (default: ${DEFAULT-VALUE}); a learner killed outright "
@@ -84,14 +80,9 @@ public final class LearnerCommand implements Callable<Integer> {
           + "this allows (default: 4 x the experiment's envs-per-actor, at least 64, at most 4096).")
   int maxEnvsPerActor;
 
-  @Option(names = "--queue", defaultValue = "0", paramLabel = "UNROLLS",
-      description = "Unrolls the learner queues before actors are slowed down (default: 2 x batch).")
-  int queue;
-
   @Mixin TransportOptions transport;
 
   @Spec CommandSpec spec;
-
 
   @Override
   public Integer call() throws Exception {
@@ -105,7 +96,8 @@ public final class LearnerCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("learner: " + e.getMessage());
       return 2;
     }
-    Device dev = Devices.parse(device); // a missing GPU fails before anything is written
+    Device dev = learnerOptions.device(); // a missing GPU or a bad queue fails before anything is written
+    int queue = learnerOptions.queue();
     Duration checkpointInterval = LearnerProcess.checkpointInterval(checkpointEvery);
     RunFolder folder = new RunFolder(runDir).create();
     Checkpoint checkpoint = null;

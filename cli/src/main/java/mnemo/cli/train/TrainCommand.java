@@ -26,7 +26,6 @@ import mnemo.envs.curriculum.VariableLength;
 import mnemo.envs.curriculum.LengthSampling;
 import mnemo.envs.remote.RemoteBatchedEnvironment;
 import mnemo.envs.tasks.BuiltinTasks;
-import mnemo.learner.Devices;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
 import mnemo.learner.config.ExperimentConfigs;
@@ -111,15 +110,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--queue", defaultValue = "0", paramLabel = "UNROLLS",
-      description = "Unrolls the learner queues before actors are slowed down (default: 2 x batch); a longer queue "
-          + "keeps actors busy, at the cost of older unrolls.")
-  int queue;
-
-  @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu[:N]",
-      description = "Where the learner trains: auto = the first GPU DJL's engine reports, else the CPU "
-          + "(default: ${DEFAULT-VALUE}). Actors always infer on the CPU.")
-  String device;
+  @Mixin mnemo.cli.LearnerOptions learnerOptions;
 
   /** Makes the agent network for a spec on a device: the learner's, and every in-process actor's on the CPU. */
   private final java.util.function.BiFunction<AgentSpec, Device, AgentModel> models;
@@ -147,10 +138,8 @@ public final class TrainCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("train: " + e.getMessage());
       return 2;
     }
-    Device learnerDevice = Devices.parse(device); // a missing GPU fails before anything is written
-    if (queue < 0) {
-      throw new IllegalArgumentException("--queue must be >= 0 (0: 2 x batch), got " + queue);
-    }
+    Device learnerDevice = learnerOptions.device(); // a missing GPU or a bad queue fails before anything is written
+    int queue = learnerOptions.queue();
     Duration checkpointInterval = LearnerProcess.checkpointInterval(checkpointEvery);
     ExperimentConfig config;
     Checkpoint checkpoint = null;
