@@ -87,7 +87,7 @@ public final class ActorCommand implements Callable<Integer> {
       security = transport.security();
       metricsOptions.checkBind(metricsBind, security);
     } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println("actor: " + e.getMessage());
+      spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
       return 2;
     }
     MetricsEndpoint endpoint = metricsOptions.start(metricsBind);

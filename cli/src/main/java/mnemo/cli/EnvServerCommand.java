@@ -108,14 +108,14 @@ public final class EnvServerCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--idle-timeout must be positive, got " + idleTimeout);
       }
     } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println("env-server: " + e.getMessage());
+      spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
       return 2;
     }
     EnvironmentService service;
     try {
       service = new EnvironmentService(registry, families, budget, Duration.ofMillis((long) (idleTimeout * 1000)));
     } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println("env-server: " + e.getMessage());
+      spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
       return 2;
     }
     MetricsEndpoint metrics = metricsOptions.start(security.bind());
@@ -144,7 +144,7 @@ public final class EnvServerCommand implements Callable<Integer> {
       if (metrics != null) {
         metrics.close();
       }
-      spec.commandLine().getErr().println("env-server: " + e.getMessage());
+      spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
       return 2;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

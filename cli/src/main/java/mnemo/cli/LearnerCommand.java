@@ -93,7 +93,7 @@ public final class LearnerCommand implements Callable<Integer> {
       security.checkServer();
       metricsOptions.checkBind(metricsBind, security);
     } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println("learner: " + e.getMessage());
+      spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
       return 2;
     }
     Device dev = learnerOptions.device(); // a missing GPU or a bad queue fails before anything is written

@@ -16,7 +16,7 @@ class UnsafeBindTest {
   private static void refusedInOneLine(String[] r, String command, String... parts) {
     assertThat(r[0]).isEqualTo("2");
     assertThat(r[1].strip().lines()).hasSize(1);
-    assertThat(r[1]).startsWith(command + ": refusing to ").contains(parts);
+    assertThat(r[1]).startsWith("mnemo " + command + ": refusing to ").contains(parts);
   }
 
   @Test

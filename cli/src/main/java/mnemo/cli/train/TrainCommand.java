@@ -135,7 +135,7 @@ public final class TrainCommand implements Callable<Integer> {
       transport.security().checkServer();
       metricsOptions.checkBind(transport.security().bind(), transport.security());
     } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println("train: " + e.getMessage());
+      spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
       return 2;
     }
     Device learnerDevice = learnerOptions.device(); // a missing GPU or a bad queue fails before anything is written
