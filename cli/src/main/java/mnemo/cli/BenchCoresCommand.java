@@ -50,9 +50,9 @@ final class BenchCoresCommand implements Callable<Integer> {
     String threads = System.getProperty("ai.djl.pytorch.num_threads", "default");
     List<String> is = SynthCommand.split(impls);
     StringBuilder md = new StringBuilder("## Recurrent cores\n\n");
-    md.append(BenchReport.measured(" (shared; intra-op threads: " + threads + ")",
-        "./mnemo bench cores --cores " + cores + " --impls " + impls + " --shapes " + shapes + " --step-sizes "
-            + stepSizes + " --iters " + iters + (part.equals("all") ? "" : " --part " + part)));
+    String command = "./mnemo bench cores --cores " + cores + " --impls " + impls + " --shapes " + shapes
+        + " --step-sizes " + stepSizes + " --iters " + iters + (part.equals("all") ? "" : " --part " + part);
+    md.append(BenchReport.measured(" (shared; intra-op threads: " + threads + ")", command));
     if (!part.equals("step")) {
       md.append("### Forward + backward of an unroll, against DJL's fused `LSTM`\n\n");
       md.append("Every impl of a core (same weights) and the fused LSTM run interleaved in the same process at the same ")
@@ -127,7 +127,7 @@ final class BenchCoresCommand implements Callable<Integer> {
         }
       }
     }
-    BenchReport.write(out, md);
+    BenchReport.write(out, command, md);
     return 0;
   }
 

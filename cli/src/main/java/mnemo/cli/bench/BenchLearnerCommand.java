@@ -65,9 +65,10 @@ public final class BenchLearnerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Device dev = Devices.parse(device);
     StringBuilder md = new StringBuilder("## Learner alone\n\n");
-    md.append(BenchReport.measured(" (shared)", "./mnemo bench learner --envs-list '" + String.join(";", tasks)
+    String command = "./mnemo bench learner --envs-list '" + String.join(";", tasks)
         + "' --cores " + String.join(",", cores) + " --unroll " + unroll + " --batch " + batch + " --envs " + envs
-        + " --steps " + steps));
+        + " --steps " + steps;
+    md.append(BenchReport.measured(" (shared)", command));
     md.append("The `Learner` (queue, batcher, training thread, weights published after each update) fed from memory ")
         .append("with B = ").append(batch).append(" synthetic unrolls of N = ").append(envs).append(" environments, T = ")
         .append(unroll).append(" (").append(batch * envs * unroll).append(" frames per step), over and over; means over ")
@@ -88,7 +89,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
         md.append(row);
       }
     }
-    BenchReport.write(out, md);
+    BenchReport.write(out, command, md);
     return 0;
   }
 

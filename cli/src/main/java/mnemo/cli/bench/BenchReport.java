@@ -20,28 +20,53 @@ public final class BenchReport {
         + " CPUs" + machine + " with\n\n```\n" + command + "\n```\n\n";
   }
 
-  static final String BEGIN = "<!-- bench:latest:begin -->";
-  static final String END = "<!-- bench:latest:end -->";
+  static final String BEGIN = "<!-- bench:begin -->";
+  static final String END = "<!-- bench:end -->";
+  /** The markers of the eighth session's one section per page, still recognised. */
+  static final String LEGACY_BEGIN = "<!-- bench:latest:begin -->";
+  static final String LEGACY_END = "<!-- bench:latest:end -->";
 
   /**
-   * Writes the section to {@code out} (creating its folder) and says so. The section goes between the
-   * markers {@link #BEGIN} and {@link #END}: a page that has them gets that part replaced, a page without
-   * them (written by hand) gets the section appended, so a rerun never loses the page's own text.
+   * Writes the section to {@code out} (creating its folder) and says so. Each section sits between the
+   * markers {@link #BEGIN} and {@link #END} and is known by the command it was measured with ({@code
+   * command}, which the section shows in its code block): a rerun of the same command replaces its own
+   * section, another command's section is appended after the rest, and a page's text outside the markers
+   * (written by hand) is kept.
    */
-  public static void write(Path out, CharSequence markdown) throws IOException {
+  public static void write(Path out, String command, CharSequence markdown) throws IOException {
     if (out.toAbsolutePath().getParent() != null) {
       Files.createDirectories(out.toAbsolutePath().getParent());
     }
     String section = BEGIN + "\n" + markdown + (markdown.toString().endsWith("\n") ? "" : "\n") + END + "\n";
     String page = Files.isRegularFile(out) ? Files.readString(out) : "";
-    int b = page.indexOf(BEGIN);
-    int e = page.indexOf(END);
-    if (b >= 0 && e > b) {
-      page = page.substring(0, b) + section + page.substring(e + END.length()).replaceFirst("^\n", "");
+    String block = "```\n" + command + "\n```";
+    int[] own = sectionWith(page, block, BEGIN, END);
+    if (own == null) {
+      own = sectionWith(page, block, LEGACY_BEGIN, LEGACY_END);
+    }
+    if (own != null) {
+      page = page.substring(0, own[0]) + section + page.substring(own[1]).replaceFirst("^\n", "");
+    } else if (page.isEmpty()) {
+      page = section;
     } else {
-      page = page.isEmpty() ? section : page + (page.endsWith("\n") ? "\n" : "\n\n") + "## Latest run\n\n" + section;
+      page = page + (page.endsWith("\n") ? "\n" : "\n\n") + "## Latest run of `" + command.replaceFirst("^\\./", "")
+          + "`\n\n" + section;
     }
     Files.writeString(out, page);
     System.out.println("wrote " + out);
+  }
+
+  /** {start, end} of the first section between {@code begin} and {@code end} holding {@code block}, or null. */
+  private static int[] sectionWith(String page, String block, String begin, String end) {
+    for (int b = page.indexOf(begin); b >= 0; b = page.indexOf(begin, b + 1)) {
+      int e = page.indexOf(end, b);
+      if (e < 0) {
+        return null;
+      }
+      if (page.substring(b, e).contains(block)) {
+        return new int[] {b, e + end.length()};
+      }
+    }
+    return null;
   }
 }

@@ -69,9 +69,10 @@ public final class SystemBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    StringBuilder md = new StringBuilder(BenchReport.measured("", "./mnemo bench system --tasks '"
+    String command = "./mnemo bench system --tasks '"
         + String.join(";", tasks) + "' --cores " + String.join(",", cores) + " --envs " + envs + " --unroll " + unroll
-        + " --batch " + batch + " --seconds " + seconds));
+        + " --batch " + batch + " --seconds " + seconds;
+    StringBuilder md = new StringBuilder(BenchReport.measured("", command));
     md.append("| task | core | actor alone (frames/s) | learner alone (frames/s) | system (frames/s) | system / min(alone) "
         + "| decode share | unroll KiB |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (String task : tasks) {
@@ -95,7 +96,7 @@ public final class SystemBenchCommand implements Callable<Integer> {
         md.append(row);
       }
     }
-    BenchReport.write(out, md);
+    BenchReport.write(out, command, md);
     return 0;
   }
 
