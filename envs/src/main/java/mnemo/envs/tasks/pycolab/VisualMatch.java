@@ -26,6 +26,9 @@ import mnemo.envs.registry.TaskFamily;
  *       stepping onto another ends it with 0 (the original hides every square after the first touch,
  *       so no second choice could earn anything: Mnemo ends the episode there).
  * </ol>
+ * {@code order=fixed} (not in the original) puts the squares in the order red, green, blue from left to
+ * right, so the colour held in memory alone says where to go: the task without the comparison of the
+ * remembered colour against the squares in view (docs/results-rl.md uses it to tell the two apart).
  */
 public final class VisualMatch extends ThreePhaseTask {
   public static final TaskFamily FAMILY = new TaskFamily(
@@ -37,6 +40,8 @@ public final class VisualMatch extends ThreePhaseTask {
   private static List<Param> params() {
     List<Param> p = new ArrayList<>();
     p.add(new Param("mode", "passive", "passive (the colour is shown next to the agent) or active (find it)"));
+    p.add(new Param("order", "random", "the squares' colours from left to right: random (the original) or fixed "
+        + "(red, green, blue: the colour alone gives the place, no comparison with the squares in view)"));
     p.addAll(commonParams("reward for touching the matching colour (Hung 10, Ni et al. 5)"));
     return p;
   }
@@ -77,6 +82,7 @@ public final class VisualMatch extends ThreePhaseTask {
   private static final int[] COLOURS = {Cell.RED, Cell.GREEN, Cell.BLUE};
 
   private final boolean active;
+  private final boolean fixedOrder;
   private int target;
   private final int[] squareColours = new int[3];
   private int cueX;
@@ -85,6 +91,7 @@ public final class VisualMatch extends ThreePhaseTask {
   public VisualMatch(Params p) {
     super(p, List.of(TimeStep.SUCCESS, APPLE_REWARD));
     this.active = p.getChoice("mode", "passive", "active").equals("active");
+    this.fixedOrder = p.getChoice("order", "random", "fixed").equals("fixed");
   }
 
   /** The colour to remember (a {@link Cell} colour index). */
@@ -102,7 +109,9 @@ public final class VisualMatch extends ThreePhaseTask {
     // get_shuffled_symbol_colour_map: the three squares get red, green, blue in random order; the
     // target is one of the three symbols.
     System.arraycopy(COLOURS, 0, squareColours, 0, 3);
-    shuffle(squareColours, 3);
+    if (!fixedOrder) {
+      shuffle(squareColours, 3);
+    }
     target = squareColours[rng.nextInt(3)];
     int[] slots = buildFromArt(active ? ACTIVE_EXPLORE_GRID : PASSIVE_EXPLORE_GRID, 'p');
     int keep = rng.nextInt(slots.length);

@@ -269,6 +269,41 @@ class VisualMatchTest {
     assertThat(env.phase()).isEqualTo(Phase.REWARD);
   }
 
+  /** The colours of the three squares of the reward room, left to right (read off the grid). */
+  private static int[] squareColoursLeftToRight(VisualMatch env) {
+    Grid g = env.world().grid();
+    int[] colours = new int[3];
+    int n = 0;
+    for (int x = 0; x < g.width(); x++) {
+      if (g.object(x, 1) == Cell.SQUARE) {
+        colours[n++] = g.color(x, 1);
+      }
+    }
+    assertThat(n).isEqualTo(3);
+    return colours;
+  }
+
+  @Test
+  void aFixedOrderPutsRedGreenBlueFromLeftToRightWhateverTheTarget() {
+    VisualMatch fixed = make("memory/visual-match:distractor=0,order=fixed");
+    VisualMatch random = make("memory/visual-match:distractor=0");
+    java.util.Set<String> randomOrders = new java.util.HashSet<>();
+    java.util.Set<Integer> targets = new java.util.HashSet<>();
+    for (int seed = 0; seed < 30; seed++) {
+      fixed.reset(seed);
+      targets.add(fixed.targetColour());
+      waitFor(fixed, Phase.REWARD, SOUTH);
+      assertThat(squareColoursLeftToRight(fixed)).containsExactly(Cell.RED, Cell.GREEN, Cell.BLUE);
+      random.reset(seed);
+      waitFor(random, Phase.REWARD, SOUTH);
+      randomOrders.add(java.util.Arrays.toString(squareColoursLeftToRight(random)));
+    }
+    assertThat(targets).containsExactlyInAnyOrder(Cell.RED, Cell.GREEN, Cell.BLUE); // the cue still varies
+    assertThat(randomOrders).hasSizeGreaterThan(3); // the original shuffles: most of the 6 orders in 30 episodes
+    assertThatThrownBy(() -> make("memory/visual-match:order=sorted")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("random|fixed");
+  }
+
   @Test
   void badParametersAreRejected() {
     assertThatThrownBy(() -> make("memory/visual-match:mode=sleepy")).isInstanceOf(IllegalArgumentException.class)
