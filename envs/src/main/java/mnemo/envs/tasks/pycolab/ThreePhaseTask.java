@@ -213,7 +213,14 @@ public abstract class ThreePhaseTask implements Environment, Oracle {
   }
 
   private Map<String, Float> info(boolean success) {
-    return Map.of(TimeStep.SUCCESS, success ? 1f : 0f, APPLE_REWARD, applesEaten);
+    return aided()
+        ? Map.of(TimeStep.SUCCESS, success ? 1f : 0f, APPLE_REWARD, applesEaten, TimeStep.AIDED, 1f)
+        : Map.of(TimeStep.SUCCESS, success ? 1f : 0f, APPLE_REWARD, applesEaten);
+  }
+
+  /** Whether this episode was made easier by a training aid (reported as {@code aided} on its LAST step). */
+  protected boolean aided() {
+    return false;
   }
 
   private int phaseLength(Phase p) {

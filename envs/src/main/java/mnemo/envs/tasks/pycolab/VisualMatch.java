@@ -29,6 +29,13 @@ import mnemo.envs.registry.TaskFamily;
  * {@code order=fixed} (not in the original) puts the squares in the order red, green, blue from left to
  * right, so the colour held in memory alone says where to go: the task without the comparison of the
  * remembered colour against the squares in view (docs/results-rl.md uses it to tell the two apart).
+ *
+ * <p>{@code fixed_order} (a training aid, 0 by default): the share of episodes whose squares come in that fixed
+ * order; they report {@code aided}, so the length curriculum does not count them. Why: with the squares
+ * in a random order a policy-gradient agent has to find, from a one-in-three reward, both that the colour
+ * seen first matters and which square in view has it; in a fixed-order episode the colour alone says where
+ * to go, which teaches the first, and the comparison is then learned on the other episodes
+ * (docs/results-rl.md, ninth session).
  */
 public final class VisualMatch extends ThreePhaseTask {
   public static final TaskFamily FAMILY = new TaskFamily(
@@ -42,6 +49,7 @@ public final class VisualMatch extends ThreePhaseTask {
     p.add(new Param("mode", "passive", "passive (the colour is shown next to the agent) or active (find it)"));
     p.add(new Param("order", "random", "the squares' colours from left to right: random (the original) or fixed "
         + "(red, green, blue: the colour alone gives the place, no comparison with the squares in view)"));
+    p.add(new Param("fixed_order", "0", "a training aid: the share of episodes in the fixed order (reported as aided)"));
     p.addAll(commonParams("reward for touching the matching colour (Hung 10, Ni et al. 5)"));
     return p;
   }
@@ -83,20 +91,28 @@ public final class VisualMatch extends ThreePhaseTask {
 
   private final boolean active;
   private final boolean fixedOrder;
+  private final double fixedOrderShare;
+  private boolean aidedEpisode;
   private int target;
   private final int[] squareColours = new int[3];
   private int cueX;
   private int cueY;
 
   public VisualMatch(Params p) {
-    super(p, List.of(TimeStep.SUCCESS, APPLE_REWARD));
+    super(p, List.of(TimeStep.SUCCESS, APPLE_REWARD, TimeStep.AIDED));
     this.active = p.getChoice("mode", "passive", "active").equals("active");
     this.fixedOrder = p.getChoice("order", "random", "fixed").equals("fixed");
+    this.fixedOrderShare = p.getDouble("fixed_order", 0, 1);
   }
 
   /** The colour to remember (a {@link Cell} colour index). */
   public int targetColour() {
     return target;
+  }
+
+  @Override
+  protected boolean aided() {
+    return aidedEpisode;
   }
 
   /** {x, y} of the coloured square of the explore phase. */
@@ -109,7 +125,9 @@ public final class VisualMatch extends ThreePhaseTask {
     // get_shuffled_symbol_colour_map: the three squares get red, green, blue in random order; the
     // target is one of the three symbols.
     System.arraycopy(COLOURS, 0, squareColours, 0, 3);
-    if (!fixedOrder) {
+    // a draw only when the aid is on, so that the task's own episodes are the same with it off
+    aidedEpisode = !fixedOrder && fixedOrderShare > 0 && rng.nextDouble() < fixedOrderShare;
+    if (!fixedOrder && !aidedEpisode) {
       shuffle(squareColours, 3);
     }
     target = squareColours[rng.nextInt(3)];

@@ -79,7 +79,7 @@ class VisualMatchTest {
     assertThat(env.spec().numActions()).isEqualTo(4);
     assertThat(env.spec().actionNames()).containsExactly("north", "south", "west", "east");
     assertThat(env.spec().maxEpisodeSteps()).isEqualTo(15 + 90 + 15);
-    assertThat(env.spec().infoKeys()).containsExactly(TimeStep.SUCCESS, ThreePhaseTask.APPLE_REWARD);
+    assertThat(env.spec().infoKeys()).containsExactly(TimeStep.SUCCESS, ThreePhaseTask.APPLE_REWARD, TimeStep.AIDED);
     assertThat(env.spec().taskId()).contains("final_reward=10").contains("mode=passive").contains("distractor=90");
   }
 
@@ -302,6 +302,39 @@ class VisualMatchTest {
     assertThat(randomOrders).hasSizeGreaterThan(3); // the original shuffles: most of the 6 orders in 30 episodes
     assertThatThrownBy(() -> make("memory/visual-match:order=sorted")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("random|fixed");
+  }
+
+  @Test
+  void theFixedOrderAidMarksItsEpisodesAndLeavesTheOthersAsTheyWere() {
+    VisualMatch aid = make("memory/visual-match:distractor=0,fixed_order=0.5");
+    VisualMatch plain = make("memory/visual-match:distractor=0");
+    int aided = 0;
+    int n = 200;
+    for (int seed = 0; seed < n; seed++) {
+      aid.reset(seed);
+      waitFor(aid, Phase.REWARD, SOUTH);
+      int[] order = squareColoursLeftToRight(aid);
+      Grid g = aid.world().grid();
+      int target = aid.targetColour();
+      TimeStep last = walkTo(aid, (x, y) -> g.object(x, y) == Cell.SQUARE && g.color(x, y) == target);
+      assertThat(last.isLast()).isTrue();
+      if (last.info(TimeStep.AIDED) == 1f) {
+        aided++;
+        assertThat(order).containsExactly(Cell.RED, Cell.GREEN, Cell.BLUE);
+      }
+      assertThat(last.info(TimeStep.SUCCESS)).isEqualTo(1f); // the rules are the same: the matching square wins
+    }
+    assertThat(aided).isBetween(75, 125); // about half of 200 (binomial sd 7)
+    // the task itself (the aid at 0) reports no aided episode
+    for (int seed = 0; seed < 20; seed++) {
+      plain.reset(seed);
+      waitFor(plain, Phase.REWARD, SOUTH);
+      TimeStep last = walkTo(plain, (x, y) -> plain.world().grid().object(x, y) == Cell.SQUARE);
+      assertThat(last.isLast()).isTrue();
+      assertThat(last.info(TimeStep.AIDED)).isNotEqualTo(1f);
+    }
+    assertThatThrownBy(() -> make("memory/visual-match:fixed_order=1.5")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fixed_order");
   }
 
   @Test
