@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       mnemo.cli.train.TrainCommand.class,
       mnemo.cli.sweep.SweepCommand.class,
+      mnemo.cli.train.CurvesCommand.class,
       EvalCommand.class,
       LearnerCommand.class,
       ActorCommand.class,
