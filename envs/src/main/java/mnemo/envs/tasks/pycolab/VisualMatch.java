@@ -34,8 +34,9 @@ import mnemo.envs.registry.TaskFamily;
  * order; they report {@code aided}, so the length curriculum does not count them. Why: with the squares
  * in a random order a policy-gradient agent has to find, from a one-in-three reward, both that the colour
  * seen first matters and which square in view has it; in a fixed-order episode the colour alone says where
- * to go, which teaches the first, and the comparison is then learned on the other episodes
- * (docs/results-rl.md, ninth session).
+ * to go, which teaches the first; the comparison is left to the other episodes. Measured at
+ * {@code distractor=0} with 0.5, 5M frames: 66 % and 54 % on the random order in two seeds, against chance
+ * without the aid (docs/results-rl.md, ninth session); not a default yet.
  */
 public final class VisualMatch extends ThreePhaseTask {
   public static final TaskFamily FAMILY = new TaskFamily(
