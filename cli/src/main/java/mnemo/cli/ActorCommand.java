@@ -82,14 +82,9 @@ public final class ActorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String actorName = name != null ? name : "actor@" + InetAddress.getLocalHost().getHostName() + "-"
         + ProcessHandle.current().pid();
-    TransportSecurity security;
-    try {
-      security = transport.security();
-      metricsOptions.checkBind(metricsBind, security);
-    } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
-      return 2;
-    }
+    // an unsafe metrics bind is refused before anything starts (an IllegalArgumentException: Main's one line, exit 2)
+    TransportSecurity security = transport.security();
+    metricsOptions.checkBind(metricsBind, security);
     MetricsEndpoint endpoint = metricsOptions.start(metricsBind);
     ActorMetrics metrics = new ActorMetrics(endpoint != null ? endpoint.registry() : new SimpleMeterRegistry(),
         actorName);

@@ -93,31 +93,20 @@ public final class EnvServerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TaskRegistry registry = BuiltinTasks.registry();
     Set<String> families = new LinkedHashSet<>();
-    TransportSecurity security;
-    SessionBudget budget;
-    try {
-      // first: an unsafe bind (server or metrics) is refused before anything is built or bound
-      security = transport.security();
-      security.checkServer();
-      metricsOptions.checkBind(security.bind(), security);
-      for (String id : envs) {
-        families.add(TaskId.parse(id).family());
-      }
-      budget = sessionBudget();
-      if (!(idleTimeout > 0)) {
-        throw new IllegalArgumentException("--idle-timeout must be positive, got " + idleTimeout);
-      }
-    } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
-      return 2;
+    // first: an unsafe bind (server or metrics) is refused before anything is built or bound; bad input here
+    // is an IllegalArgumentException, which Main reports in one line with exit code 2
+    TransportSecurity security = transport.security();
+    security.checkServer();
+    metricsOptions.checkBind(security.bind(), security);
+    for (String id : envs) {
+      families.add(TaskId.parse(id).family());
     }
-    EnvironmentService service;
-    try {
-      service = new EnvironmentService(registry, families, budget, Duration.ofMillis((long) (idleTimeout * 1000)));
-    } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
-      return 2;
+    SessionBudget budget = sessionBudget();
+    if (!(idleTimeout > 0)) {
+      throw new IllegalArgumentException("--idle-timeout must be positive, got " + idleTimeout);
     }
+    EnvironmentService service =
+        new EnvironmentService(registry, families, budget, Duration.ofMillis((long) (idleTimeout * 1000)));
     MetricsEndpoint metrics = metricsOptions.start(security.bind());
     MeterRegistry meters = metrics != null ? metrics.registry() : new SimpleMeterRegistry();
     Gauge.builder("mnemo.envserver.sessions", service, EnvironmentService::openSessions).register(meters);

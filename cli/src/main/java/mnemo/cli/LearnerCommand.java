@@ -86,16 +86,11 @@ public final class LearnerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // first: an unsafe bind is refused before anything is built, written or bound
-    TransportSecurity security;
-    try {
-      security = transport.security();
-      security.checkServer();
-      metricsOptions.checkBind(metricsBind, security);
-    } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
-      return 2;
-    }
+    // first: an unsafe bind is refused before anything is built, written or bound (an IllegalArgumentException:
+    // Main's one line and exit code 2)
+    TransportSecurity security = transport.security();
+    security.checkServer();
+    metricsOptions.checkBind(metricsBind, security);
     Device dev = learnerOptions.device(); // a missing GPU or a bad queue fails before anything is written
     int queue = learnerOptions.queue();
     Duration checkpointInterval = LearnerProcess.checkpointInterval(checkpointEvery);

@@ -131,13 +131,10 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try { // an unsafe bind (learner or metrics) is refused before anything is built, written or bound
-      transport.security().checkServer();
-      metricsOptions.checkBind(transport.security().bind(), transport.security());
-    } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
-      return 2;
-    }
+    // an unsafe bind (learner or metrics) is refused before anything is built, written or bound: the
+    // IllegalArgumentException is Main's one line and exit code 2
+    transport.security().checkServer();
+    metricsOptions.checkBind(transport.security().bind(), transport.security());
     Device learnerDevice = learnerOptions.device(); // a missing GPU or a bad queue fails before anything is written
     int queue = learnerOptions.queue();
     Duration checkpointInterval = LearnerProcess.checkpointInterval(checkpointEvery);
