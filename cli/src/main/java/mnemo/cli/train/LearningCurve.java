@@ -42,9 +42,7 @@ public final class LearningCurve {
     if (frames == null || ret == null) {
       throw new IllegalArgumentException(metricsCsv + " has no frames / mean_return columns");
     }
-    XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("frames")
-        .yAxisTitle("mean episode return").build();
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+    XYChart chart = chartAgainstFrames(title, "mean episode return");
     chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
     chart.setYAxisGroupTitle(1, "success rate");
     chart.getStyler().setYAxisMin(1, 0.0);
@@ -66,9 +64,7 @@ public final class LearningCurve {
    * @throws IllegalArgumentException when a log lacks the metric (naming the columns it has) or none has a value
    */
   public static void overlay(List<Path> metricsCsvs, List<String> labels, String metric, Path png, String title) {
-    XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("frames")
-        .yAxisTitle(metric).build();
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+    XYChart chart = chartAgainstFrames(title, metric);
     boolean any = false;
     for (int i = 0; i < metricsCsvs.size(); i++) {
       Map<String, double[]> log = MetricsLog.read(metricsCsvs.get(i));
@@ -87,6 +83,14 @@ public final class LearningCurve {
       throw new IllegalArgumentException("no run has a value of " + metric + " yet");
     }
     save(chart, png);
+  }
+
+  /** The 900×500 frame of both pictures: frames along x, the legend inside at the bottom right. */
+  private static XYChart chartAgainstFrames(String title, String yAxisTitle) {
+    XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("frames")
+        .yAxisTitle(yAxisTitle).build();
+    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+    return chart;
   }
 
   private static void save(XYChart chart, Path png) {
