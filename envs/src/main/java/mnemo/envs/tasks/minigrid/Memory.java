@@ -2,6 +2,7 @@ package mnemo.envs.tasks.minigrid;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import mnemo.envs.TimeStep;
 import mnemo.envs.grid.Cell;
 import mnemo.envs.grid.Direction;
 import mnemo.envs.grid.Grid;
@@ -19,6 +20,15 @@ import mnemo.envs.registry.TaskFamily;
  * row at a random x in [1, e], facing east (so it may start past the cue). Stepping onto the cell
  * next to the object that matches the cue, (e + 1, size/2 ∓ 1), earns 1 − 0.9 · t / T and ends the
  * episode; the cell next to the other object ends it with 0. T = 5 · size².
+ *
+ * <p>{@code order=fixed} (not in MiniGrid) always puts the key at the top end and the ball at the bottom, so
+ * the cue alone says which way to turn: a diagnostic that separates holding the cue from comparing it with
+ * the objects in view (MiniGrid's random order asks for both: the turn is the cue XOR the order).
+ * {@code fixed_order=P} (a training aid, 0 by default) puts a share P of the episodes in that fixed order;
+ * their LAST step reports {@code aided}. Why: with the order random, neither the cue nor the view alone
+ * predicts the right turn, so a policy gradient from a one-in-two reward finds neither (chance at 5M frames,
+ * docs/results-rl.md); in a fixed-order episode the cue alone pays. The same aid as the visual match's.
+ * The aid's draw comes after every other draw of the episode, so with P = 0 the episodes are MiniGrid's.
  */
 public final class Memory extends MiniGridTask {
   public static final TaskFamily FAMILY = new TaskFamily(
@@ -26,11 +36,18 @@ public final class Memory extends MiniGridTask {
       "MiniGrid Memory: remember the key or ball in the start room, go to its twin at the corridor's end",
       List.of(new Param("size", "13", "grid side, odd, 7..17 (MiniGrid: 7, 9, 11, 13, 17)"),
           new Param("random", "false", "random hallway length (MiniGrid's MemoryS*Random)"),
-          new Param("view", "7", "side of the egocentric view (odd)")),
+          new Param("view", "7", "side of the egocentric view (odd)"),
+          new Param("order", "random", "the objects at the corridor's ends: random (MiniGrid) or fixed (the key at"
+              + " the top: the cue alone gives the turn)"),
+          new Param("fixed_order", "0", "a training aid: the share of episodes in the fixed order (reported as"
+              + " aided)")),
       Memory::new);
 
   private final int size;
   private final boolean randomLength;
+  private final boolean fixedOrder;
+  private final double fixedOrderShare;
+  private boolean aidedEpisode;
   private int successX;
   private int successY;
   private int failureX;
@@ -38,13 +55,16 @@ public final class Memory extends MiniGridTask {
   private int cue;
 
   public Memory(Params p) {
-    this(p.canonicalId(), p.getInt("size", 7, 17), p.getBoolean("random"), p.getInt("view", 3, 31));
+    this(p.canonicalId(), p.getInt("size", 7, 17), p.getBoolean("random"), p.getInt("view", 3, 31),
+        p.getChoice("order", "random", "fixed").equals("fixed"), p.getDouble("fixed_order", 0, 1));
   }
 
-  private Memory(String id, int size, boolean randomLength, int view) {
-    super(id, checkOdd(size), size, 5 * size * size, view, false);
+  private Memory(String id, int size, boolean randomLength, int view, boolean fixedOrder, double fixedOrderShare) {
+    super(id, checkOdd(size), size, 5 * size * size, view, false, List.of(TimeStep.SUCCESS, TimeStep.AIDED));
     this.size = size;
     this.randomLength = randomLength;
+    this.fixedOrder = fixedOrder;
+    this.fixedOrderShare = fixedOrderShare;
   }
 
   private static int checkOdd(int size) {
@@ -85,6 +105,11 @@ public final class Memory extends MiniGridTask {
     cue = rng.nextBoolean() ? Cell.KEY : Cell.BALL;
     g.set(1, mid - 1, cue, Cell.GREEN);
     boolean ballFirst = rng.nextBoolean(); // other_objs = [Ball, Key] or [Key, Ball]
+    // the aid's draw only when it is on, after every other draw: with P = 0 the episodes are MiniGrid's
+    aidedEpisode = !fixedOrder && fixedOrderShare > 0 && rng.nextDouble() < fixedOrderShare;
+    if (fixedOrder || aidedEpisode) {
+      ballFirst = false; // the key at the top end
+    }
     int obj0 = ballFirst ? Cell.BALL : Cell.KEY;
     int obj1 = ballFirst ? Cell.KEY : Cell.BALL;
     int x = hallwayEnd + 1;
@@ -101,6 +126,11 @@ public final class Memory extends MiniGridTask {
       failureX = x;
       failureY = mid - 1;
     }
+  }
+
+  @Override
+  protected boolean aided() {
+    return aidedEpisode;
   }
 
   /** The cue's object index (KEY or BALL). */

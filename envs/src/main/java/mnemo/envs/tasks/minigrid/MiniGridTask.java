@@ -35,6 +35,8 @@ public abstract class MiniGridTask implements Environment, Oracle {
 
   private static final Map<String, Float> SUCCEEDED = Map.of(TimeStep.SUCCESS, 1f);
   private static final Map<String, Float> FAILED = Map.of(TimeStep.SUCCESS, 0f);
+  private static final Map<String, Float> SUCCEEDED_AIDED = Map.of(TimeStep.SUCCESS, 1f, TimeStep.AIDED, 1f);
+  private static final Map<String, Float> FAILED_AIDED = Map.of(TimeStep.SUCCESS, 0f, TimeStep.AIDED, 1f);
 
   /** What an action led to. */
   protected enum Outcome { CONTINUE, SUCCESS, FAILURE }
@@ -49,6 +51,12 @@ public abstract class MiniGridTask implements Environment, Oracle {
   private boolean done;
 
   protected MiniGridTask(String canonicalId, int width, int height, int maxSteps, int viewSize, boolean seeThroughWalls) {
+    this(canonicalId, width, height, maxSteps, viewSize, seeThroughWalls, List.of(TimeStep.SUCCESS));
+  }
+
+  /** @param infoKeys what LAST steps report: {@code success}, and {@code aided} for a task with a training aid */
+  protected MiniGridTask(String canonicalId, int width, int height, int maxSteps, int viewSize, boolean seeThroughWalls,
+      List<String> infoKeys) {
     if (maxSteps <= 0) {
       throw new IllegalArgumentException(canonicalId + ": max steps must be positive, got " + maxSteps);
     }
@@ -57,11 +65,19 @@ public abstract class MiniGridTask implements Environment, Oracle {
     this.maxSteps = maxSteps;
     this.spec = new EnvSpec(canonicalId,
         new TensorSpec("image", new int[] {viewSize, viewSize, 3}, DType.UINT8, 0, Cell.MAX_MINIGRID_CODE),
-        3, ACTIONS, maxSteps, List.of(TimeStep.SUCCESS));
+        3, ACTIONS, maxSteps, infoKeys);
   }
 
   /** Builds a new episode's grid and places the agent (MiniGrid's {@code _gen_grid}). */
   protected abstract void generate(SplittableRandom rng);
+
+  /**
+   * Whether this episode was made easier by a training aid: its LAST step then reports {@code aided} 1 too
+   * (none by default).
+   */
+  protected boolean aided() {
+    return false;
+  }
 
   /** Where the oracle walks to. */
   protected abstract CellTest oracleTarget();
@@ -120,15 +136,15 @@ public abstract class MiniGridTask implements Environment, Oracle {
       done = true;
       // MiniGrid's _reward(): 1 - 0.9 * (step_count / max_steps).
       float reward = 1f - 0.9f * ((float) stepCount / maxSteps);
-      return TimeStep.terminal(reward, observe(), SUCCEEDED);
+      return TimeStep.terminal(reward, observe(), aided() ? SUCCEEDED_AIDED : SUCCEEDED);
     }
     if (o == Outcome.FAILURE) {
       done = true;
-      return TimeStep.terminal(0f, observe(), FAILED);
+      return TimeStep.terminal(0f, observe(), aided() ? FAILED_AIDED : FAILED);
     }
     if (stepCount >= maxSteps) {
       done = true;
-      return TimeStep.truncated(0f, observe(), FAILED);
+      return TimeStep.truncated(0f, observe(), aided() ? FAILED_AIDED : FAILED);
     }
     return TimeStep.mid(0f, observe());
   }

@@ -161,6 +161,60 @@ class MemoryTest {
   }
 
   @Test
+  void aFixedOrderPutsTheKeyAtTheTopSoTheCueAloneGivesTheTurn() {
+    Memory env = make("minigrid/memory:size=7,order=fixed");
+    Set<Integer> cues = new TreeSet<>();
+    for (int seed = 0; seed < 30; seed++) {
+      env.reset(seed);
+      Grid g = env.world().grid();
+      assertThat(g.object(5, 1)).isEqualTo(Cell.KEY);
+      assertThat(g.object(5, 5)).isEqualTo(Cell.BALL);
+      cues.add(env.cue());
+      // the key's cue is won next to the top object, the ball's next to the bottom one
+      assertThat(env.successCell()).containsExactly(5, env.cue() == Cell.KEY ? 2 : 4);
+      assertThat(env.failureCell()).containsExactly(5, env.cue() == Cell.KEY ? 4 : 2);
+    }
+    assertThat(cues).containsExactlyInAnyOrder(Cell.KEY, Cell.BALL); // the cue still varies
+    assertThatThrownBy(() -> make("minigrid/memory:order=sorted")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("random|fixed");
+  }
+
+  @Test
+  void theFixedOrderAidMarksItsEpisodesAndLeavesTheRestOfEachEpisodeAsItWas() {
+    Memory aid = make("minigrid/memory:size=7,fixed_order=0.5");
+    Memory plain = make("minigrid/memory:size=7");
+    assertThat(aid.spec().infoKeys()).containsExactly(TimeStep.SUCCESS, TimeStep.AIDED);
+    int aided = 0;
+    int n = 200;
+    for (int seed = 0; seed < n; seed++) {
+      List<TimeStep> steps = GridEpisodes.play(aid, seed, GridEpisodes.oracle(aid));
+      TimeStep last = steps.get(steps.size() - 1);
+      assertThat(last.info(TimeStep.SUCCESS)).isEqualTo(1f); // the rules are the same
+      TimeStep first = plain.reset(seed);
+      // the aid's draw comes last: the cue and the start are the plain task's for the same seed
+      assertThat(aid.cue()).isEqualTo(plain.cue());
+      aid.reset(seed);
+      assertThat(aid.world().x()).isEqualTo(plain.world().x());
+      if (last.info(TimeStep.AIDED) == 1f) {
+        aided++;
+        assertThat(aid.world().grid().object(5, 1)).isEqualTo(Cell.KEY);
+      } else {
+        // an episode the aid left alone is the plain task's episode, objects and first view included
+        assertThat(aid.successCell()).containsExactly(plain.successCell());
+        assertThat(steps.get(0).observation().bytes()).isEqualTo(first.observation().bytes());
+      }
+    }
+    assertThat(aided).isBetween(75, 125); // about half of 200 (binomial sd 7)
+    // the task itself (the aid at 0) reports no aided episode, whichever way it ends
+    for (int seed = 0; seed < 20; seed++) {
+      List<TimeStep> steps = GridEpisodes.play(plain, seed, GridEpisodes.oracle(plain));
+      assertThat(steps.get(steps.size() - 1).info(TimeStep.AIDED)).isNotEqualTo(1f);
+    }
+    assertThatThrownBy(() -> make("minigrid/memory:fixed_order=1.5")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fixed_order");
+  }
+
+  @Test
   void sizesMustBeOddAndWithinMiniGridsRange() {
     assertThatThrownBy(() -> make("minigrid/memory:size=8")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("odd");
