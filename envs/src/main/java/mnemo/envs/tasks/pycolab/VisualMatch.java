@@ -51,6 +51,8 @@ public final class VisualMatch extends ThreePhaseTask {
     p.add(new Param("order", "random", "the squares' colours from left to right: random (the original) or fixed "
         + "(red, green, blue: the colour alone gives the place, no comparison with the squares in view)"));
     p.add(new Param("fixed_order", "0", "a training aid: the share of episodes in the fixed order (reported as aided)"));
+    p.add(new Param("room_start", "0", "a training aid: the share of episodes whose reward phase starts on a random"
+        + " free cell of the reward room instead of its entrance (reported as aided)"));
     p.addAll(commonParams("reward for touching the matching colour (Hung 10, Ni et al. 5)"));
     return p;
   }
@@ -93,7 +95,9 @@ public final class VisualMatch extends ThreePhaseTask {
   private final boolean active;
   private final boolean fixedOrder;
   private final double fixedOrderShare;
+  private final double roomStartShare;
   private boolean aidedEpisode;
+  private boolean roomStarted;
   private int target;
   private final int[] squareColours = new int[3];
   private int cueX;
@@ -104,6 +108,7 @@ public final class VisualMatch extends ThreePhaseTask {
     this.active = p.getChoice("mode", "passive", "active").equals("active");
     this.fixedOrder = p.getChoice("order", "random", "fixed").equals("fixed");
     this.fixedOrderShare = p.getDouble("fixed_order", 0, 1);
+    this.roomStartShare = p.getDouble("room_start", 0, 1);
   }
 
   /** The colour to remember (a {@link Cell} colour index). */
@@ -113,7 +118,7 @@ public final class VisualMatch extends ThreePhaseTask {
 
   @Override
   protected boolean aided() {
-    return aidedEpisode;
+    return aidedEpisode || roomStarted;
   }
 
   /** {x, y} of the coloured square of the explore phase. */
@@ -128,6 +133,7 @@ public final class VisualMatch extends ThreePhaseTask {
     System.arraycopy(COLOURS, 0, squareColours, 0, 3);
     // a draw only when the aid is on, so that the task's own episodes are the same with it off
     aidedEpisode = !fixedOrder && fixedOrderShare > 0 && rng.nextDouble() < fixedOrderShare;
+    roomStarted = false;
     if (!fixedOrder && !aidedEpisode) {
       shuffle(squareColours, 3);
     }
@@ -155,6 +161,43 @@ public final class VisualMatch extends ThreePhaseTask {
     g.set(2, 1, Cell.SQUARE, squareColours[0]);
     g.set(5, 1, Cell.SQUARE, squareColours[1]);
     g.set(8, 1, Cell.SQUARE, squareColours[2]);
+    // the room-start aid's draw only when it is on, after the phase's own draws
+    if (roomStartShare > 0 && rng.nextDouble() < roomStartShare) {
+      roomStarted = true;
+      int[] cells = roomCells(g);
+      int c = cells[rng.nextInt(cells.length)];
+      world.place(c % WIDTH, c / WIDTH, world.dir());
+    }
+  }
+
+  /**
+   * The reward room's free cells, entrance included (flat indices): the cells reachable from the agent's
+   * start without crossing a wall or a square.
+   */
+  private int[] roomCells(Grid g) {
+    int[] queue = new int[WIDTH * HEIGHT];
+    boolean[] seen = new boolean[WIDTH * HEIGHT];
+    int head = 0;
+    int tail = 0;
+    int start = world.y() * WIDTH + world.x();
+    queue[tail++] = start;
+    seen[start] = true;
+    int[][] moves = {{0, -1}, {0, 1}, {-1, 0}, {1, 0}};
+    while (head < tail) {
+      int c = queue[head++];
+      for (int[] m : moves) {
+        int x = c % WIDTH + m[0];
+        int y = c / WIDTH + m[1];
+        int n = y * WIDTH + x;
+        if (x < 0 || y < 0 || x >= WIDTH || y >= HEIGHT || seen[n]
+            || g.object(x, y) == Cell.WALL || g.object(x, y) == Cell.SQUARE) {
+          continue;
+        }
+        seen[n] = true;
+        queue[tail++] = n;
+      }
+    }
+    return java.util.Arrays.copyOf(queue, tail);
   }
 
   @Override

@@ -338,6 +338,53 @@ class VisualMatchTest {
   }
 
   @Test
+  void theRoomStartAidStartsTheRewardPhaseOnAnyFreeCellOfTheRoomAndMarksItsEpisodes() {
+    VisualMatch aid = make("memory/visual-match:distractor=0,room_start=1");
+    VisualMatch half = make("memory/visual-match:distractor=0,room_start=0.5");
+    VisualMatch plain = make("memory/visual-match:distractor=0");
+    java.util.Set<Integer> starts = new java.util.TreeSet<>();
+    for (int seed = 0; seed < 400; seed++) {
+      aid.reset(seed);
+      waitFor(aid, Phase.REWARD, SOUTH);
+      int x = aid.world().x();
+      int y = aid.world().y();
+      int object = aid.world().grid().object(x, y);
+      assertThat(object).isNotIn(Cell.WALL, Cell.SQUARE);
+      // inside the room or its entrance: rows 1-3 between the side walls, or x 4-6 of rows 4-5 below it
+      assertThat((y >= 1 && y <= 3 && x >= 1 && x <= 9) || (y >= 4 && y <= 5 && x >= 4 && x <= 6))
+          .as("start (%d, %d)", x, y).isTrue();
+      starts.add(y * ThreePhaseTask.WIDTH + x);
+      Grid g = aid.world().grid();
+      int target = aid.targetColour();
+      TimeStep last = walkTo(aid, (cx, cy) -> g.object(cx, cy) == Cell.SQUARE && g.color(cx, cy) == target);
+      assertThat(last.info(TimeStep.SUCCESS)).isEqualTo(1f); // the rules are the same
+      assertThat(last.info(TimeStep.AIDED)).isEqualTo(1f);
+    }
+    // 24 room cells (27 less the 3 squares) + the 6 cells of the entrance below it: 30, each drawn
+    assertThat(starts).hasSize(30);
+    // the task itself starts at the entrance and reports nothing
+    for (int seed = 0; seed < 20; seed++) {
+      plain.reset(seed);
+      waitFor(plain, Phase.REWARD, SOUTH);
+      assertThat(new int[] {plain.world().x(), plain.world().y()}).containsExactly(5, 5);
+      TimeStep last = walkTo(plain, (x, y) -> plain.world().grid().object(x, y) == Cell.SQUARE);
+      assertThat(last.info(TimeStep.AIDED)).isNotEqualTo(1f);
+    }
+    int aided = 0;
+    for (int seed = 0; seed < 200; seed++) {
+      half.reset(seed);
+      waitFor(half, Phase.REWARD, SOUTH);
+      TimeStep last = walkTo(half, (x, y) -> half.world().grid().object(x, y) == Cell.SQUARE);
+      if (last.info(TimeStep.AIDED) == 1f) {
+        aided++;
+      }
+    }
+    assertThat(aided).isBetween(75, 125); // about half of 200 (binomial sd 7); some draws land on the entrance
+    assertThatThrownBy(() -> make("memory/visual-match:room_start=-0.1")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("room_start");
+  }
+
+  @Test
   void badParametersAreRejected() {
     assertThatThrownBy(() -> make("memory/visual-match:mode=sleepy")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("passive|active");
