@@ -1,6 +1,7 @@
 package mnemo.agent.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.tracker.ParameterTracker;
 
@@ -12,7 +13,16 @@ import ai.djl.training.tracker.ParameterTracker;
  *   w ← w − lr · (m / (1 − β1^t)) / (√(v / (1 − β2^t)) + ε)
  * </pre>
  *
- * Written here rather than using DJL's so its moments and step counts can be checkpointed.
+ * Written here rather than using DJL's so its moments and step counts can be checkpointed. The step runs
+ * as libtorch's fused update (one call into the engine per parameter instead of a dozen array operations,
+ * which cost more than their arithmetic at these sizes: docs/benchmarks/learner.md), with PyTorch's step
+ * rewritten into that update's form, w ← w − α' · m / (√v + ε'):
+ *
+ * <pre>
+ *   α' = lr · √(1 − β2^t) / (1 − β1^t)        ε' = ε · √(1 − β2^t)
+ * </pre>
+ *
+ * (multiply PyTorch's numerator and denominator by √(1 − β2^t)).
  */
 public final class Adam extends StatefulOptimizer {
   private final double beta1;
@@ -36,11 +46,11 @@ public final class Adam extends StatefulOptimizer {
     float lr = learningRate(parameterId, t);
     NDArray m = slot("m", parameterId, weight, 0f);
     NDArray v = slot("v", parameterId, weight, 0f);
-    m.muli((float) beta1).addi(grad.mul((float) (1 - beta1))); // m ← β1 m + (1−β1) g
-    v.muli((float) beta2).addi(grad.square().muli((float) (1 - beta2))); // v ← β2 v + (1−β2) g²
-    float bias1 = (float) (1 - Math.pow(beta1, t));
-    float sqrtBias2 = (float) Math.sqrt(1 - Math.pow(beta2, t));
-    // w ← w − (lr / (1−β1^t)) · m / (√v / √(1−β2^t) + ε)
-    weight.subi(m.div(v.sqrt().divi(sqrtBias2).addi(epsilon)).muli(lr / bias1));
+    double bias1 = 1 - Math.pow(beta1, t);
+    double sqrtBias2 = Math.sqrt(1 - Math.pow(beta2, t));
+    // m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;  w ← w − α' m / (√v + ε')
+    weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, m, v), new NDList(weight), lr,
+        (float) (lr * sqrtBias2 / bias1), 0f, 1f, -1f, (float) beta1, (float) beta2, (float) (epsilon * sqrtBias2),
+        false, false);
   }
 }

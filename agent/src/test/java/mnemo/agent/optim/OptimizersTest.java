@@ -82,6 +82,44 @@ class OptimizersTest {
     }
   }
 
+  /**
+   * PyTorch's step written as a plain double loop, w ← w − lr/(1−β1^t) · m / (√v/√(1−β2^t) + ε), against the
+   * fused update's rewriting of it, with the learner's ε = 1e-3 and gradients of that order, where the place
+   * of ε in the denominator matters, over 60 steps.
+   */
+  @Test
+  void adamWithTheLearnersEpsilonFollowsPyTorchsStepOverManySteps() {
+    double lr = 0.01;
+    double b1 = 0.9;
+    double b2 = 0.999;
+    double eps = 1e-3;
+    Adam opt = new Adam(constant(lr), b1, b2, eps, manager);
+    double[] w = {0.5, -1, 2, 0.01, -0.3};
+    double[] m = new double[w.length];
+    double[] v = new double[w.length];
+    float[] start = new float[w.length];
+    for (int i = 0; i < w.length; i++) {
+      start[i] = (float) w[i];
+    }
+    NDArray weight = f(start);
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+    for (int t = 1; t <= 60; t++) {
+      float[] g = new float[w.length];
+      for (int i = 0; i < w.length; i++) {
+        g[i] = (float) (rng.nextDouble(-1, 1) * 1e-3 * (i + 1));
+        m[i] = b1 * m[i] + (1 - b1) * g[i];
+        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+        w[i] -= lr / (1 - Math.pow(b1, t)) * m[i] / (Math.sqrt(v[i]) / Math.sqrt(1 - Math.pow(b2, t)) + eps);
+      }
+      opt.update("w", weight, f(g));
+      float[] want = new float[w.length];
+      for (int i = 0; i < w.length; i++) {
+        want[i] = (float) w[i];
+      }
+      assertThat(weight.toFloatArray()).as("step %d", t).containsExactly(want, within(2e-6f));
+    }
+  }
+
   @Test
   void stateCreatedInsideAScopeSurvivesIt() {
     RmsProp opt = new RmsProp(constant(0.1), 0.9, 0.5, 0.01, manager);

@@ -71,16 +71,19 @@ public final class ImpalaLoss {
     NDArray gammas = ends.mul((float) config.discount());
     NDArray masks = lastSteps.get(":-1").neg().add(1f); // 0 where step t is LAST
 
-    VTraceReturns vt = VTrace.fromLogits(
-        behaviourLogits.get(":-1"), logits, a, gammas, r, v, bootstrap, masks, config.vtrace());
+    // log π(·|x_t), computed once: the ratios, the policy term and the entropy all read it
+    NDArray logPi = logits.logSoftmax(-1);
+    NDArray logPiA = VTrace.pick(logPi, a); // log π(a_t|x_t)
+    // log ρ_t = log π(a_t|x_t) − log μ(a_t|x_t)  (V-trace reads it without its gradient)
+    NDArray logRhos = logPiA.sub(VTrace.actionLogProbs(behaviourLogits.get(":-1"), a));
+    VTraceReturns vt = VTrace.fromImportanceWeights(logRhos, gammas, r, v, bootstrap, masks, config.vtrace());
 
     NDArray advantages = config.normalizeAdvantages() ? standardise(vt.pgAdvantages(), masks) : vt.pgAdvantages();
     // −Σ log π(a_t|x_t) A_t   (A_t is a constant: V-trace stops its gradient)
-    NDArray policy = VTrace.actionLogProbs(logits, a).mul(advantages).mul(masks).sum().neg();
+    NDArray policy = logPiA.mul(advantages).mul(masks).sum().neg();
     // ½ Σ (v_t − V(x_t))²
     NDArray baseline = vt.vs().sub(v).square().mul(masks).sum().mul(0.5f);
     // Σ H(π(·|x_t)),  H = −Σ_a π(a) log π(a)
-    NDArray logPi = logits.logSoftmax(-1);
     NDArray entropy = logPi.exp().mul(logPi).sum(new int[] {-1}).neg().mul(masks).sum();
 
     NDArray total = policy.add(baseline.mul((float) config.baselineCost())).sub(entropy.mul((float) config.entropyCost()));

@@ -139,6 +139,18 @@ public final class VTrace {
     if (actions.getDataType() != DataType.INT64) {
       throw new IllegalArgumentException("actions must be int64, got " + actions.getDataType());
     }
-    return logits.logSoftmax(-1).gather(actions.expandDims(-1), -1).squeeze(-1);
+    return pick(logits.logSoftmax(-1), actions);
+  }
+
+  /**
+   * log π(a_t|x_t) read from log π(·|x_t) already computed (the loss computes the log-softmax once for the
+   * ratios, the policy term and the entropy); differentiable in {@code logProbs}.
+   *
+   * @param logProbs {@code [T, B, A]} log-probabilities
+   * @param actions {@code [T, B]} int64 in [0, A)
+   * @return {@code [T, B]}
+   */
+  public static NDArray pick(NDArray logProbs, NDArray actions) {
+    return logProbs.gather(actions.expandDims(-1), -1).squeeze(-1);
   }
 }
