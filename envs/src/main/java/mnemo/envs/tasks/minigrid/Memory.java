@@ -28,7 +28,12 @@ import mnemo.envs.registry.TaskFamily;
  * their LAST step reports {@code aided}. Why: with the order random, neither the cue nor the view alone
  * predicts the right turn, so a policy gradient from a one-in-two reward finds neither (chance at 5M frames,
  * docs/results-rl.md); in a fixed-order episode the cue alone pays. The same aid as the visual match's.
- * The aid's draw comes after every other draw of the episode, so with P = 0 the episodes are MiniGrid's.
+ * {@code cue_start=P} (a training aid, 0 by default) starts a share P of the episodes on the start room's
+ * first cell, x = 1, where the cue is in view from the first step; they report {@code aided}. Why: an agent
+ * that starts past the cue (x ≥ 2, three starts in four at size 7) must turn back to see it, and looking
+ * back pays only once the cue is used, so a policy gradient settles on walking straight to the corridor
+ * (as the active T-maze's hint, docs/training.md).
+ * The aids' draws come after every other draw of the episode, so with both at 0 the episodes are MiniGrid's.
  */
 public final class Memory extends MiniGridTask {
   public static final TaskFamily FAMILY = new TaskFamily(
@@ -40,13 +45,16 @@ public final class Memory extends MiniGridTask {
           new Param("order", "random", "the objects at the corridor's ends: random (MiniGrid) or fixed (the key at"
               + " the top: the cue alone gives the turn)"),
           new Param("fixed_order", "0", "a training aid: the share of episodes in the fixed order (reported as"
-              + " aided)")),
+              + " aided)"),
+          new Param("cue_start", "0", "a training aid: the share of episodes that start next to the cue, in view"
+              + " from the first step (reported as aided)")),
       Memory::new);
 
   private final int size;
   private final boolean randomLength;
   private final boolean fixedOrder;
   private final double fixedOrderShare;
+  private final double cueStartShare;
   private boolean aidedEpisode;
   private int successX;
   private int successY;
@@ -56,15 +64,18 @@ public final class Memory extends MiniGridTask {
 
   public Memory(Params p) {
     this(p.canonicalId(), p.getInt("size", 7, 17), p.getBoolean("random"), p.getInt("view", 3, 31),
-        p.getChoice("order", "random", "fixed").equals("fixed"), p.getDouble("fixed_order", 0, 1));
+        p.getChoice("order", "random", "fixed").equals("fixed"), p.getDouble("fixed_order", 0, 1),
+        p.getDouble("cue_start", 0, 1));
   }
 
-  private Memory(String id, int size, boolean randomLength, int view, boolean fixedOrder, double fixedOrderShare) {
+  private Memory(String id, int size, boolean randomLength, int view, boolean fixedOrder, double fixedOrderShare,
+      double cueStartShare) {
     super(id, checkOdd(size), size, 5 * size * size, view, false, List.of(TimeStep.SUCCESS, TimeStep.AIDED));
     this.size = size;
     this.randomLength = randomLength;
     this.fixedOrder = fixedOrder;
     this.fixedOrderShare = fixedOrderShare;
+    this.cueStartShare = cueStartShare;
   }
 
   private static int checkOdd(int size) {
@@ -112,6 +123,10 @@ public final class Memory extends MiniGridTask {
     }
     int obj0 = ballFirst ? Cell.BALL : Cell.KEY;
     int obj1 = ballFirst ? Cell.KEY : Cell.BALL;
+    if (cueStartShare > 0 && rng.nextDouble() < cueStartShare) {
+      aidedEpisode = true;
+      world.place(1, mid, Direction.EAST); // the cue one cell to the left, in view
+    }
     int x = hallwayEnd + 1;
     g.set(x, mid - 2, obj0, Cell.GREEN);
     g.set(x, mid + 2, obj1, Cell.GREEN);

@@ -215,6 +215,38 @@ class MemoryTest {
   }
 
   @Test
+  void theCueStartAidStartsNextToTheCueInViewAndMarksItsEpisodes() {
+    Memory aid = make("minigrid/memory:size=9,cue_start=1");
+    Memory half = make("minigrid/memory:size=9,cue_start=0.5");
+    Memory plain = make("minigrid/memory:size=9");
+    for (int seed = 0; seed < 50; seed++) {
+      TimeStep first = aid.reset(seed);
+      assertThat(aid.world().x()).isEqualTo(1);
+      assertThat(aid.world().dir()).isEqualTo(Direction.EAST);
+      // the cue one cell to the agent's left: view (2, 6), as from MiniGrid's own x = 1 starts
+      byte[] img = first.observation().bytes();
+      int o = (2 * 7 + 6) * 3;
+      assertThat(new int[] {img[o], img[o + 1], img[o + 2]}).containsExactly(aid.cue(), Cell.GREEN, 0);
+      plain.reset(seed);
+      assertThat(aid.cue()).isEqualTo(plain.cue()); // the aid's draw comes after the cue's
+      assertThat(aid.successCell()).containsExactly(plain.successCell());
+      List<TimeStep> steps = GridEpisodes.play(aid, seed, GridEpisodes.oracle(aid));
+      assertThat(steps.get(steps.size() - 1).info(TimeStep.AIDED)).isEqualTo(1f);
+      assertThat(steps.get(steps.size() - 1).info(TimeStep.SUCCESS)).isEqualTo(1f);
+    }
+    int aided = 0;
+    for (int seed = 0; seed < 200; seed++) {
+      List<TimeStep> steps = GridEpisodes.play(half, seed, GridEpisodes.oracle(half));
+      if (steps.get(steps.size() - 1).info(TimeStep.AIDED) == 1f) {
+        aided++;
+      }
+    }
+    assertThat(aided).isBetween(75, 125); // about half of 200 (binomial sd 7)
+    assertThatThrownBy(() -> make("minigrid/memory:cue_start=2")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cue_start");
+  }
+
+  @Test
   void sizesMustBeOddAndWithinMiniGridsRange() {
     assertThatThrownBy(() -> make("minigrid/memory:size=8")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("odd");
