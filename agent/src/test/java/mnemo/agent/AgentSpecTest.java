@@ -26,6 +26,21 @@ class AgentSpecTest {
   }
 
   @Test
+  void theImageScaleIsTheRecordedOneAndRunsWithoutOneKeep255() {
+    ExperimentConfig legacy = ExperimentConfig.newBuilder().setCoreSpec("lstm").build();
+    assertThat(AgentSpec.forExperiment(new int[] {7, 7, 3}, true, 3, legacy).imageScale()).isEqualTo(255f);
+    ExperimentConfig coded = legacy.toBuilder().setImageScale(10).build();
+    assertThat(AgentSpec.forExperiment(new int[] {7, 7, 3}, true, 3, coded).imageScale()).isEqualTo(10f);
+    // what a new run records: MiniGrid's codes (declared maximum 10) by 10, pixels by 255, vectors nothing
+    assertThat(AgentSpec.imageScaleFor(new int[] {7, 7, 3}, true, 10)).isEqualTo(10);
+    assertThat(AgentSpec.imageScaleFor(new int[] {5, 5, 3}, true, 255)).isEqualTo(255);
+    assertThat(AgentSpec.imageScaleFor(new int[] {5, 5, 3}, true, 0)).isEqualTo(255); // no declared range
+    assertThat(AgentSpec.imageScaleFor(new int[] {3}, false, 1)).isZero();
+    assertThatThrownBy(() -> new AgentSpec(new int[] {7, 7, 3}, true, 3, "lstm", 8, 0, 0f))
+        .hasMessageContaining("image scale");
+  }
+
+  @Test
   void imagesMustBeRankThree() {
     assertThatThrownBy(() -> new AgentSpec(new int[] {5, 5}, true, 2, "lstm", 8, 0))
         .hasMessageContaining("[H, W, C]");

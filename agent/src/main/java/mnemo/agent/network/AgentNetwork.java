@@ -35,7 +35,7 @@ import mnemo.agent.weights.NpzWeights;
  *
  * <pre>
  * vector obs [D]:    e = relu(W2 relu(W1 x + b1) + b2)                       (torso.fc1, torso.fc2)
- * image [H, W, C]:   x/255 → conv → relu → conv → relu → flatten → relu(fc)   (torso.conv1, conv2, fc)
+ * image [H, W, C]:   x/s → conv → relu → conv → relu → flatten → relu(fc)   (torso.conv1, conv2, fc)
  *                    kernels 8/4 strides 4/2 when min(H, W) ≥ 32, else 3/3 stride 1 padding 1
  * core input:        [e, one_hot(a_{t−1}) (zeros for −1), r_{t−1}]   size torsoHidden + A + 1
  * core:              any {@link CoreSpec}, reset before steps whose reset flag is 1
@@ -225,8 +225,8 @@ public final class AgentNetwork implements AgentModel {
       NDArray x = o.toType(DataType.FLOAT32, false);
       NDArray e;
       if (spec.image()) {
-        // [T·B, H, W, C] → [T·B, C, H, W], scaled to [0, 1]
-        NDArray img = x.reshape(t * b, obs[0], obs[1], obs[2]).transpose(0, 3, 1, 2).div(255f);
+        // [T·B, H, W, C] → [T·B, C, H, W], scaled to [0, 1] by the spec's image scale s
+        NDArray img = x.reshape(t * b, obs[0], obs[1], obs[2]).transpose(0, 3, 1, 2).div(spec.imageScale());
         NDArray c1 = Conv2d.conv2d(img, conv1W, conv1B, new Shape(stride[0], stride[0]),
             new Shape(padding[0], padding[0])).singletonOrThrow().getNDArrayInternal().relu();
         NDArray c2 = Conv2d.conv2d(c1, conv2W, conv2B, new Shape(stride[1], stride[1]),

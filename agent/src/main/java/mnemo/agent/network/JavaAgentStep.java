@@ -212,7 +212,7 @@ final class JavaAgentStep implements AgentStep {
     return flat;
   }
 
-  /** x/255 → conv → relu → conv → relu → flatten → relu(fc); x [B, H, W, C]. */
+  /** x/s → conv → relu → conv → relu → flatten → relu(fc); x [B, H, W, C], s the spec's image scale. */
   private float[] imageTorso(float[] x, int b) {
     if (b != scratchB) {
       int p0 = outH[0] * outW[0];
@@ -228,11 +228,12 @@ final class JavaAgentStep implements AgentStep {
     int h = obs[0];
     int w = obs[1];
     int c = obs[2];
-    // the observation [n][y][x][c] channel-major, scaled by 1/255
+    // the observation [n][y][x][c] channel-major, scaled by 1/s
+    float scale = net.spec().imageScale();
     for (int n = 0; n < b; n++) {
       for (int q = 0; q < h * w; q++) {
         for (int ci = 0; ci < c; ci++) {
-          in0[ci][n * h * w + q] = x[(n * h * w + q) * c + ci] / 255f;
+          in0[ci][n * h * w + q] = x[(n * h * w + q) * c + ci] / scale;
         }
       }
     }

@@ -62,6 +62,12 @@ class JavaAgentStepTest {
     compare(new int[] {7, 7, 3}, true, core, 8, 3);
   }
 
+  /** MiniGrid's coded images enter both at x / 10 (the task's declared maximum), not x / 255. */
+  @Test
+  void codedImageScaleMatchesLibtorch() {
+    compare(new int[] {7, 7, 3}, true, "ur-lstm", 8, 3, 10f);
+  }
+
   @Test
   void largeImageTorsoMatchesLibtorch() {
     compare(new int[] {36, 36, 3}, true, "ur-lstm", 8, 2);
@@ -105,9 +111,13 @@ class JavaAgentStepTest {
 
   /** {@code steps} Java steps of a batch of b against the libtorch model's unroll of each step in turn. */
   static void compare(int[] obs, boolean image, String core, int hidden, int b) {
+    compare(obs, image, core, hidden, b, AgentSpec.PIXEL_SCALE);
+  }
+
+  static void compare(int[] obs, boolean image, String core, int hidden, int b, float scale) {
     int steps = 4;
-    AgentSpec javaSpec = new AgentSpec(obs, image, A, with(core, hidden, "java"), 16, 5);
-    AgentSpec torchSpec = new AgentSpec(obs, image, A, with(core, hidden, "torch"), 16, 6);
+    AgentSpec javaSpec = new AgentSpec(obs, image, A, with(core, hidden, "java"), 16, 5, scale);
+    AgentSpec torchSpec = new AgentSpec(obs, image, A, with(core, hidden, "torch"), 16, 6, scale);
     try (AgentModel java = AgentNetworks.create(javaSpec, Device.cpu());
         AgentModel torch = AgentNetworks.create(torchSpec, Device.cpu());
         NDManager m = NDManager.newBaseManager()) {

@@ -144,7 +144,18 @@ public final class ExperimentOptions {
    * vary per training episode), else 0.
    */
   public ExperimentConfig toConfig(int maxEpisodeSteps, int memoryLength) {
+    return toConfig(maxEpisodeSteps, memoryLength, 0);
+  }
+
+  /**
+   * The same, recording {@code imageScale} (the task's {@link mnemo.agent.AgentSpec#imageScaleFor}; 0 for a
+   * vector task) as the run's image scale.
+   */
+  public ExperimentConfig toConfig(int maxEpisodeSteps, int memoryLength, double imageScale) {
     boolean samplesLength = memoryLength > 0;
+    if (!(imageScale >= 0) || !Double.isFinite(imageScale)) {
+      throw new IllegalArgumentException("the image scale must be 0 (a vector task) or positive, got " + imageScale);
+    }
     if (frames <= 0 || actors <= 0 || envsPerActor <= 0 || unroll != null && unroll <= 0 || batch <= 0) {
       throw new IllegalArgumentException("--frames, --actors, --envs-per-actor, --unroll and --batch must be positive");
     }
@@ -217,6 +228,7 @@ public final class ExperimentOptions {
     if (torsoHidden != null) {
       b.setTorsoHidden(torsoHidden);
     }
+    b.setImageScale(imageScale);
     ExperimentConfig c = ExperimentConfigs.resolve(b.build(), maxEpisodeSteps, samplesLength);
     ExperimentConfigs.validate(c);
     return c;

@@ -16,6 +16,26 @@ class TrainCommandTest {
     return CliRuns.exitAndErr(args);
   }
 
+  /** A new run records its task's image scale: MiniGrid's codes by their maximum 10, pixels by 255, vectors 0. */
+  @Test
+  void aNewRunRecordsItsTasksImageScale() {
+    assertThat(TrainCommand.imageScale(spec("minigrid/memory:size=7"))).isEqualTo(10);
+    assertThat(TrainCommand.imageScale(spec("gridworld/empty"))).isEqualTo(10);
+    assertThat(TrainCommand.imageScale(spec("memory/visual-match"))).isEqualTo(255);
+    assertThat(TrainCommand.imageScale(spec("memory/cue-recall"))).isZero();
+    var c = options("--env", "minigrid/memory:size=7").toConfig(245, 0, 10);
+    assertThat(c.getImageScale()).isEqualTo(10);
+    assertThat(options("--env", "memory/cue-recall").toConfig(6, 0).getImageScale()).isZero(); // 0: unset
+    assertThatThrownBy(() -> options("--env", "minigrid/memory").toConfig(245, 0, -1))
+        .hasMessageContaining("image scale");
+  }
+
+  private static mnemo.envs.EnvSpec spec(String task) {
+    try (var env = mnemo.envs.tasks.BuiltinTasks.registry().make(task)) {
+      return env.spec();
+    }
+  }
+
   @Test
   void resumeWithoutAFolderIsRefused() {
     String[] r = run("train", "--resume");

@@ -267,6 +267,9 @@ public final class ExperimentConfigs {
     if (!List.of("", "fixed", "uniform", "curriculum").contains(c.getLengthSampling())) {
       errors.add("length_sampling must be fixed, uniform or curriculum, got '" + c.getLengthSampling() + "'");
     }
+    if (!(c.getImageScale() >= 0) || !Double.isFinite(c.getImageScale())) {
+      errors.add("image_scale must be 0 (unset: 255) or positive, got " + c.getImageScale());
+    }
     if (!(c.getExploringStarts() >= 0 && c.getExploringStarts() <= 1)) {
       errors.add("exploring_starts must be in [0, 1], got " + c.getExploringStarts());
     }
