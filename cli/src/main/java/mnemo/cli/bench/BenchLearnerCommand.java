@@ -58,6 +58,11 @@ public final class BenchLearnerCommand implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu[:N] (default ${DEFAULT-VALUE}).")
   String device;
 
+  @Option(names = "--optimizer", defaultValue = ExperimentConfigs.IMPALA_OPTIMIZER, paramLabel = "NAME",
+      description = "rmsprop (IMPALA's, at its learning rate: the default, so rows stay comparable with earlier "
+          + "ones) or adam (what `mnemo train` uses, at its defaults) (default ${DEFAULT-VALUE}).")
+  String optimizer;
+
   @Option(names = "--out", defaultValue = "docs/benchmarks/learner.md", description = "Markdown output (default ${DEFAULT-VALUE}).")
   Path out;
 
@@ -67,7 +72,10 @@ public final class BenchLearnerCommand implements Callable<Integer> {
     StringBuilder md = new StringBuilder("## Learner alone\n\n");
     String command = "./mnemo bench learner --envs-list '" + String.join(";", tasks)
         + "' --cores " + String.join(",", cores) + " --unroll " + unroll + " --batch " + batch + " --envs " + envs
-        + " --steps " + steps;
+        + " --steps " + steps + (optimizer.equals(ExperimentConfigs.IMPALA_OPTIMIZER) ? "" : " --optimizer " + optimizer);
+    if (!optimizer.equals("rmsprop") && !optimizer.equals("adam")) {
+      throw new IllegalArgumentException("--optimizer must be rmsprop or adam, got '" + optimizer + "'");
+    }
     md.append(BenchReport.measured(" (shared)", command));
     md.append("The `Learner` (queue, batcher, training thread, weights published after each update) fed from memory ")
         .append("with B = ").append(batch).append(" synthetic unrolls of N = ").append(envs).append(" environments, T = ")
@@ -96,7 +104,8 @@ public final class BenchLearnerCommand implements Callable<Integer> {
   private String measure(EnvSpec spec, String core, Device dev) throws Exception {
     ExperimentConfig config = ExperimentConfigs.resolve(ExperimentConfig.newBuilder().setTaskId(spec.taskId())
         .setCoreSpec(core).setUnrollLength(unroll).setBatchSize(batch).setTotalFrames(1_000_000_000L)
-        .setOptimizer(ExperimentConfigs.IMPALA_OPTIMIZER).setLearningRate(ExperimentConfigs.IMPALA_LEARNING_RATE)
+        .setOptimizer(optimizer).setLearningRate(optimizer.equals(ExperimentConfigs.IMPALA_OPTIMIZER)
+            ? ExperimentConfigs.IMPALA_LEARNING_RATE : ExperimentConfigs.LEARNING_RATE)
         .build());
     List<int[]> shapes;
     try (AgentModel model = AgentNetworks.create(Learner.agentSpec(config, ProtoCodec.toProto(spec)), dev);
