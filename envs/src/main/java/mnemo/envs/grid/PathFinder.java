@@ -34,44 +34,72 @@ public final class PathFinder {
   /** A shortest walk to the nearest target: its first heading (-1 when it is empty) and its length. */
   private record Walk(int firstMove, int length) {}
 
+  /**
+   * The cells (flat indices y · width + x) that four-way walks from (x, y) reach on cells where {@code passable}
+   * holds, (x, y) first, in breadth-first order.
+   */
+  public static int[] reachable(Grid g, int x, int y, CellTest passable) {
+    FourWaySearch search = new FourWaySearch(g, x, y);
+    search.run(passable, (cx, cy) -> false);
+    return Arrays.copyOf(search.queue, search.tail);
+  }
+
   /** Breadth-first search of four-way walks (rules as in {@link #firstMove}); null when no target is reachable. */
   private static Walk nearest(Grid g, int x, int y, CellTest passable, CellTest target) {
-    int w = g.width();
-    int h = g.height();
     if (target.test(x, y)) {
       return new Walk(-1, 0);
     }
-    int[] first = new int[w * h]; // first heading of the walk that reached each cell, -1 at the start
-    int[] dist = new int[w * h]; // -1: not reached yet
-    Arrays.fill(dist, -1);
-    int[] queue = new int[w * h];
-    int head = 0;
-    int tail = 0;
-    first[y * w + x] = -1;
-    dist[y * w + x] = 0;
-    queue[tail++] = y * w + x;
-    while (head < tail) {
-      int cur = queue[head++];
-      int cx = cur % w;
-      int cy = cur / w;
-      for (int d = 0; d < 4; d++) {
-        int nx = cx + Direction.dx(d);
-        int ny = cy + Direction.dy(d);
-        int next = ny * w + nx;
-        if (!g.inBounds(nx, ny) || dist[next] >= 0) {
-          continue;
-        }
-        first[next] = first[cur] == -1 ? d : first[cur];
-        dist[next] = dist[cur] + 1;
-        if (target.test(nx, ny)) {
-          return new Walk(first[next], dist[next]);
-        }
-        if (passable.test(nx, ny)) {
-          queue[tail++] = next;
+    return new FourWaySearch(g, x, y).run(passable, target);
+  }
+
+  /** One breadth-first search from a cell; {@code queue[0, tail)} holds the passable cells it reached. */
+  private static final class FourWaySearch {
+    final Grid g;
+    final int w;
+    final int[] first; // first heading of the walk that reached each cell, -1 at the start
+    final int[] dist; // -1: not reached yet
+    final int[] queue;
+    int tail;
+
+    FourWaySearch(Grid g, int x, int y) {
+      this.g = g;
+      this.w = g.width();
+      int n = w * g.height();
+      first = new int[n];
+      dist = new int[n];
+      Arrays.fill(dist, -1);
+      queue = new int[n];
+      first[y * w + x] = -1;
+      dist[y * w + x] = 0;
+      queue[tail++] = y * w + x;
+    }
+
+    /** Searches until a target cell is entered (its walk) or every reachable cell was visited (null). */
+    Walk run(CellTest passable, CellTest target) {
+      int head = 0;
+      while (head < tail) {
+        int cur = queue[head++];
+        int cx = cur % w;
+        int cy = cur / w;
+        for (int d = 0; d < 4; d++) {
+          int nx = cx + Direction.dx(d);
+          int ny = cy + Direction.dy(d);
+          int next = ny * w + nx;
+          if (!g.inBounds(nx, ny) || dist[next] >= 0) {
+            continue;
+          }
+          first[next] = first[cur] == -1 ? d : first[cur];
+          dist[next] = dist[cur] + 1;
+          if (target.test(nx, ny)) {
+            return new Walk(first[next], dist[next]);
+          }
+          if (passable.test(nx, ny)) {
+            queue[tail++] = next;
+          }
         }
       }
+      return null;
     }
-    return null;
   }
 
   /** MiniGrid's actions as numbered by the grid tasks. */

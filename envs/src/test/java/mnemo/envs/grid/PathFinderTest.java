@@ -33,6 +33,21 @@ class PathFinderTest {
     assertThat(PathFinder.distance(g, 1, 1, free, goal)).isEqualTo(-1);
   }
 
+  /** The maze's 5×3 inside less the wall's two cells: 13 cells, all reached through the gap; 6 once it closes. */
+  @Test
+  void reachableCellsAreThoseOnTheStartsSideOfEveryWall() {
+    World w = maze();
+    Grid g = w.grid();
+    PathFinder.CellTest free = (x, y) -> g.object(x, y) != Cell.WALL;
+    int[] cells = PathFinder.reachable(g, 1, 1, free);
+    assertThat(cells[0]).isEqualTo(1 * 7 + 1); // the start first
+    assertThat(cells).hasSize(13).doesNotHaveDuplicates().doesNotContain(1 * 7 + 3, 2 * 7 + 3);
+    g.setWall(3, 3);
+    int[] left = PathFinder.reachable(g, 1, 1, free);
+    assertThat(left).hasSize(6);
+    assertThat(java.util.Arrays.stream(left).map(c -> c % 7).max().getAsInt()).isLessThan(3);
+  }
+
   @Test
   void targetsMayBeEnteredThoughNotPassable() {
     World w = maze();

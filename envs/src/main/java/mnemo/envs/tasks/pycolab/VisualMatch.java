@@ -5,6 +5,7 @@ import java.util.List;
 import mnemo.envs.TimeStep;
 import mnemo.envs.grid.Cell;
 import mnemo.envs.grid.Grid;
+import mnemo.envs.grid.PathFinder;
 import mnemo.envs.grid.PathFinder.CellTest;
 import mnemo.envs.registry.Param;
 import mnemo.envs.registry.Params;
@@ -164,40 +165,12 @@ public final class VisualMatch extends ThreePhaseTask {
     // the room-start aid's draw only when it is on, after the phase's own draws
     if (roomStartShare > 0 && rng.nextDouble() < roomStartShare) {
       roomStarted = true;
-      int[] cells = roomCells(g);
+      // the room's free cells, entrance included: those a walk from the entrance reaches past no wall or square
+      int[] cells = PathFinder.reachable(g, world.x(), world.y(),
+          (x, y) -> g.object(x, y) != Cell.WALL && g.object(x, y) != Cell.SQUARE);
       int c = cells[rng.nextInt(cells.length)];
       world.place(c % WIDTH, c / WIDTH, world.dir());
     }
-  }
-
-  /**
-   * The reward room's free cells, entrance included (flat indices): the cells reachable from the agent's
-   * start without crossing a wall or a square.
-   */
-  private int[] roomCells(Grid g) {
-    int[] queue = new int[WIDTH * HEIGHT];
-    boolean[] seen = new boolean[WIDTH * HEIGHT];
-    int head = 0;
-    int tail = 0;
-    int start = world.y() * WIDTH + world.x();
-    queue[tail++] = start;
-    seen[start] = true;
-    int[][] moves = {{0, -1}, {0, 1}, {-1, 0}, {1, 0}};
-    while (head < tail) {
-      int c = queue[head++];
-      for (int[] m : moves) {
-        int x = c % WIDTH + m[0];
-        int y = c / WIDTH + m[1];
-        int n = y * WIDTH + x;
-        if (x < 0 || y < 0 || x >= WIDTH || y >= HEIGHT || seen[n]
-            || g.object(x, y) == Cell.WALL || g.object(x, y) == Cell.SQUARE) {
-          continue;
-        }
-        seen[n] = true;
-        queue[tail++] = n;
-      }
-    }
-    return java.util.Arrays.copyOf(queue, tail);
   }
 
   @Override
