@@ -10,7 +10,6 @@ import mnemo.agent.network.AgentNetworks;
 import mnemo.cli.train.ExperimentOptions;
 import mnemo.cli.train.LearnerProcess;
 import mnemo.cli.train.RunFolder;
-import mnemo.cli.train.TrainCommand;
 import mnemo.envs.EnvSpec;
 import mnemo.envs.Environment;
 import mnemo.envs.curriculum.VariableLength;
@@ -117,7 +116,7 @@ public final class LearnerCommand implements Callable<Integer> {
       // actors stepping the task in-process sample its memory length (--length-sampling); an actor with
       // --env-server cannot, and says so
       int memoryLength = VariableLength.memoryLength(BuiltinTasks.registry(), experiment.task()).orElse(0);
-      config = experiment.toConfig(envSpec.maxEpisodeSteps(), memoryLength, TrainCommand.imageScale(envSpec));
+      config = experiment.toConfig(envSpec, memoryLength);
       ExperimentConfigs.unrollWarning(config.getUnrollLength(), envSpec.maxEpisodeSteps(), config.getTaskId(),
           memoryLength > 0).ifPresent(System.err::println);
     } else { // from a file or a checkpoint: resolved against the task and validated here

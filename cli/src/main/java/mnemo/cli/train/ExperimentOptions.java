@@ -2,6 +2,10 @@ package mnemo.cli.train;
 
 import java.util.Map;
 import java.util.Optional;
+import mnemo.agent.AgentSpec;
+import mnemo.envs.DType;
+import mnemo.envs.EnvSpec;
+import mnemo.envs.TensorSpec;
 import mnemo.envs.curriculum.VariableLength;
 import mnemo.envs.registry.TaskId;
 import mnemo.envs.tasks.BuiltinTasks;
@@ -148,14 +152,19 @@ public final class ExperimentOptions {
   }
 
   /**
-   * The same, recording {@code imageScale} (the task's {@link mnemo.agent.AgentSpec#imageScaleFor}; 0 for a
-   * vector task) as the run's image scale.
+   * The experiment for a new run of {@code task} (its spec, from the registry or an environment server): the
+   * unroll follows its episode length, and the run records its image scale ({@link AgentSpec#imageScaleFor} of
+   * its observation: the declared maximum of a coded uint8 image, 255 for pixels, 0 for vectors).
    */
+  public ExperimentConfig toConfig(EnvSpec task, int memoryLength) {
+    TensorSpec obs = task.observation();
+    return toConfig(task.maxEpisodeSteps(), memoryLength,
+        AgentSpec.imageScaleFor(obs.shape(), obs.dtype() == DType.UINT8, obs.maximum()));
+  }
+
+  /** The same with the image scale given (0 for a vector task); {@link ExperimentConfigs#validate} checks it. */
   public ExperimentConfig toConfig(int maxEpisodeSteps, int memoryLength, double imageScale) {
     boolean samplesLength = memoryLength > 0;
-    if (!(imageScale >= 0) || !Double.isFinite(imageScale)) {
-      throw new IllegalArgumentException("the image scale must be 0 (a vector task) or positive, got " + imageScale);
-    }
     if (frames <= 0 || actors <= 0 || envsPerActor <= 0 || unroll != null && unroll <= 0 || batch <= 0) {
       throw new IllegalArgumentException("--frames, --actors, --envs-per-actor, --unroll and --batch must be positive");
     }

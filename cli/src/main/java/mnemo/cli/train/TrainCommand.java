@@ -161,7 +161,7 @@ public final class TrainCommand implements Callable<Integer> {
       int maxSteps = probed.maxEpisodeSteps(); // the unroll follows it
       // memory tasks stepped in-process sample their length per training episode (--length-sampling)
       int memoryLength = envServer == null ? VariableLength.memoryLength(BuiltinTasks.registry(), experiment.task()).orElse(0) : 0;
-      config = experiment.toConfig(maxSteps, memoryLength, imageScale(probed));
+      config = experiment.toConfig(probed, memoryLength);
       ExperimentConfigs.unrollWarning(config.getUnrollLength(), maxSteps, config.getTaskId(), memoryLength > 0)
           .ifPresent(System.err::println);
       if (runDir == null) {
@@ -247,12 +247,6 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   /** The task's spec: from the environment server with --env-server, else from the built-in registry. */
-  /** The image scale a new run of a task records ({@link AgentSpec#imageScaleFor} of its observation). */
-  public static double imageScale(EnvSpec task) {
-    return AgentSpec.imageScaleFor(task.observation().shape(), task.observation().dtype() == mnemo.envs.DType.UINT8,
-        task.observation().maximum());
-  }
-
   private EnvSpec probe(String taskId, TransportSecurity security) {
     if (envServer != null) {
       try (RemoteBatchedEnvironment env = RemoteBatchedEnvironment.connect(envServer, security, taskId, 1)) {

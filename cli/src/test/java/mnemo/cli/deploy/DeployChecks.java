@@ -362,12 +362,12 @@ public final class DeployChecks {
       for (CommandSpec mixin : cmd.mixins().values()) {
         if (mixin.userObject() instanceof ExperimentOptions experiment) {
           try {
-            int maxSteps;
+            mnemo.envs.EnvSpec task;
             try (var probe = BuiltinTasks.registry().make(experiment.task())) {
-              maxSteps = probe.spec().maxEpisodeSteps();
+              task = probe.spec();
             }
             // as the learner command resolves it (the task's memory length for its curriculum)
-            ExperimentConfig config = experiment.toConfig(maxSteps,
+            ExperimentConfig config = experiment.toConfig(task,
                 mnemo.envs.curriculum.VariableLength.memoryLength(BuiltinTasks.registry(), experiment.task()).orElse(0));
             BuiltinTasks.registry().canonical(config.getTaskId());
             CoreSpec.parse(config.getCoreSpec());

@@ -19,20 +19,21 @@ class TrainCommandTest {
   /** A new run records its task's image scale: MiniGrid's codes by their maximum 10, pixels by 255, vectors 0. */
   @Test
   void aNewRunRecordsItsTasksImageScale() {
-    assertThat(TrainCommand.imageScale(spec("minigrid/memory:size=7"))).isEqualTo(10);
-    assertThat(TrainCommand.imageScale(spec("gridworld/empty"))).isEqualTo(10);
-    assertThat(TrainCommand.imageScale(spec("memory/visual-match"))).isEqualTo(255);
-    assertThat(TrainCommand.imageScale(spec("memory/cue-recall"))).isZero();
+    assertThat(newRun("minigrid/memory:size=7").getImageScale()).isEqualTo(10);
+    assertThat(newRun("gridworld/empty").getImageScale()).isEqualTo(10);
+    assertThat(newRun("memory/visual-match").getImageScale()).isEqualTo(255);
+    assertThat(newRun("memory/cue-recall").getImageScale()).isZero();
     var c = options("--env", "minigrid/memory:size=7").toConfig(245, 0, 10);
     assertThat(c.getImageScale()).isEqualTo(10);
     assertThat(options("--env", "memory/cue-recall").toConfig(6, 0).getImageScale()).isZero(); // 0: unset
     assertThatThrownBy(() -> options("--env", "minigrid/memory").toConfig(245, 0, -1))
-        .hasMessageContaining("image scale");
+        .hasMessageContaining("image_scale must be 0 (unset: 255) or positive, got -1");
   }
 
-  private static mnemo.envs.EnvSpec spec(String task) {
+  /** The config a new run of {@code task} gets from its spec, as `train` and `learner` make it. */
+  private static mnemo.proto.config.v1.ExperimentConfig newRun(String task) {
     try (var env = mnemo.envs.tasks.BuiltinTasks.registry().make(task)) {
-      return env.spec();
+      return options("--env", task).toConfig(env.spec(), 0);
     }
   }
 
