@@ -8,6 +8,7 @@ import mnemo.envs.EnvSpec;
 import mnemo.envs.TensorSpec;
 import mnemo.envs.curriculum.VariableLength;
 import mnemo.envs.registry.TaskId;
+import mnemo.envs.registry.TrainingSettings;
 import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.config.ExperimentConfigs;
 import mnemo.proto.config.v1.ExperimentConfig;
@@ -181,10 +182,11 @@ public final class ExperimentOptions {
       default -> throw new IllegalArgumentException("--length-sampling must be auto, curriculum, uniform or fixed, "
           + "got '" + lengthSampling + "'");
     };
+    TrainingSettings asked = taskTraining(task); // what the task asks for where a flag is not given
     ExperimentConfig.Builder b = ExperimentConfig.newBuilder()
         .setTaskId(task)
         .setCoreSpec(core)
-        .setUnrollLength(unroll != null ? unroll : 0)
+        .setUnrollLength(unroll != null ? unroll : asked.unroll())
         .setBatchSize(batch)
         .setEnvsPerActor(envsPerActor)
         .setNumActors(actors)
@@ -202,6 +204,8 @@ public final class ExperimentOptions {
     }
     if (entropyCost != null) {
       b.setEntropyCost(entropyCost);
+    } else if (!Double.isNaN(asked.entropyCost())) {
+      b.setEntropyCost(asked.entropyCost());
     }
     if (adamEpsilon != null) {
       b.setAdamEpsilon(adamEpsilon);
@@ -212,9 +216,11 @@ public final class ExperimentOptions {
     if (explorationEpsilon != null) {
       b.setExplorationEpsilon(explorationEpsilon);
     }
-    b.setExploringStarts(exploringStarts != null ? exploringStarts : taskExploringStarts(task));
+    b.setExploringStarts(exploringStarts != null ? exploringStarts : asked.exploringStarts());
     if (entropyCostFinal != null) {
       b.setEntropyCostFinal(entropyCostFinal);
+    } else if (entropyCost == null && !Double.isNaN(asked.entropyCostFinal())) {
+      b.setEntropyCostFinal(asked.entropyCostFinal()); // the task's schedule, unless the user set the start
     }
     if (normalizeAdvantages != null) {
       b.setNormalizeAdvantages(normalizeAdvantages);
@@ -244,26 +250,25 @@ public final class ExperimentOptions {
   }
 
   /**
-   * The exploring starts a built-in task asks for (0 for a task the registry does not know, such as one an
-   * environment server serves under its own name).
+   * What a built-in task asks of its trainer (exploring starts, unroll, entropy schedule; {@link
+   * TrainingSettings#DEFAULTS} for a task the registry does not know, such as one an environment server
+   * serves under its own name).
    */
-  static double taskExploringStarts(String taskId) {
-    int colon = taskId.indexOf(':');
-    String family = colon < 0 ? taskId : taskId.substring(0, colon);
-    return BuiltinTasks.registry().find(family).map(f -> f.exploringStarts(TaskId.parse(taskId))).orElse(0.0);
+  public static TrainingSettings taskTraining(String taskId) {
+    TaskId id = TaskId.parse(taskId);
+    return BuiltinTasks.registry().find(id.family()).map(f -> f.training(id)).orElse(TrainingSettings.DEFAULTS);
   }
 
   /**
-   * The start-up line naming what in-process training changes in {@code config}'s task on the way to L:
-   * the training aids (the active T-maze's hint) and the values held at L at shorter lengths (the
-   * T-maze's lag penalty), or empty when there are none or its episodes are played at L as given.
+   * The start-up line naming what in-process training changes in {@code config}'s task: the training aids
+   * (the active T-maze's hint, MiniGrid Memory's fixed order and start at the cue) and, on the way to L,
+   * the values held at L at shorter lengths (the T-maze's lag penalty), or empty when there are none.
    */
   public static Optional<String> trainingAidsNote(ExperimentConfig config) {
-    if (config.getLengthSampling().isEmpty() || config.getLengthSampling().equals("fixed")) {
-      return Optional.empty();
-    }
+    boolean varying = !config.getLengthSampling().isEmpty() && !config.getLengthSampling().equals("fixed");
     Map<String, String> aids = VariableLength.trainingAids(BuiltinTasks.registry(), config.getTaskId());
-    Map<String, String> held = VariableLength.heldAtTarget(BuiltinTasks.registry(), config.getTaskId());
+    Map<String, String> held = varying
+        ? VariableLength.heldAtTarget(BuiltinTasks.registry(), config.getTaskId()) : Map.of();
     if (aids.isEmpty() && held.isEmpty()) {
       return Optional.empty();
     }

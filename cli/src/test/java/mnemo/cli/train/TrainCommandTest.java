@@ -120,15 +120,17 @@ class TrainCommandTest {
     assertThat(c.getEpisodeUnrolls()).isTrue();
     assertThat(ExperimentOptions.trainingAidsNote(c)).hasValueSatisfying(n -> assertThat(n).contains("{hint=0.5}")
         .contains("{penalty=-0.02} at every shorter length").contains("evaluation plays the task as given"));
-    // an explicit unroll keeps unrolls of T; an explicit hint is the user's task; fixed lengths play it as given
+    // an explicit unroll keeps unrolls of T; an explicit hint is the user's task
     assertThat(options("--env", "memory/tmaze:length=50", "--unroll", "60").toConfig(51, 50).getEpisodeUnrolls())
         .isFalse();
     assertThat(ExperimentOptions.trainingAidsNote(
         options("--env", "memory/tmaze:length=50,mode=active,hint=0,penalty=-0.1").toConfig(53, 50))).isEmpty();
     assertThat(ExperimentOptions.trainingAidsNote(options("--env", "memory/tmaze:length=50,mode=active,hint=0")
         .toConfig(53, 50))).hasValueSatisfying(n -> assertThat(n).doesNotContain("training aids").contains("with {penalty=-0.02}"));
+    // at one length the aids still apply; nothing is held at L (every episode plays L)
     assertThat(ExperimentOptions.trainingAidsNote(options("--env", "memory/tmaze:length=50,mode=active",
-        "--length-sampling", "fixed").toConfig(53, 50))).isEmpty();
+        "--length-sampling", "fixed").toConfig(53, 50))).hasValueSatisfying(n -> assertThat(n).contains("{hint=0.5}")
+        .doesNotContain("shorter length"));
     assertThat(ExperimentOptions.trainingAidsNote(options("--env", "memory/tmaze:length=1000").toConfig(1001, 1000)))
         .hasValueSatisfying(n -> assertThat(n).isEqualTo("training episodes play memory/tmaze:length=1000 with "
             + "{penalty=-0.001} at every shorter length (its value at L); evaluation plays the task as given; set them "
@@ -144,8 +146,8 @@ class TrainCommandTest {
     assertThatThrownBy(() -> options("--env", "memory/tmaze:length=50", "--exploring-starts", "2").toConfig(51, 50))
         .hasMessageContaining("exploring_starts");
     // a task the built-in registry does not know (an environment server's own) asks for none
-    assertThat(ExperimentOptions.taskExploringStarts("server/own-task:mode=active")).isZero();
-    assertThat(ExperimentOptions.taskExploringStarts("memory/tmaze:mode=active")).isEqualTo(0.25);
+    assertThat(ExperimentOptions.taskTraining("server/own-task:mode=active").exploringStarts()).isZero();
+    assertThat(ExperimentOptions.taskTraining("memory/tmaze:mode=active").exploringStarts()).isEqualTo(0.25);
   }
 
   private static ExperimentOptions options(String... args) {

@@ -78,16 +78,12 @@ public final class VariableLength implements Environment, Oracle {
   }
 
   /**
-   * The aids training with a varying memory length applies to {@code taskId} (empty when none, or when
-   * its family has no memory parameter), for the start-up print.
+   * The aids in-process training applies to {@code taskId} (empty when none, or when the registry does not
+   * know its family, as for a task an environment server serves), for the start-up print.
    */
   public static Map<String, String> trainingAids(TaskRegistry registry, String taskId) {
     TaskId id = TaskId.parse(taskId);
-    TaskFamily f = registry.family(id.family());
-    if (f.memoryParam() == null) {
-      return Map.of();
-    }
-    return f.trainingAids(id);
+    return registry.find(id.family()).map(f -> f.trainingAids(id)).orElse(Map.of());
   }
 
   /**
@@ -102,8 +98,10 @@ public final class VariableLength implements Environment, Oracle {
   }
 
   /**
-   * The environment training plays for {@code taskId}: the task itself with {@link LengthSampling#FIXED}
-   * or when its family has no memory parameter, else a {@link VariableLength}.
+   * The environment training plays for {@code taskId}: with {@link LengthSampling#FIXED}, or when its family
+   * has no memory parameter, the task at its one length with the family's training aids where the id leaves
+   * them unset (MiniGrid Memory's {@code fixed_order} and {@code cue_start}); else a {@link VariableLength},
+   * which applies them at every length.
    *
    * @param curriculum the curriculum's current length (read at each reset; used with {@link
    *     LengthSampling#CURRICULUM})
@@ -112,10 +110,12 @@ public final class VariableLength implements Environment, Oracle {
       IntSupplier curriculum) {
     TaskId id = TaskId.parse(taskId);
     TaskFamily f = registry.family(id.family());
-    Environment atMax = registry.make(id);
     if (sampling == LengthSampling.FIXED || f.memoryParam() == null) {
-      return atMax;
+      Map<String, String> params = new LinkedHashMap<>(id.params());
+      f.trainingAids(id).forEach(params::putIfAbsent);
+      return registry.make(new TaskId(id.family(), params));
     }
+    Environment atMax = registry.make(id);
     return new VariableLength(f, id, f.resolve(id).getInt(f.memoryParam()), atMax, sampling, curriculum);
   }
 

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.ToDoubleFunction;
 import mnemo.envs.Environment;
 
 /**
@@ -15,18 +14,19 @@ import mnemo.envs.Environment;
  *     (the curriculum package's VariableLength). Changing it must not change the observation or
  *     action spec.
  * @param trainingAids parameter values that make training episodes easier to learn from, by the task's
- *     parameters, which training with a varying memory length applies where the task id leaves the
- *     parameter unset, and evaluation never does (the active T-maze's {@code hint}). An episode an aid made easier reports
- *     {@code TimeStep.AIDED} on its LAST step and does not count towards the curriculum.
- * @param exploringStarts the share of training episodes whose first action the actors should draw at
- *     random (the trainer's {@code --exploring-starts} default), by the task's parameters: 0 for most
- *     tasks; the active T-maze asks for some, since its detour to the cue is never found otherwise.
+ *     parameters, which in-process training applies where the task id leaves the parameter unset, at every
+ *     memory length, and evaluation never does (the active T-maze's {@code hint}, MiniGrid Memory's {@code
+ *     fixed_order} and {@code cue_start}). An episode an aid made easier reports {@code TimeStep.AIDED} on its
+ *     LAST step and does not count towards the curriculum.
+ * @param training what the task asks of its trainer by the task's parameters ({@link TrainingSettings}: the
+ *     defaults of {@code --exploring-starts}, {@code --unroll}, {@code --entropy-cost} and {@code
+ *     --entropy-cost-final}); {@link TrainingSettings#DEFAULTS} for most tasks.
  * @param heldAtTarget parameter values that training with a varying memory length keeps at their value
  *     for the target task (the L its id gives) at every shorter ℓ, where the task id leaves them unset,
  *     by the target task's parameters: the T-maze's lag penalty stays −1/L instead of growing to −1/ℓ.
  */
 public record TaskFamily(String name, String description, List<Param> params, Function<Params, Environment> factory,
-    String memoryParam, Function<Params, Map<String, String>> trainingAids, ToDoubleFunction<Params> exploringStarts,
+    String memoryParam, Function<Params, Map<String, String>> trainingAids, Function<Params, TrainingSettings> training,
     Function<Params, Map<String, String>> heldAtTarget) {
 
   public TaskFamily {
@@ -38,12 +38,12 @@ public record TaskFamily(String name, String description, List<Param> params, Fu
 
   /** A family without a memory-length parameter. */
   public TaskFamily(String name, String description, List<Param> params, Function<Params, Environment> factory) {
-    this(name, description, params, factory, null, p -> Map.of(), p -> 0, p -> Map.of());
+    this(name, description, params, factory, null, p -> Map.of(), p -> TrainingSettings.DEFAULTS, p -> Map.of());
   }
 
   /** This family with {@code param} as its memory-length parameter. */
   public TaskFamily withMemoryParam(String param) {
-    return new TaskFamily(name, description, params, factory, param, trainingAids, exploringStarts, heldAtTarget);
+    return new TaskFamily(name, description, params, factory, param, trainingAids, training, heldAtTarget);
   }
 
   /** This family with training episodes played at {@code param} = {@code value} unless the task id sets it. */
@@ -61,7 +61,7 @@ public record TaskFamily(String name, String description, List<Param> params, Fu
 
   /** This family with the training aids {@code aids} gives for a task's parameters (only some modes need one). */
   public TaskFamily withTrainingAids(Function<Params, Map<String, String>> aids) {
-    return new TaskFamily(name, description, params, factory, memoryParam, aids, exploringStarts, heldAtTarget);
+    return new TaskFamily(name, description, params, factory, memoryParam, aids, training, heldAtTarget);
   }
 
   /** The training aids {@code id} gets: {@link #trainingAids} for the parameters it leaves unset. */
@@ -69,9 +69,9 @@ public record TaskFamily(String name, String description, List<Param> params, Fu
     return leftUnset(id, trainingAids, p -> hasParam(p) ? null : "training aid '" + p + "' is not a parameter");
   }
 
-  /** This family asking for exploring starts at the share {@code share} gives for a task's parameters. */
-  public TaskFamily withExploringStarts(ToDoubleFunction<Params> share) {
-    return new TaskFamily(name, description, params, factory, memoryParam, trainingAids, share, heldAtTarget);
+  /** This family asking its trainer for what {@code settings} gives for a task's parameters. */
+  public TaskFamily withTraining(Function<Params, TrainingSettings> settings) {
+    return new TaskFamily(name, description, params, factory, memoryParam, trainingAids, settings, heldAtTarget);
   }
 
   /**
@@ -79,7 +79,7 @@ public record TaskFamily(String name, String description, List<Param> params, Fu
    * length training plays on the way to it.
    */
   public TaskFamily withHeldAtTarget(Function<Params, Map<String, String>> held) {
-    return new TaskFamily(name, description, params, factory, memoryParam, trainingAids, exploringStarts, held);
+    return new TaskFamily(name, description, params, factory, memoryParam, trainingAids, training, held);
   }
 
   /**
@@ -112,13 +112,14 @@ public record TaskFamily(String name, String description, List<Param> params, Fu
     return params.stream().anyMatch(p -> p.name().equals(param));
   }
 
+  /** What {@code id} asks of its trainer. */
+  public TrainingSettings training(TaskId id) {
+    return training.apply(resolve(id));
+  }
+
   /** The exploring starts {@code id} asks for, in [0, 1]. */
   public double exploringStarts(TaskId id) {
-    double p = exploringStarts.applyAsDouble(resolve(id));
-    if (!(p >= 0 && p <= 1)) {
-      throw new IllegalStateException(name + ": exploring starts must be in [0, 1], got " + p);
-    }
-    return p;
+    return training(id).exploringStarts();
   }
 
   public Params resolve(TaskId id) {

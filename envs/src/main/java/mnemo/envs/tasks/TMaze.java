@@ -14,6 +14,7 @@ import mnemo.envs.TimeStep;
 import mnemo.envs.registry.Param;
 import mnemo.envs.registry.Params;
 import mnemo.envs.registry.TaskFamily;
+import mnemo.envs.registry.TrainingSettings;
 
 /**
  * The T-maze of Bakker (2001) in the parameterised form of Ni et al. (2023), "When do transformers
@@ -74,7 +75,8 @@ public final class TMaze implements Environment, Oracle {
       // a curriculum's shorter corridors keep the lag penalty of L: -1/L, not -1/ℓ
       .withHeldAtTarget(p -> p.getString("penalty").equals("auto")
           ? Map.of("penalty", Float.toString(-1f / p.getInt("length", 1, 1_000_000))) : Map.of())
-      .withExploringStarts(p -> p.getChoice("mode", "passive", "active").equals("active") ? 0.25 : 0);
+      .withTraining(p -> TrainingSettings.DEFAULTS.withExploringStarts(
+          p.getChoice("mode", "passive", "active").equals("active") ? 0.25 : 0));
 
   public static final int RIGHT = 0;
   public static final int UP = 1;

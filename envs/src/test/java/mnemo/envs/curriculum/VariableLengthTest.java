@@ -167,6 +167,22 @@ class VariableLengthTest {
       List<TimeStep> steps = play(plain, seed, true);
       assertThat(steps.get(steps.size() - 1).info(TimeStep.AIDED)).isNaN();
     }
+    // at one length (--length-sampling fixed) training applies the aids too: the task at L, half hinted
+    Environment fixed = VariableLength.open(REGISTRY, "memory/tmaze:length=6,mode=active", LengthSampling.FIXED,
+        () -> 4);
+    assertThat(fixed).isNotInstanceOf(VariableLength.class);
+    int hinted = 0;
+    for (long seed = 0; seed < 200; seed++) {
+      List<TimeStep> steps = play(fixed, seed, true);
+      assertThat(steps).hasSize(6 + 3 + 1); // at L = 6, not the curriculum's 4
+      if (steps.get(steps.size() - 1).info(TimeStep.AIDED) == 1f) {
+        hinted++;
+        assertThat(steps.get(0).observation().floats()[1]).isNotZero();
+      }
+    }
+    assertThat(hinted).isBetween(75, 125);
+    // a task the registry does not know (an environment server's) has none to name
+    assertThat(VariableLength.trainingAids(REGISTRY, "remote/some-task:x=1")).isEmpty();
     assertThatThrownBy(() -> TMaze.FAMILY.withTrainingAid("nonsense", "1")).hasMessageContaining("not a parameter");
   }
 

@@ -133,6 +133,21 @@ public final class ExperimentConfigs {
    */
   public static java.util.Optional<String> unrollWarning(int unroll, int maxEpisodeSteps, String taskId,
       boolean memoryTask) {
+    return unrollWarning(unroll, maxEpisodeSteps, taskId, memoryTask, 0);
+  }
+
+  /**
+   * The same for a task that asks for its own unroll {@code taskUnroll} (0: none): a task whose time limit
+   * is far longer than the span its memory must cover (MiniGrid Memory) is warned about only below that.
+   */
+  public static java.util.Optional<String> unrollWarning(int unroll, int maxEpisodeSteps, String taskId,
+      boolean memoryTask, int taskUnroll) {
+    if (taskUnroll > 0) {
+      return unroll >= taskUnroll ? java.util.Optional.empty() : java.util.Optional.of(String.format(java.util.Locale.ROOT,
+          "warning: unroll T=%d is shorter than the T=%d %s asks for, sized to hold the span from its cue to its "
+              + "decision: no gradient joins what is seen more than %d steps before a decision to that decision",
+          unroll, taskUnroll, taskId, unroll));
+    }
     int whole = maxEpisodeSteps + 1;
     if (maxEpisodeSteps <= 0 || unroll >= whole || !memoryTask && whole > MAX_EPISODE_UNROLL) {
       return java.util.Optional.empty(); // no limit, a whole episode, or a long non-memory task cut anyway

@@ -67,6 +67,12 @@ class ExperimentConfigsTest {
     // a memory task beyond the longest automatic unroll is warned about, with the unroll that would hold it
     assertThat(ExperimentConfigs.unrollWarning(20, 3000, "memory/tmaze:length=2999", true)).hasValueSatisfying(w ->
         assertThat(w).contains("T=20").contains("longest automatic unroll, 2048").contains("--unroll 3001"));
+    // a task that asks for its own unroll (its time limit far longer than its memory's span) is warned
+    // about only below it: 32 of a 245-step limit is its own choice, 16 is not, a whole episode is fine
+    assertThat(ExperimentConfigs.unrollWarning(32, 245, "minigrid/memory:size=7", false, 32)).isEmpty();
+    assertThat(ExperimentConfigs.unrollWarning(246, 245, "minigrid/memory:size=7", false, 32)).isEmpty();
+    assertThat(ExperimentConfigs.unrollWarning(16, 245, "minigrid/memory:size=7", false, 32)).hasValueSatisfying(w ->
+        assertThat(w).contains("T=16").contains("the T=32 minigrid/memory:size=7 asks for").contains("16 steps"));
   }
 
   @Test
