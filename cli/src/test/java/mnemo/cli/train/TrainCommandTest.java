@@ -150,6 +150,40 @@ class TrainCommandTest {
     assertThat(ExperimentOptions.taskTraining("memory/tmaze:mode=active").exploringStarts()).isEqualTo(0.25);
   }
 
+  @Test
+  void miniGridMemoryTrainsWithItsAidsAShortUnrollAndAnEntropySchedule() {
+    var c = options("--env", "minigrid/memory:size=7").toConfig(245, 0);
+    assertThat(c.getUnrollLength()).isEqualTo(32); // not the 246 of a whole 245-step time limit
+    assertThat(c.getEpisodeUnrolls()).isFalse();
+    assertThat(c.getEntropyCost()).isEqualTo(0.01);
+    assertThat(c.getEntropyCostFinal()).isEqualTo(0.001);
+    assertThat(c.getLengthSampling()).isEqualTo("fixed");
+    assertThat(ExperimentOptions.trainingAidsNote(c)).hasValueSatisfying(n -> assertThat(n)
+        .contains("fixed_order=0.5").contains("cue_start=0.5").contains("evaluation plays the task as given")
+        .doesNotContain("shorter length"));
+    // its own unroll is not warned about; a shorter one is
+    assertThat(mnemo.learner.config.ExperimentConfigs.unrollWarning(32, 245, c.getTaskId(), false,
+        ExperimentOptions.taskTraining(c.getTaskId()).unroll())).isEmpty();
+    assertThat(mnemo.learner.config.ExperimentConfigs.unrollWarning(8, 245, c.getTaskId(), false,
+        ExperimentOptions.taskTraining(c.getTaskId()).unroll())).isPresent();
+    // flags win: an unroll, a constant entropy (the task's schedule is dropped with its start), aids in the id
+    var f = options("--env", "minigrid/memory:size=7,fixed_order=0,cue_start=0", "--unroll", "246",
+        "--entropy-cost", "0.001").toConfig(245, 0);
+    assertThat(f.getUnrollLength()).isEqualTo(246);
+    assertThat(f.getEntropyCost()).isEqualTo(0.001);
+    assertThat(f.hasEntropyCostFinal()).isFalse();
+    assertThat(ExperimentOptions.trainingAidsNote(f)).isEmpty();
+    // only the end given: the task's start, the user's end
+    var e = options("--env", "minigrid/memory:size=7", "--entropy-cost-final", "0.005").toConfig(245, 0);
+    assertThat(e.getEntropyCost()).isEqualTo(0.01);
+    assertThat(e.getEntropyCostFinal()).isEqualTo(0.005);
+    // other tasks keep the trainer's defaults
+    var g = options("--env", "gridworld/empty").toConfig(30, 0);
+    assertThat(g.getEntropyCost()).isEqualTo(mnemo.learner.config.ExperimentConfigs.ENTROPY_COST);
+    assertThat(g.hasEntropyCostFinal()).isFalse();
+    assertThat(g.getUnrollLength()).isEqualTo(31);
+  }
+
   private static ExperimentOptions options(String... args) {
     ExperimentOptions o = new ExperimentOptions();
     new picocli.CommandLine(o).parseArgs(args);

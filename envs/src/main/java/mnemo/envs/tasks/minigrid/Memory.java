@@ -1,6 +1,7 @@
 package mnemo.envs.tasks.minigrid;
 
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import mnemo.envs.TimeStep;
 import mnemo.envs.grid.Cell;
@@ -10,6 +11,7 @@ import mnemo.envs.grid.PathFinder.CellTest;
 import mnemo.envs.registry.Param;
 import mnemo.envs.registry.Params;
 import mnemo.envs.registry.TaskFamily;
+import mnemo.envs.registry.TrainingSettings;
 
 /**
  * MiniGrid's Memory (MiniGrid-MemoryS{7,9,11,13}, -S13Random, -S17Random), rules as {@code
@@ -24,16 +26,20 @@ import mnemo.envs.registry.TaskFamily;
  * <p>{@code order=fixed} (not in MiniGrid) always puts the key at the top end and the ball at the bottom, so
  * the cue alone says which way to turn: a diagnostic that separates holding the cue from comparing it with
  * the objects in view (MiniGrid's random order asks for both: the turn is the cue XOR the order).
- * {@code fixed_order=P} (a training aid, 0 by default) puts a share P of the episodes in that fixed order;
+ * {@code fixed_order=P} (a training aid, 0 in the task) puts a share P of the episodes in that fixed order;
  * their LAST step reports {@code aided}. Why: with the order random, neither the cue nor the view alone
  * predicts the right turn, so a policy gradient from a one-in-two reward finds neither (chance at 5M frames,
  * docs/results-rl.md); in a fixed-order episode the cue alone pays. The same aid as the visual match's.
- * {@code cue_start=P} (a training aid, 0 by default) starts a share P of the episodes on the start room's
+ * {@code cue_start=P} (a training aid, 0 in the task) starts a share P of the episodes on the start room's
  * first cell, x = 1, where the cue is in view from the first step; they report {@code aided}. Why: an agent
  * that starts past the cue (x ≥ 2, three starts in four at size 7) must turn back to see it, and looking
  * back pays only once the cue is used, so a policy gradient settles on walking straight to the corridor
  * (as the active T-maze's hint, docs/training.md).
  * The aids' draws come after every other draw of the episode, so with both at 0 the episodes are MiniGrid's.
+ *
+ * <p>Training applies both aids at 0.5 unless the task id sets them (the family's training aids; evaluation
+ * plays the task as given), and asks for an unroll of {@link #unrollFor 4·size + 4} steps and an entropy
+ * bonus falling from 0.01 to 0.001 ({@code TrainingSettings}); docs/results-rl.md says what each gave.
  */
 public final class Memory extends MiniGridTask {
   public static final TaskFamily FAMILY = new TaskFamily(
@@ -44,11 +50,25 @@ public final class Memory extends MiniGridTask {
           new Param("view", "7", "side of the egocentric view (odd)"),
           new Param("order", "random", "the objects at the corridor's ends: random (MiniGrid) or fixed (the key at"
               + " the top: the cue alone gives the turn)"),
-          new Param("fixed_order", "0", "a training aid: the share of episodes in the fixed order (reported as"
-              + " aided)"),
-          new Param("cue_start", "0", "a training aid: the share of episodes that start next to the cue, in view"
-              + " from the first step (reported as aided)")),
-      Memory::new);
+          new Param("fixed_order", "0", "the share of episodes in the fixed order (reported as aided; training uses"
+              + " 0.5 unless set: a training aid, evaluation plays the task as given)"),
+          new Param("cue_start", "0", "the share of episodes that start next to the cue, in view from the first"
+              + " step (reported as aided; training uses 0.5 unless set: a training aid)")),
+      Memory::new)
+      .withTrainingAids(p -> Map.of("fixed_order", "0.5", "cue_start", "0.5"))
+      // an unroll of 4·size + 4 (32 at size 7) instead of the whole 5·size² time limit, and more entropy
+      // at the start: docs/results-rl.md (eleventh session)
+      .withTraining(p -> TrainingSettings.DEFAULTS.withUnroll(unrollFor(p.getInt("size", 7, 17)))
+          .withEntropyCost(0.01, 0.001));
+
+  /**
+   * The unroll training uses at {@code size}: 4·size + 4, about 2.5 times the span from seeing the cue to
+   * the decision of an agent that looks back at it (size + 5 steps), so most of its episodes fit one unroll
+   * whole; the time limit (5·size², 245 at size 7) would give one update per thousand frames.
+   */
+  static int unrollFor(int size) {
+    return 4 * size + 4;
+  }
 
   private final int size;
   private final boolean randomLength;

@@ -247,6 +247,48 @@ class MemoryTest {
   }
 
   @Test
+  void trainingPlaysBothAidsAtHalfAndAsksForAShortUnrollAndAnEntropySchedule() {
+    var registry = BuiltinTasks.registry();
+    var family = registry.family("minigrid/memory");
+    assertThat(mnemo.envs.curriculum.VariableLength.trainingAids(registry, "minigrid/memory:size=7"))
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("fixed_order", "0.5", "cue_start", "0.5"));
+    // set in the id, the id wins
+    assertThat(mnemo.envs.curriculum.VariableLength.trainingAids(registry, "minigrid/memory:size=7,cue_start=0"))
+        .containsExactly(java.util.Map.entry("fixed_order", "0.5"));
+    var s7 = family.training(mnemo.envs.registry.TaskId.parse("minigrid/memory:size=7"));
+    assertThat(s7.unroll()).isEqualTo(32); // 4·7 + 4, of a 245-step time limit
+    assertThat(s7.entropyCost()).isEqualTo(0.01);
+    assertThat(s7.entropyCostFinal()).isEqualTo(0.001);
+    assertThat(s7.exploringStarts()).isZero();
+    assertThat(family.training(mnemo.envs.registry.TaskId.parse("minigrid/memory")).unroll()).isEqualTo(56); // size 13
+    // what training plays: both aids, each in about half of the episodes, and MiniGrid's own episodes in
+    // the rest (three starts in four past the cue)
+    var env = mnemo.envs.curriculum.VariableLength.open(registry, "minigrid/memory:size=7",
+        mnemo.envs.curriculum.LengthSampling.FIXED, () -> 0);
+    int aided = 0;
+    int atCue = 0;
+    for (int seed = 0; seed < 400; seed++) {
+      TimeStep first = env.reset(seed);
+      byte[] img = first.observation().bytes();
+      int o = (2 * 7 + 6) * 3; // the cell to the agent's left, where the cue is from x = 1
+      if (img[o] == Cell.KEY || img[o] == Cell.BALL) {
+        atCue++;
+      }
+      TimeStep t = first;
+      while (!t.isLast()) {
+        t = env.step(MiniGridTask.FORWARD); // down the hallway into the far wall: never a decision, out of time
+      }
+      if (t.info(TimeStep.AIDED) == 1f) {
+        aided++;
+      }
+    }
+    // cue start 1/2 + 1/2 · 1/4 of MiniGrid's own starts at x = 1: 5/8 of 400 = 250 (sd 10)
+    assertThat(atCue).isBetween(215, 285);
+    // aided when either aid drew: 1 − 1/2 · 1/2 = 3/4 of 400 = 300 (sd 9)
+    assertThat(aided).isBetween(265, 335);
+  }
+
+  @Test
   void sizesMustBeOddAndWithinMiniGridsRange() {
     assertThatThrownBy(() -> make("minigrid/memory:size=8")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("odd");
