@@ -255,8 +255,11 @@ public final class ExperimentOptions {
    * serves under its own name).
    */
   public static TrainingSettings taskTraining(String taskId) {
-    TaskId id = TaskId.parse(taskId);
-    return BuiltinTasks.registry().find(id.family()).map(f -> f.training(id)).orElse(TrainingSettings.DEFAULTS);
+    int colon = taskId.indexOf(':');
+    String family = colon < 0 ? taskId : taskId.substring(0, colon);
+    // a server's own id need not follow the registry's naming rules, so it is parsed only for a known family
+    return BuiltinTasks.registry().find(family).map(f -> f.training(TaskId.parse(taskId)))
+        .orElse(TrainingSettings.DEFAULTS);
   }
 
   /**

@@ -147,6 +147,9 @@ class TrainCommandTest {
         .hasMessageContaining("exploring_starts");
     // a task the built-in registry does not know (an environment server's own) asks for none
     assertThat(ExperimentOptions.taskTraining("server/own-task:mode=active").exploringStarts()).isZero();
+    assertThat(ExperimentOptions.taskTraining("gym/RememberTheCue")).isEqualTo(
+        mnemo.envs.registry.TrainingSettings.DEFAULTS); // a served id outside the registry's naming rules
+    assertThat(options("--env", "gym/RememberTheCue", "--unroll", "10").toConfig(20, 0).getUnrollLength()).isEqualTo(10);
     assertThat(ExperimentOptions.taskTraining("memory/tmaze:mode=active").exploringStarts()).isEqualTo(0.25);
   }
 

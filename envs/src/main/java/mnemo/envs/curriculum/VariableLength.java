@@ -82,8 +82,10 @@ public final class VariableLength implements Environment, Oracle {
    * know its family, as for a task an environment server serves), for the start-up print.
    */
   public static Map<String, String> trainingAids(TaskRegistry registry, String taskId) {
-    TaskId id = TaskId.parse(taskId);
-    return registry.find(id.family()).map(f -> f.trainingAids(id)).orElse(Map.of());
+    int colon = taskId.indexOf(':');
+    String family = colon < 0 ? taskId : taskId.substring(0, colon);
+    // a server's own id need not follow the registry's naming rules, so it is parsed only for a known family
+    return registry.find(family).map(f -> f.trainingAids(TaskId.parse(taskId))).orElse(Map.of());
   }
 
   /**

@@ -183,6 +183,7 @@ class VariableLengthTest {
     assertThat(hinted).isBetween(75, 125);
     // a task the registry does not know (an environment server's) has none to name
     assertThat(VariableLength.trainingAids(REGISTRY, "remote/some-task:x=1")).isEmpty();
+    assertThat(VariableLength.trainingAids(REGISTRY, "gym/RememberTheCue")).isEmpty(); // not the registry's naming
     assertThatThrownBy(() -> TMaze.FAMILY.withTrainingAid("nonsense", "1")).hasMessageContaining("not a parameter");
   }
 
