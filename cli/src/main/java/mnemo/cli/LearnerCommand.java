@@ -126,6 +126,7 @@ public final class LearnerCommand implements Callable<Integer> {
     }
     folder.writeConfig(config);
     ExperimentOptions.trainingAidsNote(config).ifPresent(System.out::println);
+    ExperimentOptions.taskSettingsNote(config).ifPresent(System.out::println);
 
     log.info("learner on {}: {} with {}, T={}, B={}, {} frames", dev, config.getTaskId(), config.getCoreSpec(),
         config.getUnrollLength(), config.getBatchSize(), config.getTotalFrames());

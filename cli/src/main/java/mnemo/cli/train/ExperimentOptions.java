@@ -263,6 +263,29 @@ public final class ExperimentOptions {
   }
 
   /**
+   * The start-up line naming the settings {@code config} took from its task ({@link #taskTraining}: an
+   * unroll, an entropy schedule, exploring starts) rather than from the trainer's defaults, or empty when it
+   * took none (the task asks for none, or flags set them all).
+   */
+  public static Optional<String> taskSettingsNote(ExperimentConfig config) {
+    TrainingSettings asked = taskTraining(config.getTaskId());
+    java.util.List<String> used = new java.util.ArrayList<>();
+    if (asked.unroll() > 0 && config.getUnrollLength() == asked.unroll()) {
+      used.add("--unroll " + asked.unroll());
+    }
+    if (!Double.isNaN(asked.entropyCost()) && config.getEntropyCost() == asked.entropyCost()) {
+      used.add("--entropy-cost " + asked.entropyCost() + (config.hasEntropyCostFinal()
+          && config.getEntropyCostFinal() == asked.entropyCostFinal() ? " --entropy-cost-final "
+          + asked.entropyCostFinal() : ""));
+    }
+    if (asked.exploringStarts() > 0 && config.getExploringStarts() == asked.exploringStarts()) {
+      used.add("--exploring-starts " + asked.exploringStarts());
+    }
+    return used.isEmpty() ? Optional.empty() : Optional.of(config.getTaskId() + " asks for " + String.join(", ", used)
+        + " (docs/training.md); flags change them");
+  }
+
+  /**
    * The start-up line naming what in-process training changes in {@code config}'s task: the training aids
    * (the active T-maze's hint, MiniGrid Memory's fixed order and start at the cue) and, on the way to L,
    * the values held at L at shorter lengths (the T-maze's lag penalty), or empty when there are none.

@@ -175,6 +175,7 @@ public final class TrainCommand implements Callable<Integer> {
     System.out.println(RunFolder.toJson(config));
     if (envServer == null) {
       ExperimentOptions.trainingAidsNote(config).ifPresent(System.out::println);
+      ExperimentOptions.taskSettingsNote(config).ifPresent(System.out::println);
     }
 
     TransportSecurity security = transport.security();

@@ -164,6 +164,13 @@ class TrainCommandTest {
     assertThat(ExperimentOptions.trainingAidsNote(c)).hasValueSatisfying(n -> assertThat(n)
         .contains("fixed_order=0.5").contains("cue_start=0.5").contains("evaluation plays the task as given")
         .doesNotContain("shorter length"));
+    assertThat(ExperimentOptions.taskSettingsNote(c)).hasValue("minigrid/memory:size=7 asks for --unroll 32, "
+        + "--entropy-cost 0.01 --entropy-cost-final 0.001 (docs/training.md); flags change them");
+    // the active T-maze asks for exploring starts; cue recall for nothing
+    assertThat(ExperimentOptions.taskSettingsNote(options("--env", "memory/tmaze:length=50,mode=active")
+        .toConfig(53, 50))).hasValueSatisfying(n -> assertThat(n).contains("--exploring-starts 0.25"));
+    assertThat(ExperimentOptions.taskSettingsNote(options("--env", "memory/cue-recall:length=5").toConfig(6, 5)))
+        .isEmpty();
     // its own unroll is not warned about; a shorter one is
     assertThat(mnemo.learner.config.ExperimentConfigs.unrollWarning(32, 245, c.getTaskId(), false,
         ExperimentOptions.taskTraining(c.getTaskId()).unroll())).isEmpty();
@@ -176,6 +183,7 @@ class TrainCommandTest {
     assertThat(f.getEntropyCost()).isEqualTo(0.001);
     assertThat(f.hasEntropyCostFinal()).isFalse();
     assertThat(ExperimentOptions.trainingAidsNote(f)).isEmpty();
+    assertThat(ExperimentOptions.taskSettingsNote(f)).isEmpty(); // every one set by a flag
     // only the end given: the task's start, the user's end
     var e = options("--env", "minigrid/memory:size=7", "--entropy-cost-final", "0.005").toConfig(245, 0);
     assertThat(e.getEntropyCost()).isEqualTo(0.01);
