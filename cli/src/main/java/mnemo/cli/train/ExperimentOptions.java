@@ -255,10 +255,7 @@ public final class ExperimentOptions {
    * serves under its own name).
    */
   public static TrainingSettings taskTraining(String taskId) {
-    int colon = taskId.indexOf(':');
-    String family = colon < 0 ? taskId : taskId.substring(0, colon);
-    // a server's own id need not follow the registry's naming rules, so it is parsed only for a known family
-    return BuiltinTasks.registry().find(family).map(f -> f.training(TaskId.parse(taskId)))
+    return BuiltinTasks.registry().findFor(taskId).map(f -> f.training(TaskId.parse(taskId)))
         .orElse(TrainingSettings.DEFAULTS);
   }
 

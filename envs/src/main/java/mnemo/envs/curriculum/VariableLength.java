@@ -82,10 +82,7 @@ public final class VariableLength implements Environment, Oracle {
    * know its family, as for a task an environment server serves), for the start-up print.
    */
   public static Map<String, String> trainingAids(TaskRegistry registry, String taskId) {
-    int colon = taskId.indexOf(':');
-    String family = colon < 0 ? taskId : taskId.substring(0, colon);
-    // a server's own id need not follow the registry's naming rules, so it is parsed only for a known family
-    return registry.find(family).map(f -> f.trainingAids(TaskId.parse(taskId))).orElse(Map.of());
+    return registry.findFor(taskId).map(f -> f.trainingAids(TaskId.parse(taskId))).orElse(Map.of());
   }
 
   /**

@@ -30,6 +30,15 @@ public final class TaskRegistry {
     return Optional.ofNullable(families.get(name));
   }
 
+  /**
+   * The family of the task id {@code taskId} ("family:params"), or empty; the id is not parsed, so an
+   * environment server's own id, which need not follow the registry's naming rules, is simply not found.
+   */
+  public Optional<TaskFamily> findFor(String taskId) {
+    int colon = taskId.indexOf(':');
+    return find(colon < 0 ? taskId : taskId.substring(0, colon));
+  }
+
   /** The family called {@code name}; UnknownTaskException naming the known ones when there is none. */
   public synchronized TaskFamily family(String name) {
     TaskFamily f = families.get(name);

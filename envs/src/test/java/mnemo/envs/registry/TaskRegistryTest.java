@@ -78,6 +78,17 @@ class TaskRegistryTest {
   }
 
   @Test
+  void theFamilyOfAnIdIsFoundWithoutParsingIt() {
+    TaskRegistry r = new TaskRegistry();
+    TaskFamily f = new TaskFamily("x/y", "test", List.of(), p -> null);
+    r.register(f);
+    assertThat(r.findFor("x/y")).containsSame(f);
+    assertThat(r.findFor("x/y:a=1,b=2")).containsSame(f);
+    assertThat(r.findFor("gym/RememberTheCue")).isEmpty(); // a served id, not in the registry's naming
+    assertThat(r.findFor("x/z:a=1")).isEmpty();
+  }
+
+  @Test
   void duplicateRegistrationIsRefused() {
     TaskRegistry r = new TaskRegistry();
     TaskFamily f = new TaskFamily("x/y", "test", List.of(), p -> null);
