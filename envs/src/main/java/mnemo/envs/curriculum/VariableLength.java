@@ -71,10 +71,7 @@ public final class VariableLength implements Environment, Oracle {
    * TaskFamily#heldAtTarget}).
    */
   public static TaskId trainingTask(TaskFamily family, TaskId task) {
-    Map<String, String> params = new LinkedHashMap<>(task.params());
-    family.trainingAids(task).forEach(params::putIfAbsent);
-    family.heldAtTarget(task).forEach(params::putIfAbsent);
-    return params.equals(task.params()) ? task : new TaskId(task.family(), params);
+    return task.withUnset(family.trainingAids(task)).withUnset(family.heldAtTarget(task));
   }
 
   /**
@@ -110,9 +107,7 @@ public final class VariableLength implements Environment, Oracle {
     TaskId id = TaskId.parse(taskId);
     TaskFamily f = registry.family(id.family());
     if (sampling == LengthSampling.FIXED || f.memoryParam() == null) {
-      Map<String, String> params = new LinkedHashMap<>(id.params());
-      f.trainingAids(id).forEach(params::putIfAbsent);
-      return registry.make(new TaskId(id.family(), params));
+      return registry.make(id.withUnset(f.trainingAids(id)));
     }
     Environment atMax = registry.make(id);
     return new VariableLength(f, id, f.resolve(id).getInt(f.memoryParam()), atMax, sampling, curriculum);

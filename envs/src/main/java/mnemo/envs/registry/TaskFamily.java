@@ -117,11 +117,6 @@ public record TaskFamily(String name, String description, List<Param> params, Fu
     return training.apply(resolve(id));
   }
 
-  /** The exploring starts {@code id} asks for, in [0, 1]. */
-  public double exploringStarts(TaskId id) {
-    return training(id).exploringStarts();
-  }
-
   public Params resolve(TaskId id) {
     return new Params(name, params, id.params());
   }

@@ -63,6 +63,13 @@ public record TaskId(String family, Map<String, String> params) {
     return new TaskId(family, params);
   }
 
+  /** This id with {@code values} for the parameters it leaves unset (itself when that adds none). */
+  public TaskId withUnset(Map<String, String> values) {
+    Map<String, String> merged = new LinkedHashMap<>(params);
+    values.forEach(merged::putIfAbsent);
+    return merged.equals(params) ? this : new TaskId(family, merged);
+  }
+
   @Override
   public String toString() {
     if (params.isEmpty()) {

@@ -78,6 +78,17 @@ class TaskRegistryTest {
   }
 
   @Test
+  void valuesFillOnlyTheParametersAnIdLeavesUnset() {
+    TaskId id = TaskId.parse("memory/tmaze:length=50,hint=0");
+    TaskId aided = id.withUnset(Map.of("hint", "0.5", "mode", "active"));
+    assertThat(aided.params()).containsOnly(Map.entry("length", "50"), Map.entry("hint", "0"),
+        Map.entry("mode", "active"));
+    assertThat(aided.family()).isEqualTo("memory/tmaze");
+    assertThat(id.withUnset(Map.of("hint", "1"))).isSameAs(id); // nothing left to fill
+    assertThat(id.withUnset(Map.of())).isSameAs(id);
+  }
+
+  @Test
   void theFamilyOfAnIdIsFoundWithoutParsingIt() {
     TaskRegistry r = new TaskRegistry();
     TaskFamily f = new TaskFamily("x/y", "test", List.of(), p -> null);

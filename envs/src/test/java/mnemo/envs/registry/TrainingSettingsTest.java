@@ -33,7 +33,7 @@ class TrainingSettingsTest {
         .withTraining(p -> TrainingSettings.DEFAULTS.withUnroll(10 * p.getInt("n", 1, 9)));
     assertThat(f.training(TaskId.parse("test/asks")).unroll()).isEqualTo(30);
     assertThat(f.training(TaskId.parse("test/asks:n=5")).unroll()).isEqualTo(50);
-    assertThat(f.exploringStarts(TaskId.parse("test/asks"))).isZero();
+    assertThat(f.training(TaskId.parse("test/asks")).exploringStarts()).isZero();
     // the built-in tasks: the active T-maze asks for exploring starts, cue recall for nothing
     TaskRegistry r = BuiltinTasks.registry();
     assertThat(r.family("memory/tmaze").training(TaskId.parse("memory/tmaze:mode=active")).exploringStarts())
