@@ -117,8 +117,8 @@ public final class LearnerCommand implements Callable<Integer> {
       // --env-server cannot, and says so
       int memoryLength = VariableLength.memoryLength(BuiltinTasks.registry(), experiment.task()).orElse(0);
       config = experiment.toConfig(envSpec, memoryLength);
-      ExperimentConfigs.unrollWarning(config.getUnrollLength(), envSpec.maxEpisodeSteps(), config.getTaskId(),
-          memoryLength > 0, ExperimentOptions.taskTraining(config.getTaskId()).unroll()).ifPresent(System.err::println);
+      ExperimentOptions.unrollWarning(config, envSpec.maxEpisodeSteps(), memoryLength > 0)
+          .ifPresent(System.err::println);
     } else { // from a file or a checkpoint: resolved against the task and validated here
       config = ExperimentConfigs.resolve(config, envSpec.maxEpisodeSteps(),
           VariableLength.memoryLength(BuiltinTasks.registry(), config.getTaskId()).isPresent());

@@ -260,6 +260,15 @@ public final class ExperimentOptions {
   }
 
   /**
+   * {@link ExperimentConfigs#unrollWarning} for a new run of {@code config}'s task, whose episodes take at most
+   * {@code maxEpisodeSteps} actions, measured against the unroll the task asks for when it asks for one.
+   */
+  public static Optional<String> unrollWarning(ExperimentConfig config, int maxEpisodeSteps, boolean memoryTask) {
+    return ExperimentConfigs.unrollWarning(config.getUnrollLength(), maxEpisodeSteps, config.getTaskId(), memoryTask,
+        taskTraining(config.getTaskId()).unroll());
+  }
+
+  /**
    * The start-up line naming the settings {@code config} took from its task ({@link #taskTraining}: an
    * unroll, an entropy schedule, exploring starts) rather than from the trainer's defaults, or empty when it
    * took none (the task asks for none, or flags set them all).

@@ -28,7 +28,6 @@ import mnemo.envs.remote.RemoteBatchedEnvironment;
 import mnemo.envs.tasks.BuiltinTasks;
 import mnemo.learner.Learner;
 import mnemo.learner.checkpoint.Checkpoint;
-import mnemo.learner.config.ExperimentConfigs;
 import mnemo.proto.config.v1.ExperimentConfig;
 import mnemo.transport.TransportSecurity;
 import org.slf4j.Logger;
@@ -162,8 +161,7 @@ public final class TrainCommand implements Callable<Integer> {
       // memory tasks stepped in-process sample their length per training episode (--length-sampling)
       int memoryLength = envServer == null ? VariableLength.memoryLength(BuiltinTasks.registry(), experiment.task()).orElse(0) : 0;
       config = experiment.toConfig(probed, memoryLength);
-      ExperimentConfigs.unrollWarning(config.getUnrollLength(), maxSteps, config.getTaskId(), memoryLength > 0,
-          ExperimentOptions.taskTraining(config.getTaskId()).unroll()).ifPresent(System.err::println);
+      ExperimentOptions.unrollWarning(config, maxSteps, memoryLength > 0).ifPresent(System.err::println);
       if (runDir == null) {
         runDir = Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       }

@@ -172,10 +172,8 @@ class TrainCommandTest {
     assertThat(ExperimentOptions.taskSettingsNote(options("--env", "memory/cue-recall:length=5").toConfig(6, 5)))
         .isEmpty();
     // its own unroll is not warned about; a shorter one is
-    assertThat(mnemo.learner.config.ExperimentConfigs.unrollWarning(32, 245, c.getTaskId(), false,
-        ExperimentOptions.taskTraining(c.getTaskId()).unroll())).isEmpty();
-    assertThat(mnemo.learner.config.ExperimentConfigs.unrollWarning(8, 245, c.getTaskId(), false,
-        ExperimentOptions.taskTraining(c.getTaskId()).unroll())).isPresent();
+    assertThat(ExperimentOptions.unrollWarning(c, 245, false)).isEmpty();
+    assertThat(ExperimentOptions.unrollWarning(c.toBuilder().setUnrollLength(8).build(), 245, false)).isPresent();
     // flags win: an unroll, a constant entropy (the task's schedule is dropped with its start), aids in the id
     var f = options("--env", "minigrid/memory:size=7,fixed_order=0,cue_start=0", "--unroll", "246",
         "--entropy-cost", "0.001").toConfig(245, 0);
