@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import mnemo.agent.AgentSpec;
 import mnemo.agent.bench.CoreBenchmark;
+import mnemo.agent.core.RowGemm;
 import mnemo.cli.bench.BenchReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,16 +17,18 @@ import picocli.CommandLine.Option;
     header = "A core's unroll against DJL's fused LSTM, forward and backward.",
     mixinStandardHelpOptions = true,
     description = {"Forward+backward of a core's unroll against DJL's fused LSTM at the same shapes, each --impls",
-      "variant of the core (impl=torch: libtorch ops; impl=java: Java loops) on the same weights, interleaved in",
-      "one run (median ms and ratios), and single-step inference latency at batch 1, 16, 64.",
-      "Writes the Markdown section to --out."})
+      "variant of the core (impl=torch: libtorch ops; impl=java: Java loops; java-scalar: the Java loops with",
+      "the scalar matrix product instead of the Vector API's) on the same weights, interleaved in one run (median",
+      "ms and ratios), and single-step inference latency at batch 1, 16, 64. --part gemm times the Java paths'",
+      "matrix product alone, scalar against Vector API kernel. Writes the Markdown section to --out."})
 final class BenchCoresCommand implements Callable<Integer> {
 
   @Option(names = "--cores", defaultValue = "ur-lstm,lstm", description = "Comma-separated cores to time (default ${DEFAULT-VALUE}).")
   String cores;
 
   @Option(names = "--impls", defaultValue = "torch,java",
-      description = "Comma-separated impl= values timed side by side for each core (default ${DEFAULT-VALUE}).")
+      description = "Comma-separated impl= values timed side by side for each core: torch, java, java-scalar "
+          + "(default ${DEFAULT-VALUE}).")
   String impls;
 
   @Option(names = "--shapes", defaultValue = "100x32x64x256,100x32x64x64,52x4x8x32,202x4x8x32",
@@ -39,7 +42,8 @@ final class BenchCoresCommand implements Callable<Integer> {
   @Option(names = "--iters", defaultValue = "20", description = "Timed iterations per measurement (default ${DEFAULT-VALUE}).")
   int iters;
 
-  @Option(names = "--part", defaultValue = "all", description = "all, unroll or step (default ${DEFAULT-VALUE}).")
+  @Option(names = "--part", defaultValue = "all",
+      description = "all, unroll, step or gemm (default ${DEFAULT-VALUE}; all does not include gemm).")
   String part;
 
   @Option(names = "--out", defaultValue = "docs/benchmarks/cores.md", description = "Markdown output (default ${DEFAULT-VALUE}).")
@@ -53,6 +57,15 @@ final class BenchCoresCommand implements Callable<Integer> {
     String command = "./mnemo bench cores --cores " + cores + " --impls " + impls + " --shapes " + shapes
         + " --step-sizes " + stepSizes + " --iters " + iters + (part.equals("all") ? "" : " --part " + part);
     md.append(BenchReport.measured(" (shared; intra-op threads: " + threads + ")", command));
+    if (part.equals("gemm")) {
+      appendGemm(md);
+      BenchReport.write(out, command, md);
+      return 0;
+    }
+    if (!List.of("all", "unroll", "step").contains(part)) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--part must be all, unroll, step or gemm, got '" + part + "'");
+    }
     if (!part.equals("step")) {
       md.append("### Forward + backward of an unroll, against DJL's fused `LSTM`\n\n");
       md.append("Every impl of a core (same weights) and the fused LSTM run interleaved in the same process at the same ")
@@ -129,6 +142,39 @@ final class BenchCoresCommand implements Callable<Integer> {
     }
     BenchReport.write(out, command, md);
     return 0;
+  }
+
+  /**
+   * The Java paths' matrix product at their own shapes (the Java cell's input and recurrent projections and
+   * its backward's, at H = 64 and 256, T = 100, B = 32; the actor's image torso and heads at batch 8).
+   */
+  private void appendGemm(StringBuilder md) {
+    md.append("### The Java paths' matrix product: scalar loops against the Vector API\n\n")
+        .append("`RowGemm`'s two kernels on the same operands, interleaved, y [rows, n] += x [rows, k] w [k, n]: the ")
+        .append("scalar loops C2 vectorises, and `VectorGemm` (register tiles of fused multiply-adds, ")
+        .append(RowGemm.vectorAvailable() ? "" : "**not available in this JVM: run with --add-modules jdk.incubator.vector**, ")
+        .append("Vector API). Median of ").append(iters).append(" samples, GFLOP/s on one thread.\n\n");
+    md.append(tableHead(List.of("where", "rows", "k", "n", "scalar ms", "vector ms", "scalar GFLOP/s", "vector GFLOP/s",
+        "vector / scalar speed")));
+    int[][] shapes = {
+      {3200, 64, 256}, {32, 64, 256}, {32, 256, 64}, {3200, 64, 1024}, {32, 256, 1024}, {32, 1024, 256},
+      {8, 1568, 64}, {16, 27, 392}, {32, 144, 392}, {8, 64, 64}, {4, 32, 128}, {4, 128, 32}};
+    String[] where = {
+      "Java cell, H = 64: x W_ih (all T·B rows)", "H = 64: h W_hh per step", "H = 64, backward: dP W_hh per step",
+      "H = 256: x W_ih", "H = 256: h W_hh per step", "H = 256, backward: dP W_hh per step",
+      "actor, 7×7 image: torso fc at batch 8", "actor: conv1 over its patches at batch 8",
+      "actor: conv2 over its patches at batch 8", "actor: 64-unit layer at batch 8",
+      "H = 32: h W_hh at batch 4", "H = 32, backward at batch 4"};
+    for (int i = 0; i < shapes.length; i++) {
+      int[] s = shapes[i];
+      int reps = (int) Math.max(1, 2e7 / (2.0 * s[0] * s[1] * s[2]));
+      CoreBenchmark.GemmTiming g = CoreBenchmark.gemm(s[0], s[1], s[2], reps, iters);
+      String row = String.format(Locale.ROOT, "| %s | %d | %d | %d | %.4f | %.4f | %.1f | %.1f | %.2fx |", where[i], s[0],
+          s[1], s[2], g.scalarMs(), g.vectorMs(), g.gflops(g.scalarMs()), g.gflops(g.vectorMs()),
+          g.scalarMs() / g.vectorMs());
+      System.out.println(row);
+      md.append(row).append('\n');
+    }
   }
 
   /** The core's spec with each impl appended as an option. */

@@ -23,13 +23,17 @@ import mnemo.agent.Autograd;
 import mnemo.agent.core.CoreSpec;
 import mnemo.agent.core.RecurrentCore;
 import mnemo.agent.core.RecurrentCores;
+import mnemo.agent.core.RowGemm;
+import mnemo.agent.core.RowGemm.Kernel;
 import mnemo.agent.network.AgentNetworks;
 
 /**
  * Side-by-side timings for docs/benchmarks/cores.md: a core's forward+backward unroll against DJL's
  * fused {@code ai.djl.nn.recurrent.LSTM} at the same shapes (interleaved, medians), and single-step
  * inference latency without autograd. A spec's {@code backward=autograd} option times the autograd
- * backward of the LSTM and GRU families instead of their hand-derived one.
+ * backward of the LSTM and GRU families instead of their hand-derived one. A variant's {@code impl=java-scalar}
+ * (a benchmark label, not a core option) is {@code impl=java} timed with {@link RowGemm}'s scalar kernel, so that
+ * the two kernels of the Java paths run side by side in one process; {@link #gemm} times the kernels alone.
  */
 public final class CoreBenchmark {
 
@@ -119,8 +123,8 @@ public final class CoreBenchmark {
 
   /** See {@link Comparison}; each variant is parsed and given hidden size {@code h}. */
   public static Comparison compare(List<String> variants, int t, int b, int in, int h, int warmup, int iters) {
-    return compare(variants.stream().map(v -> CoreSpec.parse(v).withHidden(h)).toList(), variants, t, b, in, warmup,
-        iters);
+    return compare(variants.stream().map(v -> CoreSpec.parse(specOf(v)).withHidden(h)).toList(), variants, t, b, in,
+        warmup, iters);
   }
 
   /** See {@link Comparison}: {@code specs} (one core's, of one hidden size) labelled {@code labels}. */
@@ -153,6 +157,7 @@ public final class CoreBenchmark {
         for (int which = 0; which < n; which++) {
           int w = (which + k) % n; // rotate the order so that none always runs first
           RecurrentCore core = w < cores.size() ? cores.get(w) : null;
+          RowGemm.use(core == null ? DEFAULT_KERNEL : kernelOf(labels.get(w)));
           long cpu0 = bean.getCurrentThreadCpuTime();
           time(() -> {
             try (NDManager sm = m.newSubManager()) {
@@ -176,6 +181,7 @@ public final class CoreBenchmark {
           });
         }
       }
+      RowGemm.use(DEFAULT_KERNEL);
       double[] wall = new double[n - 1];
       double[] cpus = new double[n - 1];
       for (int k = 0; k < n - 1; k++) {
@@ -197,10 +203,10 @@ public final class CoreBenchmark {
   public static StepComparison compareSteps(List<String> variants, int in, int h, int batch, int iters) {
     Engine.getEngine("PyTorch"); // loads libtorch before any grad-mode call
     try (Autograd.Paused noGraph = Autograd.pause(); NDManager m = NDManager.newBaseManager()) {
-      RecurrentCore first = RecurrentCores.create(CoreSpec.parse(variants.get(0)).withHidden(h), in, m, 1);
+      RecurrentCore first = RecurrentCores.create(CoreSpec.parse(specOf(variants.get(0))).withHidden(h), in, m, 1);
       List<RecurrentCore> cores = new ArrayList<>();
       for (String v : variants) {
-        cores.add(RecurrentCores.withSpec(first, CoreSpec.parse(v).withHidden(h)));
+        cores.add(RecurrentCores.withSpec(first, CoreSpec.parse(specOf(v)).withHidden(h)));
       }
       List<List<Double>> us = new ArrayList<>();
       List<List<Double>> cpu = new ArrayList<>();
@@ -215,6 +221,7 @@ public final class CoreBenchmark {
         for (int v = 0; v < cores.size(); v++) {
           int w = (v + k) % cores.size();
           RecurrentCore c = cores.get(w);
+          RowGemm.use(kernelOf(variants.get(w)));
           try (NDManager sm = m.newSubManager()) {
             NDArray x = sm.randomNormal(new Shape(batch, in));
             long c0 = bean.getCurrentThreadCpuTime();
@@ -232,6 +239,7 @@ public final class CoreBenchmark {
           }
         }
       }
+      RowGemm.use(DEFAULT_KERNEL);
       return new StepComparison(us.stream().mapToDouble(CoreBenchmark::median).toArray(),
           cpu.stream().mapToDouble(CoreBenchmark::median).toArray());
     }
@@ -302,9 +310,11 @@ public final class CoreBenchmark {
     List<AgentModel> nets = new ArrayList<>();
     try (NDManager m = NDManager.newBaseManager(); Autograd.Paused noGraph = Autograd.pause()) {
       for (AgentSpec spec : specs) {
-        nets.add(AgentNetworks.create(spec, Device.cpu()));
+        nets.add(AgentNetworks.create(new AgentSpec(spec.observationShape(), spec.image(), spec.numActions(),
+            specOf(spec.coreSpec()), spec.torsoHidden(), spec.seed(), spec.imageScale()), Device.cpu()));
       }
       List<AgentStep> javaSteps = nets.stream().map(n -> n.javaStep().orElse(null)).toList();
+      List<Kernel> kernels = specs.stream().map(sp -> kernelOf(sp.coreSpec())).toList();
       java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
       for (int b : batches) {
         int n = specs.size();
@@ -328,6 +338,7 @@ public final class CoreBenchmark {
             int w = (v + k) % n;
             AgentModel net = nets.get(w);
             AgentStep js = javaSteps.get(w);
+            RowGemm.use(kernels.get(w));
             long c0;
             long t0;
             double micros;
@@ -363,9 +374,81 @@ public final class CoreBenchmark {
             us.stream().mapToDouble(CoreBenchmark::median).toArray(), cpu.stream().mapToDouble(CoreBenchmark::median).toArray()));
       }
     } finally {
+      RowGemm.use(DEFAULT_KERNEL);
       nets.forEach(AgentModel::close);
     }
     return out;
+  }
+
+  /** The kernel the JVM chose at start-up ({@link RowGemm}), which every timing leaves in place. */
+  private static final Kernel DEFAULT_KERNEL = RowGemm.kernel();
+
+  private static final String SCALAR_IMPL = "impl=java-scalar";
+
+  /** The core spec of a variant: {@code impl=java-scalar} is {@code impl=java}. */
+  static String specOf(String variant) {
+    return variant.replace(SCALAR_IMPL, "impl=java");
+  }
+
+  /** The GEMM kernel a variant is timed with: scalar for {@code impl=java-scalar}, else the JVM's choice. */
+  static Kernel kernelOf(String variant) {
+    return variant.contains(SCALAR_IMPL) ? Kernel.SCALAR : DEFAULT_KERNEL;
+  }
+
+  /**
+   * {@link RowGemm}'s two kernels on the same operands, interleaved: y [rows, n] += x [rows, k] w [k, n].
+   *
+   * @param scalarMs median ms of the scalar kernel; {@code vectorMs} NaN without the Vector API module
+   */
+  public record GemmTiming(int rows, int k, int n, double scalarMs, double vectorMs) {
+    public double gflops(double ms) {
+      return 2.0 * rows * k * n / (ms * 1e6);
+    }
+  }
+
+  /** See {@link GemmTiming}: {@code reps} products per timed sample, {@code iters} samples each. */
+  public static GemmTiming gemm(int rows, int k, int n, int reps, int iters) {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(rows * 31L + k * 7L + n);
+    float[] x = new float[rows * k];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rng.nextDouble(-1, 1);
+    }
+    float[][] w = new float[k][n];
+    for (float[] row : w) {
+      for (int c = 0; c < n; c++) {
+        row[c] = (float) rng.nextDouble(-1, 1);
+      }
+    }
+    float[][] y = new float[rows][n];
+    List<Double> scalar = new ArrayList<>();
+    List<Double> vector = new ArrayList<>();
+    int warmup = 5;
+    for (int it = 0; it < warmup + iters; it++) {
+      boolean record = it >= warmup;
+      time(() -> {
+        for (int r = 0; r < reps; r++) {
+          RowGemm.addProductScalar(x, 0, w, y, rows, k);
+        }
+      }, ms -> {
+        if (record) {
+          scalar.add(ms / reps);
+        }
+      });
+      if (RowGemm.vectorAvailable()) {
+        RowGemm.use(Kernel.VECTOR);
+        time(() -> {
+          for (int r = 0; r < reps; r++) {
+            RowGemm.addProduct(x, 0, w, y, rows, k);
+          }
+        }, ms -> {
+          if (record) {
+            vector.add(ms / reps);
+          }
+        });
+        RowGemm.use(DEFAULT_KERNEL);
+      }
+    }
+    return new GemmTiming(rows, k, n, median(scalar), median(vector));
   }
 
   private static void time(Runnable r, DoubleConsumer ms) {

@@ -275,12 +275,12 @@ final class JavaCell {
       sigmoid(p, po + out, act, ao + out, h);
       combine(m, act, ao, cs, so, act, ao + cand, cn, so, scratch);
     }
+    // tanh c' into the tape, or into the scratch (free again once c' is made)
+    float[] tc = tanhC != null ? tanhC : scratch;
+    int to = tanhC != null ? tco : 0;
+    tanh(cn, so, tc, to, h);
     for (int j = 0; j < h; j++) {
-      float tc = tanh(cn[so + j]);
-      if (tanhC != null) {
-        tanhC[tco + j] = tc;
-      }
-      hn[so + j] = act[ao + out + j] * tc;
+      hn[so + j] = act[ao + out + j] * tc[to + j];
     }
   }
 
@@ -298,8 +298,9 @@ final class JavaCell {
     activateAux(hp, po, act, ao, false, scratch);
     // n = tanh(x_n + r ⊙ hp_n)
     for (int j = 0; j < h; j++) {
-      act[ao + cand + j] = tanh(xp[xo + cand + j] + act[ao + j] * hp[po + cand + j]);
+      act[ao + cand + j] = xp[xo + cand + j] + act[ao + j] * hp[po + cand + j];
     }
+    tanh(act, ao + cand, act, ao + cand, h);
     combine(m, act, ao, hs, so, act, ao + cand, hn, so, scratch);
   }
 
@@ -618,13 +619,23 @@ final class JavaCell {
     return (float) (1 - 2 / (Math.exp(2.0 * x) + 1));
   }
 
+  /** σ over a run (in place allowed): {@link VectorMath} with the vector kernel, else this loop. */
   private static void sigmoid(float[] src, int so, float[] dst, int dso, int n) {
+    if (RowGemm.kernel() == RowGemm.Kernel.VECTOR) {
+      VectorMath.sigmoid(src, so, dst, dso, n);
+      return;
+    }
     for (int j = 0; j < n; j++) {
       dst[dso + j] = sigmoid(src[so + j]);
     }
   }
 
+  /** tanh over a run (in place allowed): {@link VectorMath} with the vector kernel, else this loop. */
   private static void tanh(float[] src, int so, float[] dst, int dso, int n) {
+    if (RowGemm.kernel() == RowGemm.Kernel.VECTOR) {
+      VectorMath.tanh(src, so, dst, dso, n);
+      return;
+    }
     for (int j = 0; j < n; j++) {
       dst[dso + j] = tanh(src[so + j]);
     }

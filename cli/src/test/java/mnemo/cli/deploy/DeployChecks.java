@@ -258,7 +258,8 @@ public final class DeployChecks {
     for (List<String> java : javas) {
       int i = 1;
       List<String> opts = new ArrayList<>();
-      while (i < java.size() && java.get(i).startsWith("-")) {
+      // options, and @argument files (java reads their options in place: the image's jvm.options)
+      while (i < java.size() && (java.get(i).startsWith("-") || java.get(i).startsWith("@"))) {
         String o = java.get(i++);
         if (o.equals("-cp") || o.equals("-classpath") || o.equals("--class-path")) {
           classPath = i < java.size() ? List.of(java.get(i++).split(":")) : List.of();
