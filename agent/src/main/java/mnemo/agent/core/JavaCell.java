@@ -265,7 +265,8 @@ final class JavaCell {
       sigmoid(p, po, act, ao, 2 * h); // i, f
       tanh(p, po + cand, act, ao + cand, h);
       sigmoid(p, po + out, act, ao + out, h);
-      for (int j = 0; j < h; j++) {
+      int j0 = vector() ? VectorMath.lstmState(act, ao, main, cand, cs, cn, so, h) : 0;
+      for (int j = j0; j < h; j++) {
         cn[so + j] = act[ao + main + j] * cs[so + j] + act[ao + j] * act[ao + cand + j];
       }
     } else {
@@ -349,7 +350,9 @@ final class JavaCell {
    */
   private void combine(float[] m, float[] act, int ao, float[] s, int so, float[] v, int vo, float[] dst, int dso,
       float[] scratch) {
-    for (int j = 0; j < h; j++) {
+    int j0 = m == null && aux != CoreSpec.AuxGate.MASTER && vector()
+        ? VectorMath.combine(aux == CoreSpec.AuxGate.REFINE, act, ao, main, auxBlock, s, so, v, vo, dst, dso, h) : 0;
+    for (int j = j0; j < h; j++) {
       float mj = m != null ? m[j] : act[ao + main + j];
       float sj = s[so + j];
       float vj = v[vo + j];
@@ -415,7 +418,9 @@ final class JavaCell {
         int ho = row * h;
         if (isLstm) {
           // δc~ = δc + δh o (1 − tanh²c'),  dP_o = δh tanh c' σ'(o)
-          for (int j = 0; j < h; j++) {
+          int j0 = vector() ? VectorMath.lstmOutputBackward(tape.act, ao + out, tape.tanhC, ho, dH, dC, so, dS, dPx,
+              ao + out, h) : 0;
+          for (int j = j0; j < h; j++) {
             float o = tape.act[ao + out + j];
             float tc = tape.tanhC[ho + j];
             float d = dH[so + j];
@@ -424,7 +429,9 @@ final class JavaCell {
           }
           if (kind == Kind.LSTM) {
             // c' = f c + i g
-            for (int j = 0; j < h; j++) {
+            int k0 = vector() ? VectorMath.lstmGatesBackward(tape.act, ao, main, cand, tape.cPrev, ho, dS, dPx, direct,
+                so, h) : 0;
+            for (int j = k0; j < h; j++) {
               float ig = tape.act[ao + j];
               float f = tape.act[ao + main + j];
               float g = tape.act[ao + cand + j];
@@ -503,7 +510,10 @@ final class JavaCell {
       cumsum(act, ao + auxBlock, scratch, h, h);
       cumsum(act, ao + auxBlock + h, scratch, 2 * h, h);
     }
-    for (int j = 0; j < h; j++) {
+    int j0 = !cumaxMain && aux != CoreSpec.AuxGate.MASTER && vector()
+        ? VectorMath.gatesBackward(aux == CoreSpec.AuxGate.REFINE, act, ao, main, auxBlock, cand, dS, s, so, scaled, dP,
+            direct, dio, h) : 0;
+    for (int j = j0; j < h; j++) {
       float m = cumaxMain ? scratch[j] : act[ao + main + j];
       float sj = s[so + j];
       float v = act[ao + cand + j];
@@ -608,6 +618,11 @@ final class JavaCell {
     for (int j = 0; j < n; j++) {
       dz[dzo + j] -= s[so + j] * dot;
     }
+  }
+
+  /** Whether the Vector API does the gate algebra ({@link VectorMath}): with {@link RowGemm}'s vector kernel. */
+  private static boolean vector() {
+    return RowGemm.kernel() == RowGemm.Kernel.VECTOR;
   }
 
   static float sigmoid(float x) {

@@ -55,6 +55,29 @@ class JavaCellTest {
     }
   }
 
+  /**
+   * Both kernels of the Java paths ({@link RowGemm}'s products; {@link VectorMath}'s activations and gate algebra or
+   * the scalar loops) at H = 20: whole vectors and a scalar tail of each row, against libtorch.
+   */
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("specsAndKernels")
+  void bothKernelsMatchLibtorch(String name, RowGemm.Kernel kernel) {
+    RowGemm.Kernel start = RowGemm.kernel();
+    RowGemm.use(kernel);
+    try (NDManager m = NDManager.newBaseManager()) {
+      RecurrentCore torch = RecurrentCores.create(torch(name).withHidden(20), 7, m, 11);
+      ManualBackwardTest.compare(name, ManualBackwardTest.gradients(java(torch), m, DataType.FLOAT32, 12, 5, 7, 3, true),
+          ManualBackwardTest.gradients(torch, m, DataType.FLOAT32, 12, 5, 7, 3, true), 2e-4, false);
+    } finally {
+      RowGemm.use(start);
+    }
+  }
+
+  static Stream<org.junit.jupiter.params.provider.Arguments> specsAndKernels() {
+    return specs().flatMap(s -> Stream.of(RowGemm.Kernel.values())
+        .map(k -> org.junit.jupiter.params.provider.Arguments.of(s, k)));
+  }
+
   /** The shape of the RL experiments (H = 32, B = 4 sequences, T = 52, a small input). */
   @ParameterizedTest(name = "{0}")
   @MethodSource("rlSpecs")
