@@ -25,13 +25,18 @@ final class JavaUnroll {
 
   /**
    * {@code impl=auto}'s limits, from docs/benchmarks/cores.md (2-core machines, CPU time side by side with the
-   * libtorch cell). Unrolls: Java took less CPU at H = 32 (B = 4, 5–10x less) and at H = 64, B = 32 (about
-   * 0.75x), more at H = 256; so Java up to H = 64 and a step's recurrent product B·G·H² up to that of
-   * B = 32, G = 4, H = 64. Single steps copy the weights on every call (they may change in place between
-   * calls): Java was faster with G·H·(H + I) = 5k weights (H = 32, I = 8), even at 33k (H = 64, I = 64).
+   * libtorch cell). With the scalar loops, unrolls: Java took less CPU at H = 32 (B = 4, 5–10x less) and at
+   * H = 64, B = 32 (about 0.75x), more at H = 256; so Java up to H = 64 and a step's recurrent product B·G·H² up
+   * to that of B = 32, G = 4, H = 64. With the Vector API ({@link RowGemm.Kernel#VECTOR}) the Java cell was
+   * faster than the libtorch cell at every shape measured, H = 32 to 256 (at H = 256, B = 32: 0.6–0.8x its CPU
+   * time and wall time), so up to H = 256 and B = 32, G = 4, H = 256; larger cores were not measured and stay
+   * with libtorch. Single steps copy the weights on every call (they may change in place between calls): Java
+   * was faster with G·H·(H + I) = 5k weights (H = 32, I = 8), even at 33k (H = 64, I = 64).
    */
   static final int AUTO_MAX_HIDDEN = 64;
   static final long AUTO_MAX_STEP_MACS = 32L * 4 * 64 * 64;
+  static final int AUTO_MAX_HIDDEN_VECTOR = 256;
+  static final long AUTO_MAX_STEP_MACS_VECTOR = 32L * 4 * 256 * 256;
   static final long AUTO_MAX_STEP_WEIGHTS = 16_384;
   /** Unrolls shorter than this count as single steps for {@code impl=auto}. */
   static final int AUTO_MIN_UNROLL = 4;
@@ -59,7 +64,9 @@ final class JavaUnroll {
     }
     long h = spec.hidden();
     long g = spec.numBlocks();
-    boolean small = h <= AUTO_MAX_HIDDEN && b * g * h * h <= AUTO_MAX_STEP_MACS;
+    boolean vector = RowGemm.kernel() == RowGemm.Kernel.VECTOR;
+    boolean small = h <= (vector ? AUTO_MAX_HIDDEN_VECTOR : AUTO_MAX_HIDDEN)
+        && b * g * h * h <= (vector ? AUTO_MAX_STEP_MACS_VECTOR : AUTO_MAX_STEP_MACS);
     boolean fewWeights = g * h * (h + core.inputSize) <= AUTO_MAX_STEP_WEIGHTS;
     return cpuFloat && small && (t >= AUTO_MIN_UNROLL || fewWeights);
   }

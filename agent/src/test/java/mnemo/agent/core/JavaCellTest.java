@@ -167,15 +167,29 @@ class JavaCellTest {
       GatedCore wide = (GatedCore) RecurrentCores.create(CoreSpec.parse("ur-lstm:hidden=256,impl=auto"), 4, m, 1);
       GatedCore doubles = (GatedCore) RecurrentCores.create(CoreSpec.parse("ur-lstm:hidden=32,impl=auto"), 4, m, 1,
           DataType.FLOAT64);
-      assertThat(JavaUnroll.runs(small, 52, 4)).isTrue();
-      assertThat(JavaUnroll.runs(small, 1, 4)).isTrue();
-      assertThat(JavaUnroll.runs(wide, 52, 4)).isFalse();
-      assertThat(JavaUnroll.runs(doubles, 52, 4)).isFalse();
-      assertThat(JavaUnroll.runs((GatedCore) RecurrentCores.withImpl(small, CoreSpec.Impl.TORCH), 52, 4)).isFalse();
       GatedCore h64 = (GatedCore) RecurrentCores.create(CoreSpec.parse("ur-lstm:hidden=64,impl=auto"), 64, m, 1);
-      assertThat(JavaUnroll.runs(h64, 100, 32)).isTrue();
-      assertThat(JavaUnroll.runs(h64, 1, 32)).isFalse();
-      assertThat(JavaUnroll.runs(h64, 100, 64)).isFalse();
+      GatedCore h512 = (GatedCore) RecurrentCores.create(CoreSpec.parse("ur-lstm:hidden=512,impl=auto"), 4, m, 1);
+      RowGemm.Kernel start = RowGemm.kernel();
+      try {
+        for (RowGemm.Kernel kernel : RowGemm.Kernel.values()) {
+          RowGemm.use(kernel);
+          boolean vector = kernel == RowGemm.Kernel.VECTOR;
+          assertThat(JavaUnroll.runs(small, 52, 4)).isTrue();
+          assertThat(JavaUnroll.runs(small, 1, 4)).isTrue();
+          assertThat(JavaUnroll.runs(doubles, 52, 4)).isFalse();
+          assertThat(JavaUnroll.runs((GatedCore) RecurrentCores.withImpl(small, CoreSpec.Impl.TORCH), 52, 4)).isFalse();
+          assertThat(JavaUnroll.runs(h64, 100, 32)).isTrue();
+          assertThat(JavaUnroll.runs(h64, 1, 32)).isFalse();
+          // the scalar loops up to B·G·H² of B = 32, H = 64; the vector kernel's up to B = 32, H = 256
+          assertThat(JavaUnroll.runs(h64, 100, 64)).isEqualTo(vector);
+          assertThat(JavaUnroll.runs(wide, 52, 4)).isEqualTo(vector);
+          assertThat(JavaUnroll.runs(wide, 100, 32)).isEqualTo(vector);
+          assertThat(JavaUnroll.runs(wide, 100, 64)).isFalse();
+          assertThat(JavaUnroll.runs(h512, 52, 4)).isFalse();
+        }
+      } finally {
+        RowGemm.use(start);
+      }
       GatedCore manual = (GatedCore) RecurrentCores.create(CoreSpec.parse("ur-lstm:hidden=32,backward=manual"), 4, m, 1);
       assertThat(JavaUnroll.runs(manual, 52, 4)).isFalse();
       GatedCore javaDoubles = (GatedCore) RecurrentCores.withImpl(doubles, CoreSpec.Impl.JAVA);
