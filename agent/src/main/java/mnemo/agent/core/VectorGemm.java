@@ -8,9 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
  * x[r, j] w[j], the same contract as {@link RowGemm#addProduct}.
  *
  * <p>The scalar kernel lets C2 vectorise {@code y[c] += a · w[c]}, which loads and stores y for every j: it is
- * bound by memory traffic, not arithmetic (11–28 GFLOP/s on one core against 38–119 here). Here a tile of 4 rows × 2 vectors of y
- * (8 accumulators, 128 floats with AVX-512) stays in registers while j runs over the whole of k, each step two
- * loads of w, four broadcasts of x and eight fused multiply-adds; y is read and written once per tile. Measured
+ * bound by memory traffic, not arithmetic (11–28 GFLOP/s on one core, against 38–119 here). Here a tile of 4
+ * rows × 2 vectors of y (8 accumulators, 128 floats with AVX-512) stays in registers while j runs over the whole
+ * of k, each step two loads of w, four broadcasts of x and eight fused multiply-adds; y is read and written once
+ * per tile. Measured
  * side by side on the development machine (AVX-512): 2.4–9.6x the scalar kernel at the Java paths' shapes
  * (docs/benchmarks/cores.md, {@code ./mnemo bench cores --part gemm}).
  *
