@@ -60,9 +60,13 @@ final class JavaAgentStep implements AgentStep {
    * was faster up to 5.9 M (image torso at H = 64, B = 8), about even at 3.6–5 M with the vector torso, and slower
    * from 7.1 M (vector torso at H = 32, B = 64) and at 9.7–19 M (B = 16 at H = 256 or with the image torso), where
    * libtorch's per-op overhead no longer hides that its GEMMs outrun C2's vectorised loops. (With libtorch's two
-   * default threads on a loaded machine Java won up to 19 M.)
+   * default threads on a loaded machine Java won up to 19 M.) With the Vector API kernel ({@link RowGemm.Kernel#VECTOR};
+   * twelfth session, quiet machine, one libtorch thread) the Java step was faster up to 11 M (H = 256 at B = 16:
+   * 0.74x libtorch's time with the image torso, 0.84x with the vector torso) and slower from 22 M (the image torso
+   * at H = 32, B = 64: 1.37x; 39–43 M at H = 256, B = 64: 1.4–1.6x), hence 12 M with it.
    */
   static final long AUTO_MAX_STEP_MACS = 6_000_000L;
+  static final long AUTO_MAX_STEP_MACS_VECTOR = 12_000_000L;
 
   /** Multiply-adds of one row's step: the torso's products, the core's two, the heads. */
   private final long macsPerRow;
@@ -99,7 +103,12 @@ final class JavaAgentStep implements AgentStep {
 
   @Override
   public boolean takes(int batch) {
-    return always || batch * macsPerRow <= AUTO_MAX_STEP_MACS;
+    return always || batch * macsPerRow <= autoMaxStepMacs();
+  }
+
+  /** {@code impl=auto}'s bound for the kernel {@link RowGemm} runs now. */
+  static long autoMaxStepMacs() {
+    return RowGemm.kernel() == RowGemm.Kernel.VECTOR ? AUTO_MAX_STEP_MACS_VECTOR : AUTO_MAX_STEP_MACS;
   }
 
   @Override

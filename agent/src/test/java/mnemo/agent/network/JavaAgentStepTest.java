@@ -17,6 +17,7 @@ import mnemo.agent.AgentOutput;
 import mnemo.agent.AgentSpec;
 import mnemo.agent.AgentStep;
 import mnemo.agent.core.CoreSpec;
+import mnemo.agent.core.RowGemm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -106,6 +107,31 @@ class JavaAgentStepTest {
     try (AgentModel net = AgentNetworks.create(new AgentSpec(new int[] {6}, false, A, with("gru", 8, "auto"), 16, 1),
         Device.cpu())) {
       assertThat(net.javaStep()).isPresent();
+    }
+  }
+
+  /** {@code impl=auto}: the Java step takes a batch up to its multiply-add bound, which the vector kernel raises. */
+  @Test
+  void autoTakesBatchesUpToTheKernelsBound() {
+    // 7×7×3 image, 64-unit torso, ur-lstm at H = 256: about 0.7 M multiply-adds a row
+    try (AgentModel net = AgentNetworks.create(new AgentSpec(new int[] {7, 7, 3}, true, A, with("ur-lstm", 256, "auto"),
+        64, 1), Device.cpu())) {
+      AgentStep step = net.javaStep().orElseThrow();
+      RowGemm.Kernel start = RowGemm.kernel();
+      try {
+        RowGemm.use(RowGemm.Kernel.SCALAR);
+        assertThat(step.takes(8)).isTrue();
+        assertThat(step.takes(16)).isFalse();
+        RowGemm.use(RowGemm.Kernel.VECTOR);
+        assertThat(step.takes(16)).isTrue();
+        assertThat(step.takes(64)).isFalse();
+      } finally {
+        RowGemm.use(start);
+      }
+    }
+    try (AgentModel net = AgentNetworks.create(new AgentSpec(new int[] {6}, false, A, with("ur-lstm", 8, "java"), 16, 1),
+        Device.cpu())) {
+      assertThat(net.javaStep().orElseThrow().takes(100_000)).as("impl=java takes every batch").isTrue();
     }
   }
 
