@@ -63,8 +63,7 @@ final class BenchCoresCommand implements Callable<Integer> {
       return 0;
     }
     if (!List.of("all", "unroll", "step").contains(part)) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-          "--part must be all, unroll, step or gemm, got '" + part + "'");
+      throw new IllegalArgumentException("--part must be all, unroll, step or gemm, got '" + part + "'");
     }
     if (!part.equals("step")) {
       md.append("### Forward + backward of an unroll, against DJL's fused `LSTM`\n\n");
