@@ -288,17 +288,20 @@ final class JavaCell {
   /** One GRU row: pre-activations from xp (at xo) and hp (at po), activations into act, h' into hn at so. */
   private void gruRow(float[] xp, int xo, float[] hp, int po, float[] act, int ao, float[] hs, float[] hn, int so,
       float[] scratch) {
-    // every gated block's pre-activation x + hp, in place in hp (the candidate's hp_n stays for n)
-    for (int j = 0; j < gh; j++) {
-      if (j < cand || j >= cand + h) {
-        hp[po + j] += xp[xo + j];
-      }
+    // every gated block's pre-activation x + hp, in place in hp (the candidate's hp_n stays for n): the blocks
+    // before the candidate and those after it, two plain loops C2 vectorises
+    for (int j = 0; j < cand; j++) {
+      hp[po + j] += xp[xo + j];
+    }
+    for (int j = cand + h; j < gh; j++) {
+      hp[po + j] += xp[xo + j];
     }
     sigmoid(hp, po, act, ao, h); // r
     float[] m = mainGate(hp, po, act, ao, scratch);
     activateAux(hp, po, act, ao, false, scratch);
     // n = tanh(x_n + r ⊙ hp_n)
-    for (int j = 0; j < h; j++) {
+    int j0 = vector() ? VectorMath.gruCandidate(xp, xo + cand, act, ao, cand, hp, po + cand, h) : 0;
+    for (int j = j0; j < h; j++) {
       act[ao + cand + j] = xp[xo + cand + j] + act[ao + j] * hp[po + cand + j];
     }
     tanh(act, ao + cand, act, ao + cand, h);
@@ -445,12 +448,11 @@ final class JavaCell {
             gatesBackward(tape.act, ao, dS, tape.cPrev, ho, w.scaled(), dPx, direct, so, scratch);
           }
         } else {
-          for (int j = 0; j < h; j++) {
-            dS[j] = dH[so + j];
-          }
+          System.arraycopy(dH, so, dS, 0, h);
           gatesBackward(tape.act, ao, dS, tape.hPrev, ho, false, dPx, direct, so, scratch);
           // n = tanh(x_n + r hp_n): dPh_n = r dPx_n, δr = dPx_n hp_n, dP_r = δr σ'(r)
-          for (int j = 0; j < h; j++) {
+          int j0 = vector() ? VectorMath.gruResetBackward(tape.act, ao, cand, tape.hpn, ho, dPx, h) : 0;
+          for (int j = j0; j < h; j++) {
             float rg = tape.act[ao + j];
             float dn = dPx[ao + cand + j];
             dPx[ao + j] = dn * tape.hpn[ho + j] * rg * (1 - rg);

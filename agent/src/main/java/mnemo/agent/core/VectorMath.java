@@ -171,4 +171,32 @@ final class VectorMath {
     }
     return n;
   }
+
+  /**
+   * The GRUs' candidate pre-activation x_n + r ⊙ hp_n into {@code act} at {@code ao + cand}: x_n at {@code xo} of
+   * {@code xp}, r at {@code ao} of {@code act}, hp_n at {@code hpo} of {@code hp}.
+   */
+  static int gruCandidate(float[] xp, int xo, float[] act, int ao, int cand, float[] hp, int hpo, int h) {
+    int n = whole(h);
+    for (int j = 0; j < n; j += L) {
+      FloatVector r = FloatVector.fromArray(S, act, ao + j);
+      r.fma(FloatVector.fromArray(S, hp, hpo + j), FloatVector.fromArray(S, xp, xo + j)).intoArray(act, ao + cand + j);
+    }
+    return n;
+  }
+
+  /**
+   * The GRUs' reset gate backward, dP_r = dPx_n hp_n r (1 − r), into {@code dP} at {@code ao}: dPx_n at
+   * {@code ao + cand} of {@code dP}, r at {@code ao} of {@code act}, hp_n at {@code ho} of {@code hpn}.
+   */
+  static int gruResetBackward(float[] act, int ao, int cand, float[] hpn, int ho, float[] dP, int h) {
+    int n = whole(h);
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    for (int j = 0; j < n; j += L) {
+      FloatVector r = FloatVector.fromArray(S, act, ao + j);
+      FloatVector.fromArray(S, dP, ao + cand + j).mul(FloatVector.fromArray(S, hpn, ho + j)).mul(r).mul(one.sub(r))
+          .intoArray(dP, ao + j);
+    }
+    return n;
+  }
 }
