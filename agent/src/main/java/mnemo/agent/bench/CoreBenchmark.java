@@ -423,32 +423,30 @@ public final class CoreBenchmark {
     List<Double> scalar = new ArrayList<>();
     List<Double> vector = new ArrayList<>();
     int warmup = 5;
+    Runnable scalarProduct = () -> RowGemm.addProductScalar(x, 0, w, y, rows, k);
+    Runnable vectorProduct = () -> {
+      RowGemm.use(Kernel.VECTOR);
+      RowGemm.addProduct(x, 0, w, y, rows, k);
+    };
     for (int it = 0; it < warmup + iters; it++) {
-      boolean record = it >= warmup;
-      time(() -> {
-        for (int r = 0; r < reps; r++) {
-          RowGemm.addProductScalar(x, 0, w, y, rows, k);
-        }
-      }, ms -> {
-        if (record) {
-          scalar.add(ms / reps);
-        }
-      });
+      List<Double> s = it >= warmup ? scalar : new ArrayList<>();
+      List<Double> v = it >= warmup ? vector : new ArrayList<>();
+      timePerRep(scalarProduct, reps, s);
       if (RowGemm.vectorAvailable()) {
-        RowGemm.use(Kernel.VECTOR);
-        time(() -> {
-          for (int r = 0; r < reps; r++) {
-            RowGemm.addProduct(x, 0, w, y, rows, k);
-          }
-        }, ms -> {
-          if (record) {
-            vector.add(ms / reps);
-          }
-        });
+        timePerRep(vectorProduct, reps, v);
         RowGemm.use(DEFAULT_KERNEL);
       }
     }
     return new GemmTiming(rows, k, n, median(scalar), median(vector));
+  }
+
+  /** Runs {@code product} {@code reps} times and adds the mean ms of one to {@code into}. */
+  private static void timePerRep(Runnable product, int reps, List<Double> into) {
+    long t0 = System.nanoTime();
+    for (int r = 0; r < reps; r++) {
+      product.run();
+    }
+    into.add((System.nanoTime() - t0) / 1e6 / reps);
   }
 
   private static void time(Runnable r, DoubleConsumer ms) {
