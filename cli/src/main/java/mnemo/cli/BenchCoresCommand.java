@@ -155,28 +155,34 @@ final class BenchCoresCommand implements Callable<Integer> {
         .append("Vector API). Median of ").append(iters).append(" samples, GFLOP/s on one thread.\n\n");
     md.append(tableHead(List.of("where", "rows", "k", "n", "scalar ms", "vector ms", "scalar GFLOP/s", "vector GFLOP/s",
         "vector / scalar speed")));
-    int[][] shapes = {
-      {3200, 64, 256}, {32, 64, 256}, {32, 256, 64}, {3200, 64, 1024}, {32, 256, 1024}, {32, 1024, 256},
-      {8, 1568, 64}, {16, 27, 392}, {32, 144, 392}, {8, 64, 64}, {4, 32, 128}, {4, 128, 32}};
-    String[] where = {
-      "Java cell, H = 64: x W_ih (all T·B rows)", "H = 64: h W_hh per step", "H = 64, backward: dP W_hh per step",
-      "H = 256: x W_ih", "H = 256: h W_hh per step", "H = 256, backward: dP W_hh per step",
-      "actor, 7×7 image: torso fc at batch 8", "actor: conv1 over its patches at batch 8",
-      "actor: conv2 over its patches at batch 8", "actor: 64-unit layer at batch 8",
-      "H = 32: h W_hh at batch 4", "H = 32, backward at batch 4"};
-    for (int i = 0; i < shapes.length; i++) {
-      int[] s = shapes[i];
-      int reps = (int) Math.max(1, 2e7 / (2.0 * s[0] * s[1] * s[2]));
-      CoreBenchmark.GemmTiming g = CoreBenchmark.gemm(s[0], s[1], s[2], reps, iters);
-      String row = String.format(Locale.ROOT, "| %s | %d | %d | %d | %.4f | %.4f | %.1f | %.1f | %.2fx |", where[i], s[0],
-          s[1], s[2], g.scalarMs(), g.vectorMs(), g.gflops(g.scalarMs()), g.gflops(g.vectorMs()),
-          g.scalarMs() / g.vectorMs());
+    for (GemmShape g : GEMM_SHAPES) {
+      int reps = (int) Math.max(1, 2e7 / (2.0 * g.rows() * g.k() * g.n()));
+      CoreBenchmark.GemmTiming t = CoreBenchmark.gemm(g.rows(), g.k(), g.n(), reps, iters);
+      String row = String.format(Locale.ROOT, "| %s | %d | %d | %d | %.4f | %.4f | %.1f | %.1f | %.2fx |", g.where(),
+          g.rows(), g.k(), g.n(), t.scalarMs(), t.vectorMs(), t.gflops(t.scalarMs()), t.gflops(t.vectorMs()),
+          t.scalarMs() / t.vectorMs());
       System.out.println(row);
       md.append(row).append('\n');
     }
   }
 
-  /** The core's spec with each impl appended as an option. */
+  /** A product the Java paths run: y [rows, n] += x [rows, k] w [k, n], and where. */
+  private record GemmShape(String where, int rows, int k, int n) {}
+
+  private static final List<GemmShape> GEMM_SHAPES = List.of(
+      new GemmShape("Java cell, H = 64: x W_ih (all T·B rows)", 3200, 64, 256),
+      new GemmShape("H = 64: h W_hh per step", 32, 64, 256),
+      new GemmShape("H = 64, backward: dP W_hh per step", 32, 256, 64),
+      new GemmShape("H = 256: x W_ih", 3200, 64, 1024),
+      new GemmShape("H = 256: h W_hh per step", 32, 256, 1024),
+      new GemmShape("H = 256, backward: dP W_hh per step", 32, 1024, 256),
+      new GemmShape("actor, 7×7 image: torso fc at batch 8", 8, 1568, 64),
+      new GemmShape("actor: conv1 over its patches at batch 8", 16, 27, 392),
+      new GemmShape("actor: conv2 over its patches at batch 8", 32, 144, 392),
+      new GemmShape("actor: 64-unit layer at batch 8", 8, 64, 64),
+      new GemmShape("H = 32: h W_hh at batch 4", 4, 32, 128),
+      new GemmShape("H = 32, backward at batch 4", 4, 128, 32));
+
   /** A Markdown table's header and rule rows, one column per heading. */
   private static String tableHead(List<String> headings) {
     return "| " + String.join(" | ", headings) + " |\n|" + " --- |".repeat(headings.size()) + "\n";
@@ -203,6 +209,7 @@ final class BenchCoresCommand implements Callable<Integer> {
     return cells.append(" |").toString();
   }
 
+  /** The core's spec with each impl appended as an option. */
   private static List<String> variants(String core, List<String> impls) {
     List<String> v = new ArrayList<>();
     for (String i : impls) {

@@ -265,7 +265,7 @@ final class JavaCell {
       sigmoid(p, po, act, ao, 2 * h); // i, f
       tanh(p, po + cand, act, ao + cand, h);
       sigmoid(p, po + out, act, ao + out, h);
-      int j0 = vector() ? VectorMath.lstmState(act, ao, main, cand, cs, cn, so, h) : 0;
+      int j0 = RowGemm.vectorKernel() ? VectorMath.lstmState(act, ao, main, cand, cs, cn, so, h) : 0;
       for (int j = j0; j < h; j++) {
         cn[so + j] = act[ao + main + j] * cs[so + j] + act[ao + j] * act[ao + cand + j];
       }
@@ -300,7 +300,7 @@ final class JavaCell {
     float[] m = mainGate(hp, po, act, ao, scratch);
     activateAux(hp, po, act, ao, false, scratch);
     // n = tanh(x_n + r ⊙ hp_n)
-    int j0 = vector() ? VectorMath.gruCandidate(xp, xo + cand, act, ao, cand, hp, po + cand, h) : 0;
+    int j0 = RowGemm.vectorKernel() ? VectorMath.gruCandidate(xp, xo + cand, act, ao, cand, hp, po + cand, h) : 0;
     for (int j = j0; j < h; j++) {
       act[ao + cand + j] = xp[xo + cand + j] + act[ao + j] * hp[po + cand + j];
     }
@@ -353,7 +353,7 @@ final class JavaCell {
    */
   private void combine(float[] m, float[] act, int ao, float[] s, int so, float[] v, int vo, float[] dst, int dso,
       float[] scratch) {
-    int j0 = m == null && aux != CoreSpec.AuxGate.MASTER && vector()
+    int j0 = m == null && aux != CoreSpec.AuxGate.MASTER && RowGemm.vectorKernel()
         ? VectorMath.combine(aux == CoreSpec.AuxGate.REFINE, act, ao, main, auxBlock, s, so, v, vo, dst, dso, h) : 0;
     for (int j = j0; j < h; j++) {
       float mj = m != null ? m[j] : act[ao + main + j];
@@ -421,7 +421,7 @@ final class JavaCell {
         int ho = row * h;
         if (isLstm) {
           // δc~ = δc + δh o (1 − tanh²c'),  dP_o = δh tanh c' σ'(o)
-          int j0 = vector() ? VectorMath.lstmOutputBackward(tape.act, ao + out, tape.tanhC, ho, dH, dC, so, dS, dPx,
+          int j0 = RowGemm.vectorKernel() ? VectorMath.lstmOutputBackward(tape.act, ao + out, tape.tanhC, ho, dH, dC, so, dS, dPx,
               ao + out, h) : 0;
           for (int j = j0; j < h; j++) {
             float o = tape.act[ao + out + j];
@@ -432,7 +432,7 @@ final class JavaCell {
           }
           if (kind == Kind.LSTM) {
             // c' = f c + i g
-            int k0 = vector() ? VectorMath.lstmGatesBackward(tape.act, ao, main, cand, tape.cPrev, ho, dS, dPx, direct,
+            int k0 = RowGemm.vectorKernel() ? VectorMath.lstmGatesBackward(tape.act, ao, main, cand, tape.cPrev, ho, dS, dPx, direct,
                 so, h) : 0;
             for (int j = k0; j < h; j++) {
               float ig = tape.act[ao + j];
@@ -451,7 +451,7 @@ final class JavaCell {
           System.arraycopy(dH, so, dS, 0, h);
           gatesBackward(tape.act, ao, dS, tape.hPrev, ho, false, dPx, direct, so, scratch);
           // n = tanh(x_n + r hp_n): dPh_n = r dPx_n, δr = dPx_n hp_n, dP_r = δr σ'(r)
-          int j0 = vector() ? VectorMath.gruResetBackward(tape.act, ao, cand, tape.hpn, ho, dPx, h) : 0;
+          int j0 = RowGemm.vectorKernel() ? VectorMath.gruResetBackward(tape.act, ao, cand, tape.hpn, ho, dPx, h) : 0;
           for (int j = j0; j < h; j++) {
             float rg = tape.act[ao + j];
             float dn = dPx[ao + cand + j];
@@ -512,7 +512,7 @@ final class JavaCell {
       cumsum(act, ao + auxBlock, scratch, h, h);
       cumsum(act, ao + auxBlock + h, scratch, 2 * h, h);
     }
-    int j0 = !cumaxMain && aux != CoreSpec.AuxGate.MASTER && vector()
+    int j0 = !cumaxMain && aux != CoreSpec.AuxGate.MASTER && RowGemm.vectorKernel()
         ? VectorMath.gatesBackward(aux == CoreSpec.AuxGate.REFINE, act, ao, main, auxBlock, cand, dS, s, so, scaled, dP,
             direct, dio, h) : 0;
     for (int j = j0; j < h; j++) {
@@ -622,11 +622,6 @@ final class JavaCell {
     }
   }
 
-  /** Whether the Vector API does the gate algebra ({@link VectorMath}): with {@link RowGemm}'s vector kernel. */
-  private static boolean vector() {
-    return RowGemm.kernel() == RowGemm.Kernel.VECTOR;
-  }
-
   static float sigmoid(float x) {
     return (float) (1 / (1 + Math.exp(-x)));
   }
@@ -638,7 +633,7 @@ final class JavaCell {
 
   /** σ over a run (in place allowed): {@link VectorMath} with the vector kernel, else this loop. */
   private static void sigmoid(float[] src, int so, float[] dst, int dso, int n) {
-    if (RowGemm.kernel() == RowGemm.Kernel.VECTOR) {
+    if (RowGemm.vectorKernel()) {
       VectorMath.sigmoid(src, so, dst, dso, n);
       return;
     }
@@ -649,7 +644,7 @@ final class JavaCell {
 
   /** tanh over a run (in place allowed): {@link VectorMath} with the vector kernel, else this loop. */
   private static void tanh(float[] src, int so, float[] dst, int dso, int n) {
-    if (RowGemm.kernel() == RowGemm.Kernel.VECTOR) {
+    if (RowGemm.vectorKernel()) {
       VectorMath.tanh(src, so, dst, dso, n);
       return;
     }

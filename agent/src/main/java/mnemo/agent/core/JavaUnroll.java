@@ -64,7 +64,7 @@ final class JavaUnroll {
     }
     long h = spec.hidden();
     long g = spec.numBlocks();
-    boolean vector = RowGemm.kernel() == RowGemm.Kernel.VECTOR;
+    boolean vector = RowGemm.vectorKernel();
     boolean small = h <= (vector ? AUTO_MAX_HIDDEN_VECTOR : AUTO_MAX_HIDDEN)
         && b * g * h * h <= (vector ? AUTO_MAX_STEP_MACS_VECTOR : AUTO_MAX_STEP_MACS);
     boolean fewWeights = g * h * (h + core.inputSize) <= AUTO_MAX_STEP_WEIGHTS;

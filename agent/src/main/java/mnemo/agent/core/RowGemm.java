@@ -47,6 +47,14 @@ public final class RowGemm {
   }
 
   /**
+   * Whether the Java paths run on the Vector API now: {@link #addProduct}, and with it the Java cell's activations
+   * and gate algebra ({@link VectorMath}) and {@code impl=auto}'s bounds, which follow the kernel.
+   */
+  public static boolean vectorKernel() {
+    return kernel == Kernel.VECTOR;
+  }
+
+  /**
    * Chooses the kernel of every later product in this JVM (benchmarks time the two side by side). At start-up it
    * is the vector kernel when the module is there, unless {@code -Dmnemo.gemm=scalar}.
    *

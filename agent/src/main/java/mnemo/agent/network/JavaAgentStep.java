@@ -108,7 +108,7 @@ final class JavaAgentStep implements AgentStep {
 
   /** {@code impl=auto}'s bound for the kernel {@link RowGemm} runs now. */
   static long autoMaxStepMacs() {
-    return RowGemm.kernel() == RowGemm.Kernel.VECTOR ? AUTO_MAX_STEP_MACS_VECTOR : AUTO_MAX_STEP_MACS;
+    return RowGemm.vectorKernel() ? AUTO_MAX_STEP_MACS_VECTOR : AUTO_MAX_STEP_MACS;
   }
 
   @Override

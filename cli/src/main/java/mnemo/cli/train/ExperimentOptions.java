@@ -1,5 +1,7 @@
 package mnemo.cli.train;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import mnemo.agent.AgentSpec;
@@ -275,7 +277,7 @@ public final class ExperimentOptions {
    */
   public static Optional<String> taskSettingsNote(ExperimentConfig config) {
     TrainingSettings asked = taskTraining(config.getTaskId());
-    java.util.List<String> used = new java.util.ArrayList<>();
+    List<String> used = new ArrayList<>();
     if (asked.unroll() > 0 && config.getUnrollLength() == asked.unroll()) {
       used.add("--unroll " + asked.unroll());
     }
