@@ -2,6 +2,7 @@ package mnemo.envs.tasks.pycolab;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import mnemo.envs.TimeStep;
 import mnemo.envs.grid.Cell;
 import mnemo.envs.grid.Grid;
@@ -37,23 +38,38 @@ import mnemo.envs.registry.TaskFamily;
  * seen first matters and which square in view has it; in a fixed-order episode the colour alone says where
  * to go, which teaches the first; the comparison is left to the other episodes. Measured at
  * {@code distractor=0} with 0.5, 5M frames: 66 % and 54 % on the random order in two seeds, against chance
- * without the aid (docs/results-rl.md, ninth session); not a default yet.
+ * without the aid (docs/results-rl.md, ninth session). {@code room_start} (a training aid, 0 by default): the share of
+ * episodes whose reward phase starts on a random free cell of the reward room, so a side square is often in view
+ * and the search is learned (tenth session).
+ *
+ * <p>Training applies both aids at 0.5 and counts an apple as 0.1 unless the task id sets them (the family's
+ * training aids); evaluation plays the task as given.
  */
 public final class VisualMatch extends ThreePhaseTask {
+  /**
+   * The apple reward training counts, a tenth of Hung et al.'s 1: with rewards clipped to ±1 their final
+   * reward of 10 counts as one apple, so 90 steps of apple collecting drown the one reward memory earns; at
+   * 0.1 it is worth ten apples again (docs/results-rl.md, thirteenth session).
+   */
+  static final String TRAINING_APPLE_REWARD = "0.1";
+
   public static final TaskFamily FAMILY = new TaskFamily(
       "memory/visual-match",
       "Hung et al.'s visual match: see a colour, collect apples, then touch the square of that colour",
       params(),
-      VisualMatch::new).withMemoryParam("distractor");
+      VisualMatch::new).withMemoryParam("distractor")
+      // training aids, where the id leaves them unset (evaluation plays the task as given):
+      // docs/results-rl.md, ninth, tenth and thirteenth sessions
+      .withTrainingAids(p -> Map.of("fixed_order", "0.5", "room_start", "0.5", "apple_reward", TRAINING_APPLE_REWARD));
 
   private static List<Param> params() {
     List<Param> p = new ArrayList<>();
     p.add(new Param("mode", "passive", "passive (the colour is shown next to the agent) or active (find it)"));
     p.add(new Param("order", "random", "the squares' colours from left to right: random (the original) or fixed "
         + "(red, green, blue: the colour alone gives the place, no comparison with the squares in view)"));
-    p.add(new Param("fixed_order", "0", "a training aid: the share of episodes in the fixed order (reported as aided)"));
+    p.add(new Param("fixed_order", "0", "a training aid: the share of episodes in the fixed order (reported as aided; training uses 0.5 unless set)"));
     p.add(new Param("room_start", "0", "a training aid: the share of episodes whose reward phase starts on a random"
-        + " free cell of the reward room instead of its entrance (reported as aided)"));
+        + " free cell of the reward room instead of its entrance (reported as aided; training uses 0.5 unless set)"));
     p.addAll(commonParams("reward for touching the matching colour (Hung 10, Ni et al. 5)"));
     return p;
   }

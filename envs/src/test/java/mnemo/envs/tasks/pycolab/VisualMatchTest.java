@@ -393,4 +393,15 @@ class VisualMatchTest {
     assertThatThrownBy(() -> make("memory/visual-match:explore=0")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("explore");
   }
+
+  @Test
+  void trainingPlaysBothAidsAtHalfAndCountsAnAppleAsATenth() {
+    var registry = mnemo.envs.tasks.BuiltinTasks.registry();
+    assertThat(mnemo.envs.curriculum.VariableLength.trainingAids(registry, "memory/visual-match"))
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("fixed_order", "0.5", "room_start", "0.5",
+            "apple_reward", "0.1"));
+    // set in the id, the id wins
+    assertThat(mnemo.envs.curriculum.VariableLength.trainingAids(registry,
+        "memory/visual-match:apple_reward=1,room_start=0")).containsExactly(java.util.Map.entry("fixed_order", "0.5"));
+  }
 }
