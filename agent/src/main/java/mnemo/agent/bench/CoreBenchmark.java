@@ -424,15 +424,13 @@ public final class CoreBenchmark {
     List<Double> vector = new ArrayList<>();
     int warmup = 5;
     Runnable scalarProduct = () -> RowGemm.addProductScalar(x, 0, w, y, rows, k);
-    Runnable vectorProduct = () -> {
-      RowGemm.use(Kernel.VECTOR);
-      RowGemm.addProduct(x, 0, w, y, rows, k);
-    };
+    Runnable vectorProduct = () -> RowGemm.addProduct(x, 0, w, y, rows, k); // with the kernel chosen below
     for (int it = 0; it < warmup + iters; it++) {
       List<Double> s = it >= warmup ? scalar : new ArrayList<>();
       List<Double> v = it >= warmup ? vector : new ArrayList<>();
       timePerRep(scalarProduct, reps, s);
       if (RowGemm.vectorAvailable()) {
+        RowGemm.use(Kernel.VECTOR);
         timePerRep(vectorProduct, reps, v);
         RowGemm.use(DEFAULT_KERNEL);
       }
@@ -442,11 +440,11 @@ public final class CoreBenchmark {
 
   /** Runs {@code product} {@code reps} times and adds the mean ms of one to {@code into}. */
   private static void timePerRep(Runnable product, int reps, List<Double> into) {
-    long t0 = System.nanoTime();
-    for (int r = 0; r < reps; r++) {
-      product.run();
-    }
-    into.add((System.nanoTime() - t0) / 1e6 / reps);
+    time(() -> {
+      for (int r = 0; r < reps; r++) {
+        product.run();
+      }
+    }, ms -> into.add(ms / reps));
   }
 
   private static void time(Runnable r, DoubleConsumer ms) {

@@ -421,8 +421,8 @@ final class JavaCell {
         int ho = row * h;
         if (isLstm) {
           // δc~ = δc + δh o (1 − tanh²c'),  dP_o = δh tanh c' σ'(o)
-          int j0 = RowGemm.vectorKernel() ? VectorMath.lstmOutputBackward(tape.act, ao + out, tape.tanhC, ho, dH, dC, so, dS, dPx,
-              ao + out, h) : 0;
+          int j0 = RowGemm.vectorKernel()
+              ? VectorMath.lstmOutputBackward(tape.act, ao + out, tape.tanhC, ho, dH, dC, so, dS, dPx, ao + out, h) : 0;
           for (int j = j0; j < h; j++) {
             float o = tape.act[ao + out + j];
             float tc = tape.tanhC[ho + j];
@@ -432,8 +432,8 @@ final class JavaCell {
           }
           if (kind == Kind.LSTM) {
             // c' = f c + i g
-            int k0 = RowGemm.vectorKernel() ? VectorMath.lstmGatesBackward(tape.act, ao, main, cand, tape.cPrev, ho, dS, dPx, direct,
-                so, h) : 0;
+            int k0 = RowGemm.vectorKernel()
+                ? VectorMath.lstmGatesBackward(tape.act, ao, main, cand, tape.cPrev, ho, dS, dPx, direct, so, h) : 0;
             for (int j = k0; j < h; j++) {
               float ig = tape.act[ao + j];
               float f = tape.act[ao + main + j];

@@ -60,14 +60,16 @@ public final class VisualMatch extends ThreePhaseTask {
       VisualMatch::new).withMemoryParam("distractor")
       // training aids, where the id leaves them unset (evaluation plays the task as given):
       // docs/results-rl.md, ninth, tenth and thirteenth sessions
-      .withTrainingAids(p -> Map.of("fixed_order", "0.5", "room_start", "0.5", "apple_reward", TRAINING_APPLE_REWARD));
+      .withTrainingAids(p -> Map.of("fixed_order", "0.5", "room_start", "0.5",
+          "apple_reward", TRAINING_APPLE_REWARD));
 
   private static List<Param> params() {
     List<Param> p = new ArrayList<>();
     p.add(new Param("mode", "passive", "passive (the colour is shown next to the agent) or active (find it)"));
     p.add(new Param("order", "random", "the squares' colours from left to right: random (the original) or fixed "
         + "(red, green, blue: the colour alone gives the place, no comparison with the squares in view)"));
-    p.add(new Param("fixed_order", "0", "a training aid: the share of episodes in the fixed order (reported as aided; training uses 0.5 unless set)"));
+    p.add(new Param("fixed_order", "0", "a training aid: the share of episodes in the fixed order (reported as aided;"
+        + " training uses 0.5 unless set)"));
     p.add(new Param("room_start", "0", "a training aid: the share of episodes whose reward phase starts on a random"
         + " free cell of the reward room instead of its entrance (reported as aided; training uses 0.5 unless set)"));
     p.addAll(commonParams("reward for touching the matching colour (Hung 10, Ni et al. 5)"));
